@@ -1,0 +1,403 @@
+"""Load and validate the bot's TOML configuration into frozen dataclasses.
+
+A configuration file describes one wiki: where it is, which on-wiki templates the bot reads and
+owns, the vocabularies case pages are checked against, which pages the bot may edit, the shutoff
+page, and the settings of each job. Every problem is reported as a :class:`ConfigError` naming
+the file, the dotted key and the reason, before the bot touches the network.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+JOB_NAMES: tuple[str, ...] = ("index", "translations", "digest")
+
+# Canonical case fields; aliases in the config map other spellings (and localized names) to these.
+CASE_FIELDS: tuple[str, ...] = (
+    "title",
+    "summary",
+    "region",
+    "country",
+    "topic",
+    "status",
+    "start",
+    "end",
+    "methods",
+    "partners",
+    "contact",
+    "sensitive",
+    "lessons",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem, always tied to a file and a dotted key."""
+
+    def __init__(self, file: str | Path, key: str, reason: str) -> None:
+        self.file = str(file)
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{self.file}: {key or '(top level)'}: {reason}")
+
+
+@dataclass(frozen=True)
+class WikiConfig:
+    family: str
+    code: str
+    user: str
+    user_agent: str = "AdvocacyHubBot/0.1 (https://meta.wikimedia.org/wiki/Advocacy_Hub)"
+    maxlag: int = 5
+    put_throttle: float = 10.0
+    max_retries: int = 5
+    retry_wait: float = 5.0
+    retry_max_wait: float = 120.0
+
+
+@dataclass(frozen=True)
+class TemplatesConfig:
+    case: str = "Advocacy case"
+    index_start: str = "Advocacy case index"
+    index_end: str = "Advocacy case index end"
+    translation_start: str = "Advocacy translation status"
+    translation_end: str = "Advocacy translation status end"
+    subscriber: str = "Advocacy digest subscriber"
+    massmessage_target: str = "Target"
+    # canonical field name -> other accepted parameter names (localized names included)
+    case_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VocabularyConfig:
+    # code -> English label; localized labels come from i18n messages when present
+    regions: Mapping[str, str]
+    topics: Mapping[str, str]
+    statuses: Mapping[str, str]
+    methods: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PermissionsConfig:
+    """Where the bot reads cases and which pages it may ever edit."""
+
+    edit_namespaces: tuple[int, ...]
+    edit_prefixes: tuple[str, ...]
+    case_namespaces: tuple[int, ...]
+    case_prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShutoffConfig:
+    page: str
+    run_value: str = "run"
+    stop_on_talk_message: bool = False
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    max_removed_share: float = 0.3
+    required_fields: tuple[str, ...] = ("title", "region", "status")
+    cache: bool = True
+
+
+@dataclass(frozen=True)
+class TranslationsConfig:
+    source: str = "auto"  # auto | translate | computed
+    languages: tuple[str, ...] = ()
+    unit_namespace: int = 1198
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    subscriber_page: str
+    archive_prefix: str
+    hub_pages: tuple[str, ...] = ()
+    max_targets: int = 200
+    send_empty: bool = False
+    period_days: int = 7
+    unsubscribe_page: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    index: str = "0 * * * *"
+    translations: str = "0 */6 * * *"
+    digest: str = "0 7 * * mon"
+    timezone: str = "UTC"
+    misfire_grace_seconds: int = 3600
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    state_dir: str = "var"
+    lock_wait_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str
+    wiki: WikiConfig
+    templates: TemplatesConfig
+    vocabulary: VocabularyConfig
+    permissions: PermissionsConfig
+    shutoff: ShutoffConfig
+    index: IndexConfig
+    translations: TranslationsConfig
+    digest: DigestConfig
+    schedule: ScheduleConfig
+    runtime: RuntimeConfig
+
+    @property
+    def state_path(self) -> Path:
+        """The state folder, relative paths taken from the config file's folder's parent."""
+        p = Path(self.runtime.state_dir)
+        if p.is_absolute():
+            return p
+        return (Path(self.path).resolve().parent.parent / p).resolve()
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation. A tiny schema language keeps the error messages uniform: each section lists its
+# keys with an expected type and whether the key is required.
+
+_STR = "string"
+_INT = "integer"
+_FLOAT = "number"
+_BOOL = "boolean"
+_STRLIST = "list of strings"
+_INTLIST = "list of integers"
+_STRMAP = "table of strings"
+_ALIASMAP = "table of string lists"
+
+_SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
+    "wiki": {
+        "family": (_STR, True),
+        "code": (_STR, True),
+        "user": (_STR, True),
+        "user_agent": (_STR, False),
+        "maxlag": (_INT, False),
+        "put_throttle": (_FLOAT, False),
+        "max_retries": (_INT, False),
+        "retry_wait": (_FLOAT, False),
+        "retry_max_wait": (_FLOAT, False),
+    },
+    "templates": {
+        "case": (_STR, False),
+        "index_start": (_STR, False),
+        "index_end": (_STR, False),
+        "translation_start": (_STR, False),
+        "translation_end": (_STR, False),
+        "subscriber": (_STR, False),
+        "massmessage_target": (_STR, False),
+        "case_aliases": (_ALIASMAP, False),
+    },
+    "vocabulary": {
+        "regions": (_STRMAP, True),
+        "topics": (_STRMAP, True),
+        "statuses": (_STRMAP, True),
+        "methods": (_STRMAP, False),
+    },
+    "permissions": {
+        "edit_namespaces": (_INTLIST, True),
+        "edit_prefixes": (_STRLIST, True),
+        "case_namespaces": (_INTLIST, True),
+        "case_prefixes": (_STRLIST, False),
+    },
+    "shutoff": {
+        "page": (_STR, True),
+        "run_value": (_STR, False),
+        "stop_on_talk_message": (_BOOL, False),
+    },
+    "index": {
+        "max_removed_share": (_FLOAT, False),
+        "required_fields": (_STRLIST, False),
+        "cache": (_BOOL, False),
+    },
+    "translations": {
+        "source": (_STR, False),
+        "languages": (_STRLIST, False),
+        "unit_namespace": (_INT, False),
+    },
+    "digest": {
+        "subscriber_page": (_STR, True),
+        "archive_prefix": (_STR, True),
+        "hub_pages": (_STRLIST, False),
+        "max_targets": (_INT, False),
+        "send_empty": (_BOOL, False),
+        "period_days": (_INT, False),
+        "unsubscribe_page": (_STR, False),
+    },
+    "schedule": {
+        "index": (_STR, False),
+        "translations": (_STR, False),
+        "digest": (_STR, False),
+        "timezone": (_STR, False),
+        "misfire_grace_seconds": (_INT, False),
+    },
+    "runtime": {
+        "state_dir": (_STR, False),
+        "lock_wait_seconds": (_FLOAT, False),
+    },
+}
+
+_REQUIRED_SECTIONS = ("wiki", "vocabulary", "permissions", "shutoff", "digest")
+
+
+def _check_type(file: str, key: str, kind: str, value: Any) -> Any:
+    def fail(expected: str = kind) -> ConfigError:
+        return ConfigError(file, key, f"expected {expected}, got {type(value).__name__} {value!r}")
+
+    if kind == _STR:
+        if not isinstance(value, str):
+            raise fail()
+        return value
+    if kind == _BOOL:
+        if not isinstance(value, bool):
+            raise fail()
+        return value
+    if kind == _INT:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail()
+        return value
+    if kind == _FLOAT:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise fail()
+        return float(value)
+    if kind == _STRLIST:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail()
+        return tuple(value)
+    if kind == _INTLIST:
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise fail()
+        return tuple(value)
+    if kind == _STRMAP:
+        if not isinstance(value, dict):
+            raise fail()
+        for k, v in value.items():
+            if not isinstance(v, str):
+                raise ConfigError(file, f"{key}.{k}", f"expected string, got {type(v).__name__}")
+        return dict(value)
+    if kind == _ALIASMAP:
+        if not isinstance(value, dict):
+            raise fail()
+        out: dict[str, tuple[str, ...]] = {}
+        for k, v in value.items():
+            if k not in CASE_FIELDS:
+                raise ConfigError(
+                    file, f"{key}.{k}", f"unknown case field; known: {', '.join(CASE_FIELDS)}"
+                )
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise ConfigError(file, f"{key}.{k}", "expected list of strings")
+            out[k] = tuple(v)
+        return out
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _section(file: str, data: dict[str, Any], name: str) -> dict[str, Any]:
+    raw = data.get(name, {})
+    if not isinstance(raw, dict):
+        raise ConfigError(file, name, f"expected a table, got {type(raw).__name__}")
+    schema = _SCHEMA[name]
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in schema:
+            raise ConfigError(
+                file, f"{name}.{key}", f"unknown key; known keys: {', '.join(sorted(schema))}"
+            )
+        out[key] = _check_type(file, f"{name}.{key}", schema[key][0], value)
+    for key, (_kind, required) in schema.items():
+        if required and key not in out:
+            raise ConfigError(file, f"{name}.{key}", "required key is missing")
+    return out
+
+
+def _semantic_checks(file: str, cfg: Config) -> None:
+    if cfg.index.max_removed_share < 0 or cfg.index.max_removed_share > 1:
+        raise ConfigError(file, "index.max_removed_share", "must be between 0 and 1")
+    for f in cfg.index.required_fields:
+        if f not in CASE_FIELDS:
+            raise ConfigError(file, "index.required_fields", f"unknown case field {f!r}")
+    if cfg.translations.source not in ("auto", "translate", "computed"):
+        raise ConfigError(
+            file, "translations.source", "must be one of 'auto', 'translate', 'computed'"
+        )
+    if cfg.digest.max_targets < 1:
+        raise ConfigError(file, "digest.max_targets", "must be at least 1")
+    if cfg.digest.period_days < 1:
+        raise ConfigError(file, "digest.period_days", "must be at least 1")
+    for name in ("regions", "topics", "statuses"):
+        if not getattr(cfg.vocabulary, name):
+            raise ConfigError(file, f"vocabulary.{name}", "must not be empty")
+    if not cfg.permissions.edit_prefixes:
+        raise ConfigError(file, "permissions.edit_prefixes", "must list at least one prefix")
+    if cfg.wiki.maxlag < 1:
+        raise ConfigError(file, "wiki.maxlag", "must be at least 1 (API etiquette)")
+    for job in JOB_NAMES:
+        expr = getattr(cfg.schedule, job)
+        if len(expr.split()) != 5:
+            raise ConfigError(
+                file, f"schedule.{job}", f"expected a 5-field cron expression, got {expr!r}"
+            )
+    seen: dict[str, str] = {}
+    for canonical, aliases in cfg.templates.case_aliases.items():
+        for alias in (canonical, *aliases):
+            norm = " ".join(alias.split()).casefold()
+            if norm in seen and seen[norm] != canonical:
+                raise ConfigError(
+                    file,
+                    f"templates.case_aliases.{canonical}",
+                    f"alias {alias!r} is already used for {seen[norm]!r}",
+                )
+            seen[norm] = canonical
+
+
+def parse_config(data: dict[str, Any], file: str | Path = "<config>") -> Config:
+    """Validate an already-parsed TOML document into a :class:`Config`."""
+    file = str(file)
+    for key in data:
+        if key not in _SCHEMA:
+            raise ConfigError(file, key, f"unknown section; known: {', '.join(sorted(_SCHEMA))}")
+    for name in _SCHEMA:  # report a misspelt key before a missing section
+        if name in data:
+            _section(file, data, name)
+    for name in _REQUIRED_SECTIONS:
+        if name not in data:
+            raise ConfigError(file, name, "required section is missing")
+    s = {name: _section(file, data, name) for name in _SCHEMA}
+    cfg = Config(
+        path=file,
+        wiki=WikiConfig(**s["wiki"]),
+        templates=TemplatesConfig(**s["templates"]),
+        vocabulary=VocabularyConfig(**s["vocabulary"]),
+        permissions=PermissionsConfig(**s["permissions"]),
+        shutoff=ShutoffConfig(**s["shutoff"]),
+        index=IndexConfig(**s["index"]),
+        translations=TranslationsConfig(**s["translations"]),
+        digest=DigestConfig(**s["digest"]),
+        schedule=ScheduleConfig(**s["schedule"]),
+        runtime=RuntimeConfig(**s["runtime"]),
+    )
+    _semantic_checks(file, cfg)
+    return cfg
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a TOML config file; raise :class:`ConfigError` on any problem."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(p, "", f"cannot read file: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(p, "", "file is not UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(p, "", f"invalid TOML: {exc}") from exc
+    return parse_config(data, p)

@@ -1,0 +1,110 @@
+"""The registry of bot jobs and the wrapper that runs one job safely.
+
+Each job module exposes ``run(session, config, options) -> JobReport``. `run_job` adds what
+every job needs: the per-job lock, the shutoff check before the first request that matters, the
+run log record, and the mapping of stops and crashes to a report instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bots.config import JOB_NAMES, Config
+from bots.errors import EXIT_JOB_FAILED, EXIT_OK, BotStop, ShutoffError
+from bots.locking import job_lock
+from bots.outcomes import JobReport
+from bots.runlog import RunRecord, append_run_record
+
+log = logging.getLogger(__name__)
+
+JOB_MODULES: dict[str, str] = {
+    "index": "bots.index_job",
+    "translations": "bots.translations_job",
+    "digest": "bots.digest_job",
+}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    simulate: bool = False
+    diff: bool = False
+    force: bool = False
+    out: TextIO = field(default=sys.stdout, compare=False)
+    progress: bool | None = None  # None: only when stderr is a terminal
+    # test hook: stop a digest after this many deliveries, as a crash would
+    stop_after: int | None = None
+
+
+JobFunction = Callable[..., JobReport]
+
+
+def job_function(name: str) -> JobFunction:
+    if name not in JOB_MODULES:
+        raise KeyError(f"unknown job {name!r}; known: {', '.join(JOB_NAMES)}")
+    module = importlib.import_module(JOB_MODULES[name])
+    return module.run  # type: ignore[no-any-return]
+
+
+@dataclass
+class JobResult:
+    report: JobReport
+    exit_code: int
+    error: str = ""
+
+
+def run_job(name: str, session: object, config: Config, options: RunOptions) -> JobResult:
+    """Run one job under its lock and record it in the run log; never raises for job errors."""
+    from bots.wiki import WikiSession
+
+    assert isinstance(session, WikiSession)
+    started = datetime.now(UTC)
+    t0 = time.monotonic()
+    requests0 = session.counter.requests
+    report = JobReport(job=name)
+    exit_code = EXIT_OK
+    error = ""
+    try:
+        with job_lock(config, name, wait_seconds=config.runtime.lock_wait_seconds):
+            session.preflight()
+            report = job_function(name)(session, config, options)
+            if not report.ok:
+                exit_code = EXIT_JOB_FAILED
+                error = "; ".join(f"{f.title}: {f.reason}" for f in report.failures)
+    except ShutoffError as exc:
+        exit_code, error = exc.exit_code, str(exc)
+    except BotStop as exc:
+        exit_code, error = exc.exit_code, str(exc)
+    except Exception as exc:  # a crashed job must not take the scheduler or other jobs down
+        exit_code = EXIT_JOB_FAILED
+        error = f"{type(exc).__name__}: {exc}"
+        log.error("job %s crashed:\n%s", name, traceback.format_exc())
+    if error:
+        log.error("job %s stopped: %s", name, error)
+    append_run_record(
+        config,
+        RunRecord(
+            job=name,
+            wiki=f"{config.wiki.family}:{config.wiki.code}",
+            start=started.isoformat(timespec="seconds"),
+            end=datetime.now(UTC).isoformat(timespec="seconds"),
+            seconds=round(time.monotonic() - t0, 3),
+            outcome="ok" if exit_code == EXIT_OK else ("stopped" if exit_code == 3 else "failed"),
+            exit_code=exit_code,
+            simulate=options.simulate,
+            pages_read=report.pages_read,
+            edits=len(report.edits),
+            skipped=len(report.skipped),
+            api_requests=session.counter.requests - requests0,
+            errors=[error] if error else [f"{f.title}: {f.reason}" for f in report.failures],
+            notes=list(report.notes),
+        ),
+    )
+    return JobResult(report=report, exit_code=exit_code, error=error)

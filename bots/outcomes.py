@@ -1,0 +1,71 @@
+"""Outcomes of one attempted edit and the report of one job run, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Saved:
+    title: str
+    revid: int
+    summary: str
+    simulated: bool = False
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    title: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Not saved, for a reason that does not fail the job (protected, excluded, ...)."""
+
+    title: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Not saved because of an error that fails the job."""
+
+    title: str
+    reason: str
+
+
+EditOutcome = Saved | Unchanged | Skipped | Failed
+
+
+@dataclass
+class JobReport:
+    """What one job run did; printed at the end and written to the run log."""
+
+    job: str
+    pages_read: int = 0
+    edits: list[Saved] = field(default_factory=list)
+    unchanged: list[Unchanged] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    failures: list[Failed] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def record(self, outcome: EditOutcome) -> None:
+        if isinstance(outcome, Saved):
+            self.edits.append(outcome)
+        elif isinstance(outcome, Unchanged):
+            self.unchanged.append(outcome)
+        elif isinstance(outcome, Skipped):
+            self.skipped.append(outcome)
+        else:
+            self.failures.append(outcome)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary_line(self) -> str:
+        return (
+            f"{self.job}: {self.pages_read} pages read, {len(self.edits)} edited, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped, "
+            f"{len(self.failures)} failed"
+        )

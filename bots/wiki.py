@@ -1,0 +1,411 @@
+"""The thin Pywikibot layer: one `WikiSession` per run owns the API connection.
+
+Reads are batched (up to the account's API limit per request) and return plain
+`PageSnapshot` records; nothing outside this module and `bots/wiki_save.py` touches Pywikibot's
+network side. Pywikibot is imported lazily so that `PYWIKIBOT_DIR` (and `-dir:`) can be set
+before its configuration is read.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bots.config import Config
+from bots.errors import (
+    BlockedError,
+    ShutoffError,
+    TalkMessageStop,
+    WikiUnavailableError,
+    WrongUserError,
+)
+
+log = logging.getLogger(__name__)
+
+RELEVANT_RIGHTS = ("bot", "apihighlimits", "noratelimit", "editprotected", "highvolume")
+
+
+@dataclass(frozen=True)
+class PageSnapshot:
+    """One page as read at one moment: the base of any later save."""
+
+    title: str
+    namespace: int
+    exists: bool
+    text: str | None = None
+    revid: int = 0
+    timestamp: str = ""  # of the latest revision (ISO 8601, UTC)
+    read_at: str = ""  # server time of the read; MediaWiki's starttimestamp for saves
+    pageid: int = 0
+    is_redirect: bool = False
+    user: str = ""
+    content_model: str = "wikitext"
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    name: str
+    groups: tuple[str, ...]
+    rights: tuple[str, ...]
+    blocked: bool
+    block_reason: str = ""
+    has_new_message: bool = False
+
+
+@dataclass
+class RequestCounter:
+    """Counts HTTP responses and bytes seen by this process (the server log is the referee)."""
+
+    requests: int = 0
+    bytes: int = 0
+    by_action: dict[str, int] = field(default_factory=dict)
+
+
+def _join(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
+
+
+class WikiSession:
+    """A logged-in connection to one wiki for one run."""
+
+    def __init__(self, config: Config, *, simulate: bool = False) -> None:
+        import pywikibot
+        from pywikibot import config as pwb_config
+
+        self.config = config
+        self.simulate = simulate or bool(pwb_config.simulate)
+        pwb_config.simulate = self.simulate
+        pwb_config.put_throttle = config.wiki.put_throttle
+        pwb_config.write_maxlag = config.wiki.maxlag
+        pwb_config.max_retries = config.wiki.max_retries
+        pwb_config.retry_wait = config.wiki.retry_wait
+        pwb_config.retry_max = config.wiki.retry_max_wait
+        pwb_config.solve_captcha = False
+        pwb_config.user_agent_format = config.wiki.user_agent + " {pwb}"
+        if "PYWIKIBOT_TEST_TIMEOUT" in os.environ:  # fault tests shorten the socket timeout
+            timeout = float(os.environ["PYWIKIBOT_TEST_TIMEOUT"])
+            pwb_config.socket_timeout = (timeout, timeout)
+        self.counter = RequestCounter()
+        self.site = pywikibot.Site(config.wiki.code, config.wiki.family, user=config.wiki.user)
+        self._install_counter()
+        self._account: AccountInfo | None = None
+
+    # ----------------------------------------------------------------------------- plumbing
+    def _install_counter(self) -> None:
+        from pywikibot.comms import http
+
+        counter = self.counter
+
+        def on_response(response: Any, *args: Any, **kwargs: Any) -> None:
+            counter.requests += 1
+            counter.bytes += len(response.content or b"")
+
+        hooks = http.session.hooks.setdefault("response", [])
+        # one hook per process is enough: sessions come and go, the counter object is replaced
+        hooks[:] = [h for h in hooks if getattr(h, "_advocacy_hub", False) is False]
+        on_response._advocacy_hub = True  # type: ignore[attr-defined]
+        hooks.append(on_response)
+
+    def api(self, **params: Any) -> dict[str, Any]:
+        """Submit one API request (Pywikibot handles maxlag, retries, tokens and -simulate)."""
+        from pywikibot.exceptions import (
+            APIError,
+            ApiTimeoutError,
+            MaxlagTimeoutError,
+            ServerError,
+        )
+
+        clean = {k: _join(v) for k, v in params.items() if v is not None and v is not False}
+        clean.setdefault("formatversion", "2")
+        action = clean.get("action", "query")
+        self.counter.by_action[action] = self.counter.by_action.get(action, 0) + 1
+        try:
+            return self.site.simple_request(**clean).submit()
+        except MaxlagTimeoutError as exc:
+            raise WikiUnavailableError(
+                f"the wiki stayed lagged past the retry budget: {exc}"
+            ) from exc
+        except (ServerError, ApiTimeoutError, ConnectionError) as exc:
+            raise WikiUnavailableError(f"the wiki did not answer: {exc}") from exc
+        except APIError as exc:
+            if exc.code == "readonly":
+                raise WikiUnavailableError(f"the wiki is read-only: {exc.info}") from exc
+            if exc.code in ("blocked", "autoblocked"):
+                raise BlockedError(f"the bot account is blocked: {exc.info}") from exc
+            raise
+        except Exception as exc:  # requests' own connection errors surface wrapped or raw
+            if type(exc).__name__ in ("ConnectionError", "ConnectTimeout", "ReadTimeout"):
+                raise WikiUnavailableError(f"the wiki did not answer: {exc}") from exc
+            raise
+
+    def query_results(self, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield each raw `query` result of a query, following `continue` to the end."""
+        params = {"action": "query", **params}
+        cont: dict[str, Any] = {}
+        while True:
+            result = self.api(**params, **cont)
+            yield result.get("query", {})
+            if "continue" not in result:
+                return
+            cont = dict(result["continue"])
+
+    def query_pages(self, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield page records of a (generator) query, merged across prop continuations.
+
+        MediaWiki may split one batch of pages over several responses when a property such as
+        revision content is too large; records are merged by page id until `batchcomplete`.
+        """
+        params = {"action": "query", **params}
+        cont: dict[str, Any] = {}
+        pending: dict[Any, dict[str, Any]] = {}
+        while True:
+            result = self.api(**params, **cont)
+            for page in result.get("query", {}).get("pages", []):
+                key = page.get("pageid") or page.get("title")
+                if key in pending:
+                    merged = pending[key]
+                    for k, v in page.items():
+                        if isinstance(v, list) and isinstance(merged.get(k), list):
+                            merged[k] = merged[k] + v
+                        else:
+                            merged.setdefault(k, v)
+                else:
+                    pending[key] = page
+            if result.get("batchcomplete") or "continue" not in result:
+                yield from pending.values()
+                pending = {}
+            if "continue" not in result:
+                return
+            cont = dict(result["continue"])
+
+    # ----------------------------------------------------------------------------- account
+    def login(self) -> AccountInfo:
+        """Log in as the configured account and return its groups and rights."""
+        from pywikibot.exceptions import NoUsernameError
+
+        try:
+            self.site.login()
+        except NoUsernameError as exc:
+            raise WrongUserError(f"cannot log in as {self.config.wiki.user}: {exc}") from exc
+        info = self.account_info(force=True)
+        if info.name != self.config.wiki.user:
+            raise WrongUserError(
+                f"logged in as {info.name!r}, but the config says {self.config.wiki.user!r}"
+            )
+        return info
+
+    def account_info(self, force: bool = False) -> AccountInfo:
+        if self._account is None or force:
+            result = self.api(
+                action="query", meta="userinfo", uiprop="groups|rights|blockinfo|hasmsg"
+            )
+            self._account = _account_from(result["query"]["userinfo"])
+        return self._account
+
+    @property
+    def high_limits(self) -> bool:
+        return "apihighlimits" in self.account_info().rights
+
+    def batch_size(self, *, content: bool) -> int:
+        """Titles per request: the API allows 500 for apihighlimits accounts, else 50.
+
+        With content the batch is capped at 250 (as Pywikibot does) so that responses stay
+        well under the API's result size limit.
+        """
+        limit = 500 if self.high_limits else 50
+        return min(limit, 250) if content else limit
+
+    # ----------------------------------------------------------------------------- safety
+    def preflight(self) -> None:
+        """Before a write: shutoff page, account, block and talk-message checks in one request."""
+        shutoff = self.config.shutoff
+        result = self.api(
+            action="query",
+            meta="userinfo",
+            uiprop="blockinfo|hasmsg",
+            titles=shutoff.page,
+            prop="revisions",
+            rvprop="content",
+            rvslots="main",
+        )
+        query = result.get("query", {})
+        user = query.get("userinfo", {})
+        if user.get("anon") or user.get("name") != self.config.wiki.user:
+            raise WrongUserError(
+                f"refusing to write: the session is {user.get('name')!r}, "
+                f"not {self.config.wiki.user!r}"
+            )
+        if "blockid" in user:
+            raise BlockedError(
+                f"the bot account is blocked by {user.get('blockedby')}: "
+                f"{user.get('blockreason', '')}"
+            )
+        page = (query.get("pages") or [{}])[0]
+        state = shutoff_state(_content_of(page), shutoff.run_value)
+        if state is not None:
+            raise ShutoffError(f"shutoff page {shutoff.page} says stop ({state})")
+        if shutoff.stop_on_talk_message and user.get("messages"):
+            raise TalkMessageStop("the bot's talk page has a new message; stopping as configured")
+
+    def shutoff_status(self) -> str:
+        """'run', or the reason the shutoff page stops the bot (for `check` and `status`)."""
+        page = self.read_pages([self.config.shutoff.page]).get(self.config.shutoff.page)
+        state = shutoff_state(page.text if page else None, self.config.shutoff.run_value)
+        return "run" if state is None else f"stop ({state})"
+
+    # ----------------------------------------------------------------------------- reads
+    def normalize(self, title: str) -> tuple[str, int]:
+        """The canonical title and namespace number, from the site's cached namespace data."""
+        import pywikibot
+
+        page = pywikibot.Page(self.site, title)
+        return page.title(), page.namespace().id
+
+    def read_pages(
+        self, titles: Iterable[str], *, content: bool = True, follow_redirects: bool = False
+    ) -> dict[str, PageSnapshot]:
+        """Read pages in batches; keys are the titles as asked (and the normalised ones)."""
+        wanted = list(dict.fromkeys(titles))
+        out: dict[str, PageSnapshot] = {}
+        size = self.batch_size(content=content)
+        for start in range(0, len(wanted), size):
+            batch = wanted[start : start + size]
+            params: dict[str, Any] = {
+                "titles": batch,
+                "prop": "revisions|info",
+                "rvprop": "ids|timestamp|user" + ("|content" if content else ""),
+                "rvslots": "main",
+                "curtimestamp": True,
+                "redirects": follow_redirects,
+            }
+            aliases: dict[str, str] = {}
+            read_at = ""
+            for result in self._query_with_meta(params):
+                read_at = result.get("curtimestamp", read_at)
+                q = result.get("query", {})
+                for item in q.get("normalized", []) + q.get("redirects", []):
+                    aliases[item["from"]] = item["to"]
+                for page in q.get("pages", []):
+                    snap = snapshot_from(page, read_at)
+                    out[snap.title] = snap
+            for asked in batch:
+                target = asked
+                seen = 0
+                while target in aliases and seen < 3:
+                    target = aliases[target]
+                    seen += 1
+                if target in out:
+                    out[asked] = out[target]
+        return out
+
+    def _query_with_meta(self, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        params = {"action": "query", **params}
+        cont: dict[str, Any] = {}
+        while True:
+            result = self.api(**params, **cont)
+            yield result
+            if "continue" not in result:
+                return
+            cont = dict(result["continue"])
+
+    def template_names(self, template: str) -> frozenset[str]:
+        """The template's name and the names of redirects to it, without namespace."""
+        full = template if template.lower().startswith("template:") else f"Template:{template}"
+        names = {full.split(":", 1)[1]}
+        for q in self.query_results(
+            list="backlinks", bltitle=full, blfilterredir="redirects", bllimit="max"
+        ):
+            for link in q.get("backlinks", []):
+                names.add(link["title"].split(":", 1)[1])
+        return frozenset(names)
+
+    def embedded_in(
+        self,
+        template: str,
+        namespaces: Iterable[int],
+        *,
+        content: bool,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Iterator[PageSnapshot]:
+        """Pages transcluding a template (through redirects too), with or without text."""
+        full = template if template.lower().startswith("template:") else f"Template:{template}"
+        params: dict[str, Any] = {
+            "generator": "embeddedin",
+            "geititle": full,
+            "geinamespace": list(namespaces),
+            "geilimit": self.batch_size(content=content) if content else "max",
+            "prop": "revisions|info",
+            "rvprop": "ids|timestamp|user" + ("|content" if content else ""),
+            "rvslots": "main",
+            "curtimestamp": True,
+            **(extra or {}),
+        }
+        for page in self.query_pages(**params):
+            yield snapshot_from(page, "")
+
+    def all_pages(self, prefix: str, namespace: int) -> Iterator[str]:
+        """Titles of all pages with a prefix in a namespace (one request per 5,000 titles)."""
+        for q in self.query_results(
+            list="allpages", apprefix=prefix, apnamespace=namespace, aplimit="max"
+        ):
+            for page in q.get("allpages", []):
+                yield page["title"]
+
+
+def shutoff_state(text: str | None, run_value: str) -> str | None:
+    """None when the shutoff page says run; otherwise a short reason. Pure."""
+    if text is None:
+        return "the shutoff page does not exist"
+    value = text.strip()
+    if value.casefold() == run_value.casefold():
+        return None
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    return f"it says {shown!r}, not {run_value!r}"
+
+
+def _content_of(page: Mapping[str, Any]) -> str | None:
+    revs = page.get("revisions") or []
+    if page.get("missing") or not revs:
+        return None
+    rev = revs[0]
+    slots = rev.get("slots", {})
+    if "main" in slots:
+        return slots["main"].get("content")
+    return rev.get("content")
+
+
+def snapshot_from(page: Mapping[str, Any], read_at: str) -> PageSnapshot:
+    revs = page.get("revisions") or []
+    rev = revs[-1] if revs else {}
+    missing = bool(page.get("missing")) or bool(page.get("invalid"))
+    return PageSnapshot(
+        title=page.get("title", ""),
+        namespace=int(page.get("ns", 0)),
+        exists=not missing,
+        text=_content_of(page),
+        revid=int(rev.get("revid", page.get("lastrevid", 0)) or 0),
+        timestamp=rev.get("timestamp", ""),
+        read_at=read_at,
+        pageid=int(page.get("pageid", 0) or 0),
+        is_redirect=bool(page.get("redirect")),
+        user=rev.get("user", ""),
+        content_model=page.get("contentmodel", "wikitext"),
+    )
+
+
+def _account_from(user: Mapping[str, Any]) -> AccountInfo:
+    return AccountInfo(
+        name=user.get("name", ""),
+        groups=tuple(user.get("groups", ())),
+        rights=tuple(r for r in user.get("rights", ()) if r in RELEVANT_RIGHTS),
+        blocked="blockid" in user,
+        block_reason=user.get("blockreason", ""),
+        has_new_message=bool(user.get("messages")),
+    )
