@@ -43,6 +43,7 @@ class PageSnapshot:
     is_redirect: bool = False
     user: str = ""
     content_model: str = "wikitext"
+    language: str = ""  # the page's content language (prop=info pagelanguage)
 
 
 @dataclass(frozen=True)
@@ -397,6 +398,7 @@ def snapshot_from(page: Mapping[str, Any], read_at: str) -> PageSnapshot:
         is_redirect=bool(page.get("redirect")),
         user=rev.get("user", ""),
         content_model=page.get("contentmodel", "wikitext"),
+        language=page.get("pagelanguage", ""),
     )
 
 
