@@ -8,15 +8,14 @@ the wiki, with the same result.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bots.cases import parser_fingerprint
 from bots.config import Config
 
 log = logging.getLogger(__name__)
@@ -26,16 +25,8 @@ CACHE_FORMAT = 1
 
 
 def parse_settings_key(config: Config, template_names: frozenset[str]) -> str:
-    """A digest of everything that changes how a page is parsed and validated."""
-    relevant = {
-        "format": CACHE_FORMAT,
-        "templates": sorted(template_names),
-        "aliases": {k: list(v) for k, v in sorted(config.templates.case_aliases.items())},
-        "vocabulary": asdict(config.vocabulary),
-        "required": list(config.index.required_fields),
-    }
-    blob = json.dumps(relevant, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(blob).hexdigest()[:16]
+    """A digest of everything that changes how a page is parsed: settings and parser version."""
+    return f"{CACHE_FORMAT}-{parser_fingerprint(config, sorted(template_names))}"
 
 
 class CaseCache:
