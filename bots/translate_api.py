@@ -1,0 +1,163 @@
+"""Reader for the Translate extension's statistics API (for wikis that have the extension).
+
+* ``meta=messagegroupstats&mgsgroup=page-<Title>``: one item per language with ``total``,
+  ``translated`` (outdated units excluded), ``fuzzy`` (outdated), ``proofread``, ``language``
+  (and the older ``code``). One request per page.
+* ``meta=languagestats&lslanguage=<code>``: the same figures per message group for one
+  language (items carry ``group``). One request per language covers every page, so it is the
+  cheaper choice when a table has fewer languages than pages.
+
+Both answer from a statistics cache. While the cache is cold the answer stops early with
+``continue: {mgsoffset|lsoffset: <item>}`` and Translate queues a rebuild job; asking again
+at once returns the same offset. The reader therefore waits between such repeats and gives up
+after a few, raising :class:`StatsUnavailable` so the job leaves that table as it is rather
+than publishing partial figures.
+
+The only network access is the ``api`` callable (``WikiSession.api``), so recorded responses
+can stand in for a wiki in unit tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ApiCall = Callable[..., Mapping[str, Any]]
+
+EXTENSION_NAME = "Translate"
+PAGE_GROUP_PREFIX = "page-"
+MAX_STALLS = 3  # repeats of the same continuation offset before giving up
+STALL_WAIT_SECONDS = 2.0
+
+
+_BAD_GROUP_CODES = frozenset({"badparameter", "badvalue", "paramvalidator-badvalue"})
+
+
+class StatsUnavailable(Exception):
+    """Translate's statistics cache could not give complete figures for a target."""
+
+    def __init__(self, target: str, reason: str) -> None:
+        self.target = target
+        self.reason = reason
+        super().__init__(f"{target}: {reason}")
+
+
+class GroupNotFound(Exception):
+    """The wiki has no message group for the page (it is not marked for translation)."""
+
+
+def has_translate(extensions: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether ``siteinfo``'s ``extensions`` list includes the Translate extension."""
+    return any(str(ext.get("name", "")) == EXTENSION_NAME for ext in extensions)
+
+
+def page_group(title: str) -> str:
+    """Message group id of a translatable page (``page-`` + its full title)."""
+    return PAGE_GROUP_PREFIX + title
+
+
+def _stats_items(
+    api: ApiCall,
+    module: str,
+    offset_param: str,
+    params: Mapping[str, Any],
+    target: str,
+    sleep: Callable[[float], None],
+    wait: float,
+) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cont: dict[str, Any] = {}
+    stalls = 0
+    last_offset: object = None
+    while True:
+        result = api(action="query", meta=module, **params, **cont)
+        items.extend(result.get("query", {}).get(module, []))
+        if "continue" not in result:
+            return items
+        offset = result["continue"].get(offset_param)
+        if offset == last_offset:
+            stalls += 1
+            if stalls >= MAX_STALLS:
+                raise StatsUnavailable(
+                    target, f"Translate's statistics are still being computed (at {offset})"
+                )
+            log.info("stats for %s incomplete at %s; waiting %.1f s", target, offset, wait)
+            sleep(wait)
+        else:
+            stalls = 0
+        last_offset = offset
+        cont = dict(result["continue"])
+
+
+def group_stats(
+    api: ApiCall,
+    title: str,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    wait: float = STALL_WAIT_SECONDS,
+) -> list[dict[str, Any]]:
+    """Every language's figures for the translatable page ``title`` (continuation followed).
+
+    Raises :class:`GroupNotFound` when the page has no message group and
+    :class:`StatsUnavailable` when the statistics cache stays incomplete.
+    """
+    try:
+        return _stats_items(
+            api,
+            "messagegroupstats",
+            "mgsoffset",
+            {"mgsgroup": page_group(title)},
+            title,
+            sleep,
+            wait,
+        )
+    except Exception as exc:
+        # Pywikibot's APIError carries the API's error code; an unknown group is reported as
+        # a bad parameter value (the code's spelling differs between MediaWiki versions)
+        if getattr(exc, "code", None) in _BAD_GROUP_CODES:
+            raise GroupNotFound(title) from exc
+        raise
+
+
+def language_stats(
+    api: ApiCall,
+    language: str,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    wait: float = STALL_WAIT_SECONDS,
+) -> dict[str, dict[str, Any]]:
+    """Figures of every message group in one language, by group id (``page-<Title>``...)."""
+    items = _stats_items(
+        api, "languagestats", "lsoffset", {"lslanguage": language}, language, sleep, wait
+    )
+    return {str(item.get("group", "")): item for item in items}
+
+
+def page_stats_by_language(
+    api: ApiCall,
+    titles: Iterable[str],
+    languages: Iterable[str],
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    wait: float = STALL_WAIT_SECONDS,
+) -> dict[str, list[dict[str, Any]]]:
+    """``messagegroupstats``-shaped items per page, built from one ``languagestats`` request
+    per language. Pages whose group the wiki does not have get no entry."""
+    wanted = {page_group(t): t for t in titles}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for language in languages:
+        for group, item in language_stats(api, language, sleep=sleep, wait=wait).items():
+            if group in wanted:
+                out.setdefault(wanted[group], []).append({**item, "language": language})
+    return out
+
+
+def prefer_language_stats(page_count: int, languages: Iterable[str] | None) -> bool:
+    """Whether per-language requests are cheaper than per-page ones for a set of pages."""
+    if languages is None:
+        return False  # "every language seen" needs the per-page answer
+    return len(set(languages)) < page_count
