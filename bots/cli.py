@@ -17,10 +17,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bots.config import JOB_NAMES, Config, ConfigError, load_config
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop
+
+if TYPE_CHECKING:
+    from bots.jobs import RunOptions
 
 log = logging.getLogger("bots")
 
@@ -108,6 +111,9 @@ def _setup_logging(verbose: bool) -> None:
     )
     for noisy in ("urllib3", "requests"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from bots.credentials import install_log_redaction
+
+    install_log_redaction()
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -221,15 +227,29 @@ def cmd_setup_wiki(config: Config, *, simulate: bool, diff: bool, out: TextIO) -
 
 def cmd_run(config: Config, jobs: list[str], *, simulate: bool, diff: bool, force: bool,
             out: TextIO, stop_after: int | None = None) -> int:
-    from bots.jobs import RunOptions, run_job
+    from bots.jobs import RunOptions
+    from bots.shutdown import graceful_stop
 
     session = open_session(config, simulate)
     options = RunOptions(simulate=simulate, diff=diff, force=force, out=out,
                          stop_after=stop_after)
+    # SIGTERM/Ctrl-C: the edit in flight finishes, no further edit or job starts
+    with graceful_stop():
+        return _run_jobs(jobs, session, config, options)
+
+
+def _run_jobs(jobs: list[str], session: object, config: Config, options: RunOptions) -> int:
+    from bots.jobs import run_job
+    from bots.shutdown import stop_requested
+
+    out = options.out
     worst = EXIT_OK
     for job in jobs:
+        if stop_requested():
+            break
         result = run_job(job, session, config, options)
-        print(result.report.summary_line() + (" (simulated)" if simulate else ""), file=out)
+        print(result.report.summary_line() + (" (simulated)" if options.simulate else ""),
+              file=out)
         for line in result.report.notes:
             print(f"  note: {line}", file=out)
         for skip in result.report.skipped:

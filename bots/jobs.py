@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from bots.config import JOB_NAMES, Config
-from bots.errors import EXIT_JOB_FAILED, EXIT_OK, BotStop, ShutoffError
+from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, BotStop, ShutoffError
 from bots.locking import job_lock
 from bots.outcomes import JobReport
 from bots.runlog import RunRecord, append_run_record
+from bots.shutdown import StopRequested
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,14 @@ class JobResult:
     error: str = ""
 
 
+def _outcome(exit_code: int, interrupted: bool) -> str:
+    if exit_code == EXIT_OK:
+        return "ok"
+    if exit_code == EXIT_SHUTOFF or interrupted:
+        return "stopped"
+    return "failed"
+
+
 def run_job(name: str, session: object, config: Config, options: RunOptions) -> JobResult:
     """Run one job under its lock and record it in the run log; never raises for job errors."""
     from bots.wiki import WikiSession
@@ -68,9 +77,11 @@ def run_job(name: str, session: object, config: Config, options: RunOptions) -> 
     started = datetime.now(UTC)
     t0 = time.monotonic()
     requests0 = session.counter.requests
+    saved0 = session.saved_count
     report = JobReport(job=name)
     exit_code = EXIT_OK
     error = ""
+    interrupted = False  # stopped by SIGTERM/Ctrl-C: work done so far is kept
     try:
         with job_lock(config, name, wait_seconds=config.runtime.lock_wait_seconds):
             session.preflight()
@@ -80,6 +91,8 @@ def run_job(name: str, session: object, config: Config, options: RunOptions) -> 
                 error = "; ".join(f"{f.title}: {f.reason}" for f in report.failures)
     except ShutoffError as exc:
         exit_code, error = exc.exit_code, str(exc)
+    except StopRequested as exc:
+        exit_code, error, interrupted = exc.exit_code, str(exc), True
     except BotStop as exc:
         exit_code, error = exc.exit_code, str(exc)
     except Exception as exc:  # a crashed job must not take the scheduler or other jobs down
@@ -96,11 +109,11 @@ def run_job(name: str, session: object, config: Config, options: RunOptions) -> 
             start=started.isoformat(timespec="seconds"),
             end=datetime.now(UTC).isoformat(timespec="seconds"),
             seconds=round(time.monotonic() - t0, 3),
-            outcome="ok" if exit_code == EXIT_OK else ("stopped" if exit_code == 3 else "failed"),
+            outcome=_outcome(exit_code, interrupted),
             exit_code=exit_code,
             simulate=options.simulate,
             pages_read=report.pages_read,
-            edits=len(report.edits),
+            edits=max(len(report.edits), session.saved_count - saved0),
             skipped=len(report.skipped),
             api_requests=session.counter.requests - requests0,
             errors=[error] if error else [f"{f.title}: {f.reason}" for f in report.failures],

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from bots.config import Config
+from bots.credentials import check_pywikibot_credentials
 from bots.errors import (
     BlockedError,
     ShutoffError,
@@ -22,6 +24,7 @@ from bots.errors import (
     WikiUnavailableError,
     WrongUserError,
 )
+from bots.shutdown import raise_if_stop_requested
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,7 @@ class WikiSession:
             timeout = float(os.environ["PYWIKIBOT_TEST_TIMEOUT"])
             pwb_config.socket_timeout = (timeout, timeout)
         self.counter = RequestCounter()
+        self.saved_count = 0  # successful saves, so a run stopped part-way still counts them
         self.site = pywikibot.Site(config.wiki.code, config.wiki.family, user=config.wiki.user)
         self._install_counter()
         self._account: AccountInfo | None = None
@@ -134,17 +138,42 @@ class WikiSession:
                 f"the wiki stayed lagged past the retry budget: {exc}"
             ) from exc
         except (ServerError, ApiTimeoutError, ConnectionError) as exc:
+            # Pywikibot retries `readonly` errors too and then reports only "Maximum retries
+            # attempted": ask the wiki whether it is read-only, so the operator reads why.
+            reason = self._readonly_reason()
+            if reason is not None:
+                raise WikiUnavailableError(
+                    f"the wiki is read-only: {reason} (gave up after "
+                    f"{self.config.wiki.max_retries} retries)"
+                ) from exc
             raise WikiUnavailableError(f"the wiki did not answer: {exc}") from exc
         except APIError as exc:
             if exc.code == "readonly":
-                raise WikiUnavailableError(f"the wiki is read-only: {exc.info}") from exc
+                reason = exc.other.get("readonlyreason") or exc.info
+                raise WikiUnavailableError(f"the wiki is read-only: {reason}") from exc
             if exc.code in ("blocked", "autoblocked"):
-                raise BlockedError(f"the bot account is blocked: {exc.info}") from exc
+                raise BlockedError(block_message(exc.other.get("blockinfo"), exc.info)) from exc
             raise
         except Exception as exc:  # requests' own connection errors surface wrapped or raw
             if type(exc).__name__ in ("ConnectionError", "ConnectTimeout", "ReadTimeout"):
                 raise WikiUnavailableError(f"the wiki did not answer: {exc}") from exc
             raise
+
+    def _readonly_reason(self) -> str | None:
+        """The wiki's read-only reason, or None when it is writable or cannot be asked.
+
+        One request without retries: it only explains a failure that already happened."""
+        try:
+            request = self.site.simple_request(
+                action="query", meta="siteinfo", siprop="general", formatversion="2"
+            )
+            request.max_retries = 0  # Pywikibot's WaitingMixin: give up at the first failure
+            general = request.submit().get("query", {}).get("general", {})
+        except Exception:
+            return None
+        if not general.get("readonly"):
+            return None
+        return str(general.get("readonlyreason") or "no reason given")
 
     def query_results(self, **params: Any) -> Iterator[dict[str, Any]]:
         """Yield each raw `query` result of a query, following `continue` to the end."""
@@ -191,6 +220,9 @@ class WikiSession:
         """Log in as the configured account and return its groups and rights."""
         from pywikibot.exceptions import NoUsernameError
 
+        check_pywikibot_credentials()  # refuse a readable or symlinked password file first
+        with suppress(AttributeError):
+            del self.site.userinfo  # a long-lived process must not trust a stale cached login
         try:
             self.site.login()
         except NoUsernameError as exc:
@@ -226,6 +258,7 @@ class WikiSession:
     # ----------------------------------------------------------------------------- safety
     def preflight(self) -> None:
         """Before a write: shutoff page, account, block and talk-message checks in one request."""
+        raise_if_stop_requested()  # SIGTERM/Ctrl-C: the edit in flight finished; start no other
         shutoff = self.config.shutoff
         result = self.api(
             action="query",
@@ -244,10 +277,7 @@ class WikiSession:
                 f"not {self.config.wiki.user!r}"
             )
         if "blockid" in user:
-            raise BlockedError(
-                f"the bot account is blocked by {user.get('blockedby')}: "
-                f"{user.get('blockreason', '')}"
-            )
+            raise BlockedError(block_message(user))
         page = (query.get("pages") or [{}])[0]
         state = shutoff_state(_content_of(page), shutoff.run_value)
         if state is not None:
@@ -358,6 +388,17 @@ class WikiSession:
         ):
             for page in q.get("allpages", []):
                 yield page["title"]
+
+
+def block_message(blockinfo: Mapping[str, Any] | None, fallback: str = "") -> str:
+    """Why the bot stops: who blocked the account and the reason they gave."""
+    info = blockinfo or {}
+    if info.get("blockedby") or info.get("blockreason"):
+        return (
+            f"the bot account is blocked by {info.get('blockedby')}: "
+            f"{info.get('blockreason', '')}"
+        )
+    return f"the bot account is blocked: {fallback}"
 
 
 def shutoff_state(text: str | None, run_value: str) -> str | None:

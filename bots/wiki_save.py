@@ -194,4 +194,5 @@ def _submit_edit(
         return Saved(base.title, 0, summary, simulated=True)
     if "nochange" in edit:
         return Unchanged(base.title)
+    session.saved_count += 1
     return Saved(base.title, int(edit.get("newrevid", 0)), summary)

@@ -438,7 +438,11 @@ def test_index_domain_is_complete_and_documented(messages: Messages) -> None:
         for lang in (*INDEX_LANGS, "qqq"):
             assert messages.has(key, lang), (key, lang)
     # no message left without a use, no used message left undefined
-    source = (HERE.parent.parent / "bots" / "index_view.py").read_text(encoding="utf-8")
+    bots_dir = HERE.parent.parent / "bots"
+    source = "".join(
+        (bots_dir / name).read_text(encoding="utf-8")
+        for name in ("index_view.py", "index_pages.py", "index_job.py")
+    )
     for key in keys:
         if not key.startswith("advocacyhub-problem-"):
             stem = key.removeprefix("advocacyhub-index-")
