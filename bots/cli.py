@@ -93,13 +93,13 @@ def _apply_pywikibot_args(args: list[str]) -> bool:
             # Pywikibot reads its directory at import time, so set it before importing
             os.environ["PYWIKIBOT_DIR"] = arg.split(":", 1)[1]
     import pywikibot
+    from pywikibot import config as pwb_config
 
+    pwb_config.simulate = False  # only this command line's -simulate counts
     # handle_args() falls back to sys.argv when given nothing, so only call it with options
     rest = pywikibot.handle_args(args) if args else []
     if rest:
         raise UsageError(f"unknown option(s): {' '.join(rest)}")
-    from pywikibot import config as pwb_config
-
     return bool(pwb_config.simulate)
 
 

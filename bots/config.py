@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 JOB_NAMES: tuple[str, ...] = ("index", "translations", "digest")
 
@@ -338,12 +339,20 @@ def _semantic_checks(file: str, cfg: Config) -> None:
         raise ConfigError(file, "permissions.edit_prefixes", "must list at least one prefix")
     if cfg.wiki.maxlag < 1:
         raise ConfigError(file, "wiki.maxlag", "must be at least 1 (API etiquette)")
+    from bots.scheduler import parse_cron  # lazily: the scheduler module imports this one
+
     for job in JOB_NAMES:
         expr = getattr(cfg.schedule, job)
-        if len(expr.split()) != 5:
-            raise ConfigError(
-                file, f"schedule.{job}", f"expected a 5-field cron expression, got {expr!r}"
-            )
+        try:
+            parse_cron(expr)
+        except ValueError as exc:
+            raise ConfigError(file, f"schedule.{job}", f"{exc} (in {expr!r})") from exc
+    try:
+        ZoneInfo(cfg.schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            file, "schedule.timezone", f"unknown time zone {cfg.schedule.timezone!r}"
+        ) from exc
     seen: dict[str, str] = {}
     for canonical, aliases in cfg.templates.case_aliases.items():
         for alias in (canonical, *aliases):

@@ -84,8 +84,10 @@ class WikiSession:
         from pywikibot import config as pwb_config
 
         self.config = config
-        self.simulate = simulate or bool(pwb_config.simulate)
-        pwb_config.simulate = self.simulate
+        # Pywikibot's simulate flag is process-wide: set it for this session explicitly, so a
+        # dry run never leaks into a later real run in the same process (scheduler, tests).
+        self.simulate = simulate
+        pwb_config.simulate = simulate
         pwb_config.put_throttle = config.wiki.put_throttle
         pwb_config.write_maxlag = config.wiki.maxlag
         pwb_config.max_retries = config.wiki.max_retries

@@ -1,0 +1,158 @@
+"""Config loading fails fast with file, key and reason; permissions and CLI parsing are exact."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bots.cli import main, split_pywikibot_args
+from bots.config import ConfigError, load_config, parse_config
+from bots.errors import EXIT_USAGE
+from bots.permissions import case_page_allowed, delivery_refusal, edit_refusal
+from bots.wiki import shutoff_state
+
+REPO = Path(__file__).resolve().parents[2]
+DEVWIKI = REPO / "config" / "devwiki.toml"
+
+
+def devwiki_data() -> dict[str, Any]:
+    return tomllib.loads(DEVWIKI.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", ["config/devwiki.toml", "config/meta.toml"])
+def test_shipped_configs_load(path: str) -> None:
+    cfg = load_config(REPO / path)
+    assert cfg.wiki.user == "AdvocacyBot"
+    assert cfg.shutoff.page == "User:AdvocacyBot/Run"
+    assert set(cfg.vocabulary.statuses) == {
+        "planned", "active", "success", "partial", "failure", "closed"
+    }
+
+
+BAD_CASES = [
+    # (mutation, key, words in the reason)
+    (lambda d: d["wiki"].update(bogus=1), "wiki.bogus", "unknown key"),
+    (lambda d: d.update(extra={}), "extra", "unknown section"),
+    (lambda d: d["wiki"].update(maxlag="5"), "wiki.maxlag", "expected integer"),
+    (lambda d: d["wiki"].update(maxlag=True), "wiki.maxlag", "expected integer"),
+    (lambda d: d["permissions"].update(edit_namespaces=["0"]), "permissions.edit_namespaces",
+     "expected list of integers"),
+    (lambda d: d["vocabulary"]["regions"].update(europe=3), "vocabulary.regions.europe",
+     "expected string"),
+    (lambda d: d["wiki"].pop("user"), "wiki.user", "required key is missing"),
+    (lambda d: d.pop("shutoff"), "shutoff", "required section is missing"),
+    (lambda d: d["index"].update(max_removed_share=1.5), "index.max_removed_share",
+     "between 0 and 1"),
+    (lambda d: d["index"].update(required_fields=["title", "colour"]), "index.required_fields",
+     "colour"),
+    (lambda d: d["translations"].update(source="magic"), "translations.source", "one of"),
+    (lambda d: d["digest"].update(max_targets=0), "digest.max_targets", "at least 1"),
+    (lambda d: d["schedule"].update(index="every hour"), "schedule.index", "5 fields"),
+    (lambda d: d["schedule"].update(timezone="Mars/Base"), "schedule.timezone", "time zone"),
+    (lambda d: d["templates"]["case_aliases"].update(colour=["farbe"]),
+     "templates.case_aliases.colour", "unknown case field"),
+    (lambda d: d["templates"]["case_aliases"].update(summary=["Name"]),
+     "templates.case_aliases.summary", "already used"),
+    (lambda d: d["vocabulary"].update(topics={}), "vocabulary.topics", "must not be empty"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "key", "reason"), BAD_CASES, ids=[c[1] for c in BAD_CASES])
+def test_bad_config_names_file_key_and_reason(mutate: Any, key: str, reason: str) -> None:
+    data = devwiki_data()
+    mutate(data)
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, "some/file.toml")
+    err = caught.value
+    assert err.file == "some/file.toml"
+    assert err.key == key
+    assert reason in err.reason
+    assert str(err).startswith(f"some/file.toml: {key}: ")
+
+
+def test_unreadable_and_invalid_toml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read file"):
+        load_config(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[wiki\nfamily = 1", encoding="utf-8")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(bad)
+
+
+def test_cli_bad_config_exits_2_with_file_key_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DEVWIKI.read_text(encoding="utf-8").replace("maxlag = 5", 'maxlag = "five"')
+    bad = tmp_path / "wrong-type.toml"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["--config", str(bad), "check"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"{bad}: wiki.maxlag: expected integer, got str 'five'" in err
+
+    unknown = tmp_path / "unknown-key.toml"
+    unknown.write_text(text.replace('maxlag = "five"', "maxlagg = 5"), encoding="utf-8")
+    assert main(["--config", str(unknown), "check"]) == EXIT_USAGE
+    assert f"{unknown}: wiki.maxlagg: unknown key" in capsys.readouterr().err
+
+
+def test_cli_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(DEVWIKI), "run", "nonsense"]) == EXIT_USAGE
+    assert "usage error" in capsys.readouterr().err
+    assert main(["--config", str(DEVWIKI)]) == EXIT_USAGE
+
+
+def test_pywikibot_global_options_are_split_off() -> None:
+    ours, theirs = split_pywikibot_args(
+        ["--config", "x.toml", "run", "index", "-simulate", "-dir:/tmp/pwb", "--diff", "-v"]
+    )
+    assert ours == ["--config", "x.toml", "run", "index", "--diff", "-v"]
+    assert theirs == ["-simulate", "-dir:/tmp/pwb"]
+
+
+def test_edit_permissions() -> None:
+    cfg = load_config(DEVWIKI)
+    assert edit_refusal("Advocacy/Hub", 0, cfg) is None
+    assert edit_refusal("Advocacy Hub/Bot documentation", 0, cfg) is None
+    assert "outside" in (edit_refusal("Main Page", 0, cfg) or "")
+    assert "namespace 2" in (edit_refusal("User:X/Advocacy/Hub", 2, cfg) or "")
+    assert "interface" in (edit_refusal("MediaWiki:Common.js", 8, cfg) or "")
+    assert "script" in (edit_refusal("Advocacy/evil.js", 0, cfg) or "")
+    assert "script" in (edit_refusal("Advocacy/data.JSON", 0, cfg) or "")
+    assert edit_refusal("Special:Log", -1, cfg) is not None
+
+
+def test_delivery_permissions() -> None:
+    assert delivery_refusal("User talk:Tester1", 3) is None
+    assert delivery_refusal("Talk:Advocacy/Hub", 1) is None
+    assert "talk pages" in (delivery_refusal("User:Tester1", 2) or "")
+    assert "talk pages" in (delivery_refusal("Advocacy/Hub", 0) or "")
+    assert delivery_refusal("User talk:Tester1/common.js", 3) is not None
+
+
+def test_case_pages_are_read_only_from_configured_places() -> None:
+    cfg = load_config(DEVWIKI)
+    assert case_page_allowed("Advocacy/X", 0, cfg)
+    assert not case_page_allowed("Other/X", 0, cfg)
+    assert not case_page_allowed("User:Tester1/Advocacy/X", 2, cfg)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("run", None),
+        ("  Run\n", None),
+        (None, "the shutoff page does not exist"),
+        ("stop", "it says 'stop', not 'run'"),
+        ("", "it says '', not 'run'"),
+        ("run please " + "x" * 60, "…"),
+    ],
+)
+def test_shutoff_state(text: str | None, expected: str | None) -> None:
+    state = shutoff_state(text, "run")
+    if expected is None:
+        assert state is None
+    else:
+        assert state is not None and expected in state

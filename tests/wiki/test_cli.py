@@ -1,0 +1,124 @@
+"""The operator's CLI against the real local wiki: check, setup-wiki, templates that render."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bots.cli import main
+from bots.errors import EXIT_OK, EXIT_SHUTOFF
+from tests.support import Devwiki, RequestLog, WikiClient
+from tests.support.requestlog import count_writes
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATES = (
+    "Template:Advocacy case",
+    "Template:Advocacy case index",
+    "Template:Advocacy case index end",
+    "Template:Advocacy translation status",
+    "Template:Advocacy translation status end",
+    "Template:Advocacy digest subscriber",
+)
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(args), out=out)
+    return code, out.getvalue()
+
+
+def test_check_prints_account_groups_rights_and_scope(devwiki: Devwiki) -> None:
+    code, out = run_cli("--config", str(devwiki.config_path), "check")
+    assert code == EXIT_OK, out
+    assert f"wiki:       advocacydev:en {devwiki.base_url}" in out
+    assert "account:    AdvocacyBot" in out
+    assert "groups:     bot, user, autoconfirmed" in out
+    assert "bot=yes, apihighlimits=yes" in out
+    assert "shutoff:    User:AdvocacyBot/Run: run" in out
+    assert "may edit:   titles starting with Advocacy/, Advocacy Hub/ in namespaces 0, 4" in out
+
+
+def test_check_reports_a_stopped_shutoff_page_with_exit_3(
+    devwiki: Devwiki, admin: WikiClient
+) -> None:
+    admin.edit("User:AdvocacyBot/Run", "stop: testing the shutoff", "test")
+    try:
+        code, out = run_cli("--config", str(devwiki.config_path), "check")
+    finally:
+        admin.edit("User:AdvocacyBot/Run", "run", "test done")
+    assert code == EXIT_SHUTOFF
+    assert "it says 'stop: testing the shutoff', not 'run'" in out
+
+
+def test_setup_wiki_installs_only_the_manifest_pages_and_is_idempotent(
+    devwiki: Devwiki, tmp_path: Path, request_log: RequestLog, admin: WikiClient
+) -> None:
+    # A config with renamed templates: the shipped pages go to the configured names.
+    suffix = tmp_path.name[-6:].replace("_", "")
+    folder = tmp_path / "config"
+    shutil.copytree(REPO / "config" / "onwiki", folder / "onwiki")
+    text = (REPO / "config" / "devwiki.toml").read_text(encoding="utf-8")
+    text = text.replace('case = "Advocacy case"', f'case = "Advocacy case {suffix}"')
+    text = text.replace('state_dir = "var/state/devwiki"', f'state_dir = "{tmp_path}/state"')
+    cfg = folder / "test.toml"
+    cfg.write_text(text, encoding="utf-8")
+
+    mark = request_log.mark()
+    code, out = run_cli("--config", str(cfg), "setup-wiki", "--simulate")
+    assert code == EXIT_OK, out
+    assert count_writes(request_log.since(mark)) == 0  # a dry run never writes
+    assert not admin.exists(f"Template:Advocacy case {suffix}")
+
+    code, out = run_cli("--config", str(cfg), "setup-wiki")
+    assert code == EXIT_OK, out
+    assert f"saved:     Template:Advocacy case {suffix}" in out
+    source = (folder / "onwiki" / "Template-Advocacy_case.wikitext").read_text(encoding="utf-8")
+    assert admin.page_text(f"Template:Advocacy case {suffix}") == source.rstrip()
+
+    mark = request_log.mark()
+    code, out = run_cli("--config", str(cfg), "setup-wiki")
+    assert code == EXIT_OK, out
+    assert "saved:" not in out  # second run: nothing changed, no null edits
+    assert count_writes(request_log.since(mark)) == 0
+
+
+@pytest.mark.parametrize("title", TEMPLATES)
+def test_templatedata_is_valid_on_the_wiki(admin: WikiClient, title: str) -> None:
+    data = admin.get(action="templatedata", titles=title, lang="en")
+    pages = data["pages"]
+    [page] = pages.values() if isinstance(pages, dict) else pages
+    assert page["title"] == title
+    if not title.endswith(" end"):  # end markers take no parameters
+        assert page["params"], title
+    assert "description" in page
+
+
+def test_case_template_renders_an_infobox_with_its_fields(admin: WikiClient) -> None:
+    html = admin.parse_html(
+        "Advocacy/Rendering test",
+        text="{{Advocacy case|title=Freedom of panorama test|region=europe|status=active"
+        "|topic=freedom-of-panorama|start=2015-06|contact=Tester1|lessons=Build coalitions"
+        "|partners=Wikimedia Deutschland}}",
+    )
+    for shown in ("Freedom of panorama test", "Europe", "Active", "2015-06",
+                  "Build coalitions", "Wikimedia Deutschland", "Tester1"):
+        assert shown in html, shown
+    hidden = admin.parse_html(
+        "Advocacy/Rendering test",
+        text="{{Advocacy case|title=T|region=europe|status=active|contact=SecretPerson"
+        "|sensitive=yes}}",
+    )
+    assert "SecretPerson" not in hidden
+
+
+def test_simulate_run_of_every_job_sends_no_write(
+    devwiki: Devwiki, request_log: RequestLog
+) -> None:
+    mark = request_log.mark()
+    code, out = run_cli("--config", str(devwiki.config_path), "run", "all", "--simulate")
+    assert code in (EXIT_OK, 1), out
+    assert "index:" in out and "translations:" in out and "digest:" in out
+    assert count_writes(request_log.since(mark)) == 0
