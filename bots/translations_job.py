@@ -1,8 +1,9 @@
 """`advocacy-hub run translations`: keep every translation status table on the wiki current.
 
 Recipe: **collect** (site facts, marker pages, page listings, batched reads or the Translate
-API) -> **build** (``bots.translation_status``, pure) -> **publish** (``save_page``, only
-between the markers, only on pages the configuration allows).
+API) -> **build** (``bots.translation_status`` records, ``bots.translation_view`` and
+``bots.translation_table`` tables, ``bots.translation_summary`` summaries; pure) -> **publish**
+(``save_page``, only between the markers, only on pages the configuration allows).
 
 Reads: the pages carrying ``{{<translation_start>}}`` (``embeddedin`` with content, in
 ``permissions.edit_namespaces``); the pages each marker names; for pages with translation units
@@ -42,26 +43,21 @@ from bots.translation_status import (
     FUZZY_MARK,
     KIND_NONE,
     KIND_SUBPAGES,
-    MAX_PAGES,
     PageStatus,
     PageTranslations,
-    StatusView,
     TranslationRecord,
     UnitPage,
-    describe_changes,
-    edit_summary,
     page_translations,
-    parse_status_view,
-    render_status_view,
-    render_view_errors,
     split_unit_title,
     status_from_api,
     status_from_subpages,
     status_from_units,
     translation_subpage,
     unit_ids,
-    view_lang,
 )
+from bots.translation_summary import describe_changes, edit_summary
+from bots.translation_table import render_status_view, render_view_errors
+from bots.translation_view import MAX_PAGES, StatusView, parse_status_view, view_lang
 from bots.wiki import PageSnapshot, WikiSession
 from bots.wiki_save import save_page
 

@@ -23,13 +23,13 @@ from bots import translate_api
 from bots.i18n import Messages
 from bots.translation_status import (
     PageStatus,
-    StatusView,
     UnitPage,
-    render_status_view,
     status_from_api,
     status_from_subpages,
     status_from_units,
 )
+from bots.translation_table import render_status_view
+from bots.translation_view import StatusView
 
 RECORDED = Path(__file__).parent / "recorded" / "translate_api"
 GUIDE = "Advocacy/Guide"

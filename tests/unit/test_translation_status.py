@@ -1,38 +1,20 @@
-"""Pure parts of the translation status job: records, marker parameters, rendering, summaries.
-
-Golden cases live in ``tests/unit/golden/translations/<name>.json`` (marker parameters, page
-statuses) with the expected region body in ``<name>.wikitext``; add a case by adding a JSON
-file and running ``UPDATE_GOLDEN=1 pytest tests/unit/test_translation_status.py`` once, then
-read the new ``.wikitext`` file before committing it.
+"""Translation status records: unit ids and titles, records from each source, and what other
+jobs read from them. Marker parameters, tables and edit summaries have their own test files
+(``test_translation_view.py``, ``test_translation_table.py``, ``test_translation_summary.py``).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from bots.cases import Problem
 from bots.i18n import Messages
 from bots.translation_status import (
-    COLOUR_BANDS,
     KIND_NONE,
     PageStatus,
-    StatusView,
     TranslationRecord,
     UnitPage,
-    describe_changes,
-    edit_summary,
     languages_cell,
-    most_needed,
     page_translations,
-    parse_status_view,
-    render_status,
-    render_status_view,
     split_unit_title,
     status_from_api,
     status_from_subpages,
@@ -41,78 +23,10 @@ from bots.translation_status import (
     unit_ids,
 )
 
-GOLDEN = Path(__file__).parent / "golden" / "translations"
-CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))
-
 
 @pytest.fixture(scope="module")
 def messages() -> Messages:
     return Messages.load()
-
-
-def _status(data: dict[str, Any]) -> PageStatus:
-    records = tuple(
-        TranslationRecord(
-            page=data["page"],
-            language=r["language"],
-            total=r["total"],
-            translated=r["translated"],
-            outdated=r["outdated"],
-            source=r.get("source", "computed"),
-            behind_days=r.get("behind_days", 0),
-        )
-        for r in data["records"]
-    )
-    return PageStatus(data["page"], data["kind"], data["total"], records, data["source_language"])
-
-
-# ---------------------------------------------------------------------------------------------
-# Golden cases
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_golden(name: str, messages: Messages) -> None:
-    case = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
-    statuses = [_status(s) for s in case["statuses"]]
-    got = render_status(
-        case["params"],
-        statuses,
-        messages,
-        case["lang"],
-        content_language=case.get("content_language", "en"),
-        language_names=case.get("language_names", {}),
-    )
-    expected_file = GOLDEN / f"{name}.wikitext"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        expected_file.write_text(got + "\n", encoding="utf-8")
-    assert got + "\n" == expected_file.read_text(encoding="utf-8")
-    # same input in another order: same output (rows and columns are sorted)
-    shuffled = render_status(
-        case["params"],
-        list(reversed(statuses)),
-        messages,
-        case["lang"],
-        content_language=case.get("content_language", "en"),
-        language_names=case.get("language_names", {}),
-    )
-    assert shuffled == got
-
-
-def test_golden_scenario_figures(messages: Messages) -> None:
-    """The figures the issue asks for, read back from the scenario's golden output."""
-    body = (GOLDEN / "prefix-two-pages-en.wikitext").read_text(encoding="utf-8")
-    cells = dict(re.findall(r'^\| data-cell="([^"]+)" [^|]*\| (.*)$', body, re.M))
-    assert cells["Advocacy/Guide/fr"] == "100%<br /><small>0 outdated</small>"
-    assert cells["Advocacy/Guide/es"] == "41%<br /><small>0 outdated</small>"
-    assert cells["Advocacy/Guide/de"] == "75%<br /><small>3 outdated</small>"
-    assert cells["Advocacy/Guide/ar"] == "0%<br /><small>0 outdated</small>"
-    assert cells["Advocacy/Handbook/fr"] == "outdated: 15 days behind the source"
-    assert cells["Advocacy/Handbook/zh"] == "up to date"
-    assert cells["Advocacy/Handbook/ar"] == "missing"
-    assert cells["Advocacy/Guide/*"] == "43%<br /><small>3 outdated</small>"
-    assert cells["*/fr"] == "92%<br /><small>1 outdated</small>"
-    assert cells["*/*"] == "41%<br /><small>4 outdated</small>"
-    assert "[[:Advocacy/Guide|Guide]]" in body  # rows labelled without the prefix
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,151 +120,7 @@ def test_percent_rounds_down() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Marker parameters
-
-
-def test_view_defaults_and_lists() -> None:
-    view = parse_status_view({"prefix": " advocacy_hub/x ", "languages": "FR, zh-hant;es  ar"})
-    assert view == StatusView(prefix="advocacy hub/x", languages=("fr", "zh-hant", "es", "ar"))
-    pages = "Advocacy/A, [[Advocacy/Copyright, EU|label]]\nAdvocacy/B; Advocacy/A"
-    view = parse_status_view({"PAGES": pages, "sort": ""})
-    assert isinstance(view, StatusView)
-    assert view.pages == ("Advocacy/A", "Advocacy/Copyright, EU", "Advocacy/B")
-    assert view.sort == "page" and view.needed == 3
-
-
-@pytest.mark.parametrize(
-    ("params", "code"),
-    [
-        ({}, "translations-no-pages"),
-        ({"prefix": "A/", "pages": "B"}, "translations-prefix-and-pages"),
-        ({"prefix": "A/", "languages": "fr, french!"}, "translations-bad-language"),
-        ({"prefix": "A/", "sort": "newest"}, "translations-bad-sort"),
-        ({"prefix": "A/", "lang": "Français"}, "translations-bad-lang"),
-        ({"prefix": "A/", "needed": "-1"}, "translations-bad-needed"),
-        ({"prefix": "A/", "needed": "21"}, "translations-bad-needed"),
-        ({"prefix": "A/", "langauges": "fr"}, "translations-unknown-param"),
-        ({"pages": "A{{B}}"}, "translations-bad-title"),
-    ],
-)
-def test_view_problems(params: dict[str, str], code: str) -> None:
-    problems = parse_status_view(params)
-    assert isinstance(problems, list)
-    assert [p.code for p in problems] == [code]
-
-
-def test_unknown_parameter_suggests_the_closest(messages: Messages) -> None:
-    problems = parse_status_view({"prefix": "A/", "langauges": "fr"})
-    assert problems == [Problem("translations-unknown-param", ("langauges", "languages"))]
-
-
-def test_every_problem_has_a_message(messages: Messages) -> None:
-    from bots import translation_status
-
-    source = Path(translation_status.__file__).read_text(encoding="utf-8")
-    codes = set(re.findall(r'Problem\(\s*"(translations-[a-z-]+)"', source))
-    source_job = (Path(translation_status.__file__).parent / "translations_job.py").read_text()
-    codes |= set(re.findall(r'Problem\(\s*"(translations-[a-z-]+)"', source_job))
-    assert codes
-    for code in codes:
-        for lang in ("en", "fr", "es", "zh", "ar"):
-            assert messages.has(f"advocacyhub-problem-{code}", lang), (code, lang)
-
-
-# ---------------------------------------------------------------------------------------------
-# Rendering details
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def test_colour_bands_are_readable_and_ordered_by_lightness() -> None:
-    lightness = []
-    for band in COLOUR_BANDS:
-        a, b = sorted((_luminance(band.background), _luminance(band.text)), reverse=True)
-        assert (a + 0.05) / (b + 0.05) >= 4.5, band  # WCAG AA for normal text
-        lightness.append(_luminance(band.background))
-    # lighter means more complete: the order survives colour blindness and greyscale
-    assert lightness == sorted(lightness, reverse=True)
-    assert [b.minimum for b in COLOUR_BANDS] == [100, 75, 50, 25, 1, 0]
-
-
-def test_rtl_language_names_are_isolated(messages: Messages) -> None:
-    status = status_from_units("P", ("1",), [UnitPage("1", "fa", False)], source_language="en")
-    body = render_status_view(StatusView(prefix="P"), [status], messages, "en")
-    assert '! scope="col" | <bdi dir="rtl" lang="fa">فارسی</bdi> (fa)' in body
-    assert '<div class="advocacyhub-translations" lang="en" dir="ltr">' in body
-
-
-def test_source_language_column_says_source(messages: Messages) -> None:
-    status = status_from_units("P", ("1",), [UnitPage("1", "en", False)], source_language="en")
-    view = StatusView(pages=("P", "Q"), languages=("en",))
-    body = render_status_view(view, [status], messages, "en")
-    style = "background-color:#eaecf0;color:#000000"
-    assert f'| data-cell="P/en" data-sort-value="-1" style="{style}" | source' in body
-
-
-def test_most_needed_orders(messages: Messages) -> None:
-    a = status_from_units("A", ("1", "2", "3", "4"), [UnitPage(u, "fr", u == "4") for u in "1234"])
-    b = status_from_units("B", ("1", "2"), [UnitPage("1", "de", False)])
-    closest, languages, pages = most_needed([a, b], ["fr", "de"], 5)
-    assert [(i.page, i.language, i.record.remaining) for i in closest] == [
-        ("A", "fr", 1),
-        ("B", "de", 1),
-    ]
-    assert [i.language for i in languages] == ["de", "fr"]  # 1/6 before 3/6
-    assert [i.page for i in pages] == ["B", "A"]  # 1/4 before 3/8
-    assert most_needed([a, b], ["fr", "de"], 1)[0][0].page == "A"
-
-
-# ---------------------------------------------------------------------------------------------
-# What changed, and the edit summary
-
-
-def _body(fr_translated: int, messages: Messages, extra_page: bool = False) -> str:
-    units = tuple(str(n) for n in range(1, 13))
-    pages = [UnitPage(u, "fr", int(u) > fr_translated) for u in units]
-    statuses = [status_from_units("Advocacy/Guide", units, pages, source_language="en")]
-    if extra_page:
-        statuses.append(status_from_units("Advocacy/New", ("1",), [], source_language="en"))
-    view = StatusView(prefix="Advocacy/", languages=("fr", "de"))
-    return render_status_view(view, statuses, messages, "en")
-
-
-def test_describe_changes_names_the_changed_cell(messages: Messages) -> None:
-    old, new = _body(12, messages), _body(11, messages)
-    changes = describe_changes(old, new)
-    assert [(c.key, c.old, c.new) for c in changes.changed] == [("Advocacy/Guide/fr", 100, 91)]
-    assert (changes.added, changes.removed, changes.other) == (0, 0, False)
-    assert describe_changes(old, old).anything is False
-    grown = describe_changes(old, _body(12, messages, extra_page=True))
-    assert (grown.added, grown.removed) == (2, 0)
-    assert describe_changes(_body(12, messages, extra_page=True), old).removed == 2
-
-
-def test_edit_summaries(messages: Messages) -> None:
-    old, new = _body(12, messages), _body(11, messages)
-    change = describe_changes(old, new)
-    assert (
-        edit_summary([change], messages, "en")
-        == "Translation status: one cell changed: Advocacy/Guide (fr) 100% → 91%"
-    )
-    assert (
-        edit_summary([change], messages, "fr")
-        == "État des traductions : 1 case modifiée : Advocacy/Guide (fr) 100\u00a0% → 91\u00a0%"
-    )
-    created = describe_changes("", old)
-    assert (
-        edit_summary([created], messages, "en", created=True)
-        == "Translation status: table created (2 cells)"
-    )
-    assert edit_summary([change], messages, "en", human_revid=42).endswith(
-        "; replaced a manual edit inside the bot's table ([[Special:Diff/42]])"
-    )
-    assert edit_summary([], messages, "zh", errors=True) == "翻译状态：标记的参数需要修正（见页面）"
+# For other jobs
 
 
 def test_languages_for_the_case_index(messages: Messages) -> None:

@@ -24,11 +24,9 @@ from bots.i18n import Messages
 from bots.jobs import RunOptions, run_job
 from bots.markers import strip_stamp
 from bots.outcomes import JobReport
-from bots.translation_status import (
-    parse_status_view,
-    render_status_view,
-    status_from_api,
-)
+from bots.translation_status import status_from_api
+from bots.translation_table import render_status_view
+from bots.translation_view import parse_status_view
 from bots.wiki import WikiSession
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient

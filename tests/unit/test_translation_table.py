@@ -1,0 +1,144 @@
+"""Translation status tables: golden region bodies, colours, labels and the most-needed list.
+
+Golden cases live in ``tests/unit/golden/translations/<name>.json`` (marker parameters, page
+statuses) with the expected region body in ``<name>.wikitext``; add a case by adding a JSON
+file and running ``UPDATE_GOLDEN=1 pytest tests/unit/test_translation_table.py`` once, then
+read the new ``.wikitext`` file before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bots.i18n import Messages
+from bots.translation_status import PageStatus, TranslationRecord, UnitPage, status_from_units
+from bots.translation_table import COLOUR_BANDS, most_needed, render_status, render_status_view
+from bots.translation_view import StatusView
+
+GOLDEN = Path(__file__).parent / "golden" / "translations"
+CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def messages() -> Messages:
+    return Messages.load()
+
+
+def _status(data: dict[str, Any]) -> PageStatus:
+    records = tuple(
+        TranslationRecord(
+            page=data["page"],
+            language=r["language"],
+            total=r["total"],
+            translated=r["translated"],
+            outdated=r["outdated"],
+            source=r.get("source", "computed"),
+            behind_days=r.get("behind_days", 0),
+        )
+        for r in data["records"]
+    )
+    return PageStatus(data["page"], data["kind"], data["total"], records, data["source_language"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Golden cases
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden(name: str, messages: Messages) -> None:
+    case = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
+    statuses = [_status(s) for s in case["statuses"]]
+    got = render_status(
+        case["params"],
+        statuses,
+        messages,
+        case["lang"],
+        content_language=case.get("content_language", "en"),
+        language_names=case.get("language_names", {}),
+    )
+    expected_file = GOLDEN / f"{name}.wikitext"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        expected_file.write_text(got + "\n", encoding="utf-8")
+    assert got + "\n" == expected_file.read_text(encoding="utf-8")
+    # same input in another order: same output (rows and columns are sorted)
+    shuffled = render_status(
+        case["params"],
+        list(reversed(statuses)),
+        messages,
+        case["lang"],
+        content_language=case.get("content_language", "en"),
+        language_names=case.get("language_names", {}),
+    )
+    assert shuffled == got
+
+
+def test_golden_scenario_figures(messages: Messages) -> None:
+    """The figures the issue asks for, read back from the scenario's golden output."""
+    body = (GOLDEN / "prefix-two-pages-en.wikitext").read_text(encoding="utf-8")
+    cells = dict(re.findall(r'^\| data-cell="([^"]+)" [^|]*\| (.*)$', body, re.M))
+    assert cells["Advocacy/Guide/fr"] == "100%<br /><small>0 outdated</small>"
+    assert cells["Advocacy/Guide/es"] == "41%<br /><small>0 outdated</small>"
+    assert cells["Advocacy/Guide/de"] == "75%<br /><small>3 outdated</small>"
+    assert cells["Advocacy/Guide/ar"] == "0%<br /><small>0 outdated</small>"
+    assert cells["Advocacy/Handbook/fr"] == "outdated: 15 days behind the source"
+    assert cells["Advocacy/Handbook/zh"] == "up to date"
+    assert cells["Advocacy/Handbook/ar"] == "missing"
+    assert cells["Advocacy/Guide/*"] == "43%<br /><small>3 outdated</small>"
+    assert cells["*/fr"] == "92%<br /><small>1 outdated</small>"
+    assert cells["*/*"] == "41%<br /><small>4 outdated</small>"
+    assert "[[:Advocacy/Guide|Guide]]" in body  # rows labelled without the prefix
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering details
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_colour_bands_are_readable_and_ordered_by_lightness() -> None:
+    lightness = []
+    for band in COLOUR_BANDS:
+        a, b = sorted((_luminance(band.background), _luminance(band.text)), reverse=True)
+        assert (a + 0.05) / (b + 0.05) >= 4.5, band  # WCAG AA for normal text
+        lightness.append(_luminance(band.background))
+    # lighter means more complete: the order survives colour blindness and greyscale
+    assert lightness == sorted(lightness, reverse=True)
+    assert [b.minimum for b in COLOUR_BANDS] == [100, 75, 50, 25, 1, 0]
+
+
+def test_rtl_language_names_are_isolated(messages: Messages) -> None:
+    status = status_from_units("P", ("1",), [UnitPage("1", "fa", False)], source_language="en")
+    body = render_status_view(StatusView(prefix="P"), [status], messages, "en")
+    assert '! scope="col" | <bdi dir="rtl" lang="fa">فارسی</bdi> (fa)' in body
+    assert '<div class="advocacyhub-translations" lang="en" dir="ltr">' in body
+
+
+def test_source_language_column_says_source(messages: Messages) -> None:
+    status = status_from_units("P", ("1",), [UnitPage("1", "en", False)], source_language="en")
+    view = StatusView(pages=("P", "Q"), languages=("en",))
+    body = render_status_view(view, [status], messages, "en")
+    style = "background-color:#eaecf0;color:#000000"
+    assert f'| data-cell="P/en" data-sort-value="-1" style="{style}" | source' in body
+
+
+def test_most_needed_orders(messages: Messages) -> None:
+    a = status_from_units("A", ("1", "2", "3", "4"), [UnitPage(u, "fr", u == "4") for u in "1234"])
+    b = status_from_units("B", ("1", "2"), [UnitPage("1", "de", False)])
+    closest, languages, pages = most_needed([a, b], ["fr", "de"], 5)
+    assert [(i.page, i.language, i.record.remaining) for i in closest] == [
+        ("A", "fr", 1),
+        ("B", "de", 1),
+    ]
+    assert [i.language for i in languages] == ["de", "fr"]  # 1/6 before 3/6
+    assert [i.page for i in pages] == ["B", "A"]  # 1/4 before 3/8
+    assert most_needed([a, b], ["fr", "de"], 1)[0][0].page == "A"
