@@ -331,7 +331,7 @@ def test_every_language_file_renders_without_missing_keys(config: Config,
 def _used_digest_keys() -> set[str]:
     root = HERE.parent.parent / "bots"
     digest_src = (root / "digest.py").read_text("utf-8")
-    job_src = (root / "digest_job.py").read_text("utf-8")
+    job_src = "".join(p.read_text("utf-8") for p in sorted(root.glob("digest_*.py")))
     subs_src = (root / "subscribers.py").read_text("utf-8")
     called = re.findall(r'w\.msg\(\s*["\']([a-z-]+)["\']', digest_src)
     keys = {f"advocacyhub-digest-{k}" for k in called}

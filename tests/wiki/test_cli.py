@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 import shutil
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def test_setup_wiki_installs_only_the_manifest_pages_and_is_idempotent(
     devwiki: Devwiki, tmp_path: Path, request_log: RequestLog, admin: WikiClient
 ) -> None:
     # A config with renamed templates: the shipped pages go to the configured names.
-    suffix = tmp_path.name[-6:].replace("_", "")
+    suffix = secrets.token_hex(3)  # the wiki outlives test sessions: a fresh name each time
     folder = tmp_path / "config"
     shutil.copytree(REPO / "config" / "onwiki", folder / "onwiki")
     text = (REPO / "config" / "devwiki.toml").read_text(encoding="utf-8")
