@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from bots.cases import Case, CaseParseResult
 from bots.config import Config
 from bots.i18n import Messages
-from bots.index_view import render_index
+from bots.index_view import parse_view_params, render_index
 from bots.markers import (
     MarkerError,
     find_marker_regions,
@@ -49,6 +49,10 @@ class RegionChange:
     updated: frozenset[str]
     old_rows: int
     new_rows: int
+    # Rows on the page whose case no longer belongs to the view at all (deleted, template
+    # removed, or its fields no longer pass the filters). Unlike ``removed``, rows that a
+    # ``limit`` pushes out in favour of other cases are not gone. The breaker counts these.
+    gone: frozenset[str]
     same_view: bool  # the view's parameters are those the bot rendered last time
     human_edited: bool  # the region's text differs from what the bot last wrote
     fresh: bool  # no bot content yet (placeholder text or empty)
@@ -123,6 +127,12 @@ def render_marker_page(
     for region in scan.regions:
         signature = view_signature(region.params)
         view_body = render_index(region.params, cases, attention, messages, page_lang, config)
+        view = parse_view_params(region.params, config)
+        in_view = (
+            frozenset()
+            if isinstance(view, list)
+            else frozenset(c.page for c in cases if view.matches(c))
+        )
         body = f"<!-- advocacy-hub view: {signature} -->\n{view_body}"
         new_inner[region.index] = stamp_content(body)
         old_body = strip_stamp(region.inner)
@@ -141,6 +151,7 @@ def render_marker_page(
                 ),
                 old_rows=len(old_rows),
                 new_rows=len(new_rows),
+                gone=frozenset(old_rows) - in_view,
                 same_view=bool(old_view) and old_view.group(1) == signature,
                 human_edited=not fresh and inner_was_edited_by_human(region.inner),
                 fresh=fresh,
@@ -149,16 +160,30 @@ def render_marker_page(
     return PageRender(text=replace_regions(text, scan.regions, new_inner), regions=tuple(changes))
 
 
-def breaker_trips(render: PageRender, max_share: float) -> list[RegionChange]:
-    """Regions whose update would remove more than ``max_share`` of the rows on the page.
+# Fewer removed rows than this never trip the breaker: in a small view one case changing its
+# status (3 rows -> 2 is a third of them) is ordinary news, not a vandal emptying the index.
+BREAKER_MIN_REMOVED_ROWS = 3
 
-    Only a region showing the same view as before counts: when an editor changes a view's
-    filters, rows leaving it are the editor's intent, not vandalism.
+
+def breaker_trips(
+    render: PageRender, max_share: float, min_rows: int = BREAKER_MIN_REMOVED_ROWS
+) -> list[RegionChange]:
+    """Regions whose update would remove more than ``max_share`` of the rows on the page
+    (and at least ``min_rows`` rows) because their cases are gone from the view.
+
+    Rows that a ``limit`` pushes out in favour of newer or higher-ranked cases do not count:
+    their cases are still there.
+
+    When an editor changes a view's parameters, rows leaving it are the editor's intent, not
+    vandalism, so such a region does not count. That is known from the parameters the bot
+    recorded in the region last time; when somebody edited inside the region, that record
+    cannot be trusted (it may have been edited too), so the region counts as the same view.
     """
     tripped = []
     for region in render.regions:
-        if not region.same_view or region.old_rows == 0 or region.human_edited:
+        if region.old_rows == 0 or not (region.same_view or region.human_edited):
             continue
-        if len(region.removed) / region.old_rows > max_share:
+        gone = len(region.gone)
+        if gone >= min_rows and gone / region.old_rows > max_share:
             tripped.append(region)
     return tripped

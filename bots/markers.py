@@ -203,6 +203,7 @@ class MarkerError:
     code: str  # start-without-end | end-without-start | nested-start
     line: int
     reason: str
+    open_line: int = 0  # nested-start: the line of the start marker still open
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,7 @@ def find_marker_regions(
                         f"the start marker {{{{{start_name}}}}} on line {call.line} comes "
                         f"before the region opened on line {open_start.line} was closed with "
                         f"{{{{{end_name}}}}}",
+                        open_line=open_start.line,
                     )
                 )
             open_start = call
