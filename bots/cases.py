@@ -165,6 +165,9 @@ class Case:
     revid: int = 0
     last_edit: str = ""  # ISO 8601 timestamp of the last edit
     languages: tuple[str, ...] = ()  # language codes in which the page exists
+    # those of `languages` whose translation is behind the source (from the translations job);
+    # run-time metadata only: not part of the JSON record, never cached
+    outdated_languages: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

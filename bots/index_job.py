@@ -30,7 +30,7 @@ from bots.config import Config
 from bots.i18n import Messages
 from bots.index_pages import MarkerNames, PageRender, breaker_trips, render_marker_page
 from bots.jobs import RunOptions
-from bots.markers import MarkerError
+from bots.markers import MarkerError, find_marker_regions
 from bots.outcomes import EditOutcome, Failed, JobReport, Saved, Skipped, Unchanged
 from bots.permissions import case_page_allowed, edit_refusal
 from bots.wiki import PageSnapshot, WikiSession
@@ -386,6 +386,8 @@ def run(session: WikiSession, config: Config, options: RunOptions) -> JobReport:
         report.notes.append(
             f"{len(ignored)} page(s) with index markers outside [permissions] ignored"
         )
+    if any(_shows_languages(snap.text or "", names) for snap in marker_pages):
+        collected = with_outdated_languages(session, config, collected)
 
     # Page-level problems (broken markers, manual edits inside regions) must be known before
     # any view is rendered, so that every needs-attention list shows them.
@@ -422,6 +424,45 @@ def run(session: WikiSession, config: Config, options: RunOptions) -> JobReport:
         lang = page_language(snap, config, messages, default_lang)
         _publish_page(context, snap, lang, human.get(snap.title))
     return report
+
+
+def _shows_languages(text: str, names: MarkerNames) -> bool:
+    """Whether any index view on a page asks for the languages column."""
+    scan = find_marker_regions(
+        text, names.start, names.end,
+        extra_names=names.start_redirects, extra_end_names=names.end_redirects,
+    )
+    return any(
+        "languages" in (value or "").casefold()
+        for region in scan.regions
+        for key, value in region.params.items()
+        if key.strip().casefold() == "columns"
+    )
+
+
+def with_outdated_languages(
+    session: WikiSession, config: Config, collected: CollectedCases
+) -> CollectedCases:
+    """Mark which translations of each case are behind its source, for the languages column.
+
+    Only cases that have translations are looked at, and only when a view shows the column, so
+    a run whose views don't show it costs nothing more.
+    """
+    from bots.translations_job import case_translations
+
+    translated = [r.case.page for r in collected.results if r.case and r.case.languages]
+    if not translated:
+        return collected
+    status = case_translations(session, config, translated)
+    results = []
+    for result in collected.results:
+        facts = status.get(result.case.page) if result.case else None
+        if result.case is not None and facts is not None:
+            outdated = tuple(c for c in result.case.languages if c in facts.outdated)
+            case = dataclasses.replace(result.case, outdated_languages=outdated)
+            result = dataclasses.replace(result, case=case)
+        results.append(result)
+    return dataclasses.replace(collected, results=tuple(results))
 
 
 @dataclass(frozen=True)

@@ -392,12 +392,17 @@ def _cell(case: Case, column: str, text: _Text) -> str:
     if column in ("summary", "lessons"):
         return escape_inline(getattr(case, column))
     if column == "languages":
-        return text.join(
-            escape_inline(text.messages.autonym(c), 50) for c in sorted(case.languages)
-        )
+        return text.join(_language_item(c, case, text) for c in sorted(case.languages))
     if column == "updated":
         return case.last_edit[:10] if _ISO_DAY_RE.match(case.last_edit) else ""
     raise ValueError(f"unknown column {column!r}")
+
+
+def _language_item(code: str, case: Case, text: _Text) -> str:
+    name = escape_inline(text.messages.autonym(code), 50)
+    if code in case.outdated_languages:
+        return text.msg("advocacyhub-translations-language-outdated", name)
+    return name
 
 
 def _header(column: str, text: _Text) -> str:
