@@ -100,6 +100,8 @@ class ShutoffConfig:
 @dataclass(frozen=True)
 class IndexConfig:
     max_removed_share: float = 0.3
+    # fewer removed rows than this never trip the circuit breaker (small views change too)
+    min_removed_rows: int = 3
     required_fields: tuple[str, ...] = ("title", "region", "status")
     cache: bool = True
 
@@ -214,6 +216,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     },
     "index": {
         "max_removed_share": (_FLOAT, False),
+        "min_removed_rows": (_INT, False),
         "required_fields": (_STRLIST, False),
         "cache": (_BOOL, False),
     },
@@ -321,6 +324,8 @@ def _section(file: str, data: dict[str, Any], name: str) -> dict[str, Any]:
 def _semantic_checks(file: str, cfg: Config) -> None:
     if cfg.index.max_removed_share < 0 or cfg.index.max_removed_share > 1:
         raise ConfigError(file, "index.max_removed_share", "must be between 0 and 1")
+    if cfg.index.min_removed_rows < 1:
+        raise ConfigError(file, "index.min_removed_rows", "must be at least 1")
     for f in cfg.index.required_fields:
         if f not in CASE_FIELDS:
             raise ConfigError(file, "index.required_fields", f"unknown case field {f!r}")

@@ -508,7 +508,7 @@ def _save_views(
         attempt.base, attempt.render = current, render
         if render.text is None:
             return None
-        for region in breaker_trips(render, share):
+        for region in breaker_trips(render, share, ctx.config.index.min_removed_rows):
             reason = (
                 f"the view on line {region.line} would lose {len(region.gone)} of its "
                 f"{region.old_rows} rows (more than {share:.0%})"
