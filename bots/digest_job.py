@@ -28,9 +28,12 @@ from bots.outcomes import Failed, JobReport
 from bots.wiki import WikiSession
 
 
-def run(session: WikiSession, config: Config, options: Any) -> JobReport:
+def run(
+    session: WikiSession, config: Config, options: Any, report: JobReport | None = None
+) -> JobReport:
     """The job entry point (see ``bots.jobs``)."""
-    report = JobReport(job="digest")
+    # run_job passes the report in, so what was done before a mid-run stop is still reported
+    report = report if report is not None else JobReport(job="digest")
     messages = Messages.load()
     ctx = RenderContext(messages, config.digest.subscriber_page, config.digest.unsubscribe_page)
     ledger = DeliveryLedger(report, messages)

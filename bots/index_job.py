@@ -363,8 +363,11 @@ def find_marker_pages(
     return pages, ignored
 
 
-def run(session: WikiSession, config: Config, options: RunOptions) -> JobReport:
-    report = JobReport(job="index")
+def run(
+    session: WikiSession, config: Config, options: RunOptions, report: JobReport | None = None
+) -> JobReport:
+    # run_job passes the report in, so what was done before a mid-run stop is still reported
+    report = report if report is not None else JobReport(job="index")
     messages = Messages.load()
     templates = config.templates
     names_by_template = template_names(

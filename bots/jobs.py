@@ -1,8 +1,10 @@
 """The registry of bot jobs and the wrapper that runs one job safely.
 
-Each job module exposes ``run(session, config, options) -> JobReport``. `run_job` adds what
-every job needs: the per-job lock, the shutoff check before the first request that matters, the
-run log record, and the mapping of stops and crashes to a report instead of a traceback.
+Each job module exposes ``run(session, config, options, report) -> JobReport`` and records
+into the report it is given, so that work done before a mid-run stop is still reported.
+`run_job` adds what every job needs: the per-job lock, the shutoff check before the first
+request that matters, the run log record, and the mapping of stops and crashes to a report
+instead of a traceback.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def run_job(name: str, session: object, config: Config, options: RunOptions) -> 
     try:
         with job_lock(config, name, wait_seconds=config.runtime.lock_wait_seconds):
             session.preflight()
-            report = job_function(name)(session, config, options)
+            report = job_function(name)(session, config, options, report)
             if not report.ok:
                 exit_code = EXIT_JOB_FAILED
                 error = "; ".join(f"{f.title}: {f.reason}" for f in report.failures)

@@ -625,9 +625,12 @@ def _was_stamped(inner: str) -> bool:
     return strip_stamp(inner) != inner.strip("\n")
 
 
-def run(session: WikiSession, config: Config, options: RunOptions) -> JobReport:
+def run(
+    session: WikiSession, config: Config, options: RunOptions, report: JobReport | None = None
+) -> JobReport:
     """Update every translation status table on the wiki (the job contract of ``bots.jobs``)."""
-    report = JobReport(job="translations")
+    # run_job passes the report in, so what was done before a mid-run stop is still reported
+    report = report if report is not None else JobReport(job="translations")
     messages = Messages.load()
     facts = read_site_facts(session)
     if config.translations.source == "translate" and not facts.has_translate:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import suppress
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +124,44 @@ class WikiSession:
 
     def api(self, **params: Any) -> dict[str, Any]:
         """Submit one API request (Pywikibot handles maxlag, retries, tokens and -simulate)."""
+        from pywikibot.exceptions import NoUsernameError
+
+        clean = {k: _join(v) for k, v in params.items() if v is not None and v is not False}
+        clean.setdefault("formatversion", "2")
+        action = clean.get("action", "query")
+        self.counter.by_action[action] = self.counter.by_action.get(action, 0) + 1
+        try:
+            return self._submit(clean)
+        except NoUsernameError as exc:
+            # The wiki forgot the session mid-run and Pywikibot's own re-login failed (it
+            # reuses the login token of the lost session). Log in afresh once, then resend;
+            # if that fails too the run stops: it never goes on logged out.
+            log.warning("the session was lost (%s); logging in again", exc)
+            self._login_again()
+            try:
+                return self._submit(clean)
+            except NoUsernameError as again:
+                raise WrongUserError(
+                    f"the session was lost and logging in again as {self.config.wiki.user} "
+                    f"failed: {again}"
+                ) from again
+
+    def _login_again(self) -> None:
+        """Log in with fresh tokens (the cached login token belongs to a lost session)."""
+        from pywikibot.exceptions import NoUsernameError
+
+        self.site.tokens.clear()
+        with suppress(AttributeError):
+            del self.site.userinfo
+        try:
+            self.site.login()
+        except NoUsernameError as exc:
+            raise WrongUserError(
+                f"the session was lost and logging in again as {self.config.wiki.user} "
+                f"failed: {exc}"
+            ) from exc
+
+    def _submit(self, clean: dict[str, str]) -> dict[str, Any]:
         from pywikibot.exceptions import (
             APIError,
             ApiTimeoutError,
@@ -129,12 +169,11 @@ class WikiSession:
             ServerError,
         )
 
-        clean = {k: _join(v) for k, v in params.items() if v is not None and v is not False}
-        clean.setdefault("formatversion", "2")
-        action = clean.get("action", "query")
-        self.counter.by_action[action] = self.counter.by_action.get(action, 0) + 1
+        retries = self.config.wiki.max_retries
+        seen = _RetryCauses()
         try:
-            return self.site.simple_request(**clean).submit()
+            with seen.watching():
+                return self.site.simple_request(**clean).submit()
         except MaxlagTimeoutError as exc:
             raise WikiUnavailableError(
                 f"the wiki stayed lagged past the retry budget: {exc}"
@@ -145,10 +184,15 @@ class WikiSession:
             reason = self._readonly_reason()
             if reason is not None:
                 raise WikiUnavailableError(
-                    f"the wiki is read-only: {reason} (gave up after "
-                    f"{self.config.wiki.max_retries} retries)"
+                    f"the wiki is read-only: {reason} (gave up after {retries} retries)"
                 ) from exc
-            raise WikiUnavailableError(f"the wiki did not answer: {exc}") from exc
+            if seen.api_code:
+                raise WikiUnavailableError(
+                    f"the wiki kept refusing the request with {seen.api_code!r} "
+                    f"(gave up after {retries} retries): {seen.api_info}"
+                ) from exc
+            cause = f" ({seen.http})" if seen.http else ""
+            raise WikiUnavailableError(f"the wiki did not answer{cause}: {exc}") from exc
         except APIError as exc:
             if exc.code == "readonly":
                 reason = exc.other.get("readonlyreason") or exc.info
@@ -188,17 +232,23 @@ class WikiSession:
                 return
             cont = dict(result["continue"])
 
-    def query_pages(self, **params: Any) -> Iterator[dict[str, Any]]:
+    def query_pages(
+        self, *, on_query: Callable[[Mapping[str, Any]], None] | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
         """Yield page records of a (generator) query, merged across prop continuations.
 
         MediaWiki may split one batch of pages over several responses when a property such as
         revision content is too large; records are merged by page id until `batchcomplete`.
+        ``on_query`` receives each response's whole `query` part: a `list=` module sent along
+        (MediaWiki continues it with the generator) is read there, saving its own requests.
         """
         params = {"action": "query", **params}
         cont: dict[str, Any] = {}
         pending: dict[Any, dict[str, Any]] = {}
         while True:
             result = self.api(**params, **cont)
+            if on_query is not None:
+                on_query(result.get("query", {}))
             for page in result.get("query", {}).get("pages", []):
                 key = page.get("pageid") or page.get("title")
                 if key in pending:
@@ -228,7 +278,16 @@ class WikiSession:
         try:
             self.site.login()
         except NoUsernameError as exc:
-            raise WrongUserError(f"cannot log in as {self.config.wiki.user}: {exc}") from exc
+            # A long-lived process (the scheduler) keeps Pywikibot's login token of a session
+            # the wiki has since forgotten; every login with it fails. Try once more afresh.
+            log.warning("login failed (%s); trying again with fresh tokens", exc)
+            self.site.tokens.clear()
+            try:
+                self.site.login()
+            except NoUsernameError as again:
+                raise WrongUserError(
+                    f"cannot log in as {self.config.wiki.user}: {again}"
+                ) from again
         info = self.account_info(force=True)
         if info.name != self.config.wiki.user:
             raise WrongUserError(
@@ -251,11 +310,13 @@ class WikiSession:
     def batch_size(self, *, content: bool) -> int:
         """Titles per request: the API allows 500 for apihighlimits accounts, else 50.
 
-        With content the batch is capped at 250 (as Pywikibot does) so that responses stay
-        well under the API's result size limit.
+        That holds with content too (``prop=revisions`` returns the latest revision with
+        content of up to 500 pages for such accounts). Pywikibot caps content batches at 250;
+        there is no need to: a response that would pass the API's result size limit comes
+        back in parts (``rvcontinue``), which :meth:`read_pages` and :meth:`query_pages`
+        merge. Half the requests for the same pages.
         """
-        limit = 500 if self.high_limits else 50
-        return min(limit, 250) if content else limit
+        return 500 if self.high_limits else 50
 
     # ----------------------------------------------------------------------------- safety
     def preflight(self) -> None:
@@ -320,14 +381,20 @@ class WikiSession:
             }
             aliases: dict[str, str] = {}
             read_at = ""
+            # A response too large for the API's result size limit is cut short: later
+            # responses (rvcontinue) list every page of the batch again, but only the rest
+            # carry revisions. Merge the records of a page; snapshot it when all are in.
+            records: dict[str, dict[str, Any]] = {}
             for result in self._query_with_meta(params):
                 read_at = result.get("curtimestamp", read_at)
                 q = result.get("query", {})
                 for item in q.get("normalized", []) + q.get("redirects", []):
                     aliases[item["from"]] = item["to"]
                 for page in q.get("pages", []):
-                    snap = snapshot_from(page, read_at)
-                    out[snap.title] = snap
+                    _merge_page(records.setdefault(page.get("title", ""), {}), page)
+            for page in records.values():
+                snap = snapshot_from(page, read_at)
+                out[snap.title] = snap
             for asked in batch:
                 target = asked
                 seen = 0
@@ -366,8 +433,12 @@ class WikiSession:
         *,
         content: bool,
         extra: Mapping[str, Any] | None = None,
+        on_query: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> Iterator[PageSnapshot]:
-        """Pages transcluding a template (through redirects too), with or without text."""
+        """Pages transcluding a template (through redirects too), with or without text.
+
+        ``extra`` parameters go into the same requests (for example a `list=` module, whose
+        results ``on_query`` receives; see :meth:`query_pages`)."""
         full = template if template.lower().startswith("template:") else f"Template:{template}"
         params: dict[str, Any] = {
             "generator": "embeddedin",
@@ -380,7 +451,7 @@ class WikiSession:
             "curtimestamp": True,
             **(extra or {}),
         }
-        for page in self.query_pages(**params):
+        for page in self.query_pages(on_query=on_query, **params):
             yield snapshot_from(page, "")
 
     def all_pages(self, prefix: str, namespace: int) -> Iterator[str]:
@@ -392,6 +463,53 @@ class WikiSession:
                 yield page["title"]
 
 
+class _RetryCauses(logging.Handler):
+    """What Pywikibot logged while retrying one request in this thread: the last API error
+    code it retried (`ratelimited`, `readonly`, ...) and the last HTTP failure, so that a
+    request that ran out of retries can say why instead of "Maximum retries attempted"."""
+
+    _API = re.compile(r"^API error (\S+): (.*)", re.S)
+    _HTTP = re.compile(r"(\d{3}) Server Error: ([^\n]*)|Caught HTTP (\d{3}) error|"
+                       r"(Connection refused|timed out)")
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.thread = threading.get_ident()
+        self.api_code = ""
+        self.api_info = ""
+        self.http = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:
+            return
+        try:
+            message = record.getMessage()
+        except Exception:
+            return
+        api = self._API.match(message)
+        if api:
+            self.api_code, self.api_info = api.group(1), api.group(2).strip()
+            return
+        matches = list(self._HTTP.finditer(message))
+        if matches:
+            found = matches[-1]
+            if found.group(1):
+                self.http = f"HTTP {found.group(1)} {found.group(2).strip()}"
+            elif found.group(3):
+                self.http = f"HTTP {found.group(3)}"
+            else:
+                self.http = found.group(4).lower()
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        logger = logging.getLogger("pywiki")
+        logger.addHandler(self)
+        try:
+            yield
+        finally:
+            logger.removeHandler(self)
+
+
 def block_message(blockinfo: Mapping[str, Any] | None, fallback: str = "") -> str:
     """Why the bot stops: who blocked the account and the reason they gave."""
     info = blockinfo or {}
@@ -401,6 +519,15 @@ def block_message(blockinfo: Mapping[str, Any] | None, fallback: str = "") -> st
             f"{info.get('blockreason', '')}"
         )
     return f"the bot account is blocked: {fallback}"
+
+
+def _merge_page(merged: dict[str, Any], page: Mapping[str, Any]) -> None:
+    """Add one response's record of a page to what earlier responses said about it."""
+    for key, value in page.items():
+        if isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + value
+        else:
+            merged.setdefault(key, value)
 
 
 def shutoff_state(text: str | None, run_value: str) -> str | None:

@@ -158,8 +158,16 @@ def _submit_edit(
         params["sectiontitle"] = section_heading
     if base.exists:
         params["nocreate"] = True
-        if section_heading is None:
+        # The base revision, for new sections too: MediaWiki then refuses a repeated post of
+        # the same section (same account, same summary) as a conflict, so a post whose answer
+        # was lost and that is sent again is not saved twice. Other people's edits in between
+        # never conflict with a new section.
+        if base.timestamp:
             params["basetimestamp"] = base.timestamp
+        if base.revid:
+            # Timestamps have one-second resolution: a human edit in the same second as
+            # the base revision would not be a conflict by timestamp alone.
+            params["baserevid"] = base.revid
     else:
         params["createonly"] = True
     if base.read_at:

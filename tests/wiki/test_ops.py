@@ -55,15 +55,16 @@ def _plan() -> dict[str, Any]:
     }
 
 
-def run(session: Any, config: Config, options: RunOptions) -> JobReport:
+def run(
+    session: Any, config: Config, options: RunOptions, report: JobReport | None = None
+) -> JobReport:
     """The `opstest` job: edit pages `<prefix>Page 0..N-1`, one save each."""
     from bots.wiki_save import save_page
 
     plan = _plan()
-    report = JobReport(job="opstest")
+    report = report if report is not None else JobReport(job="opstest")
     for i in range(plan["count"]):
-        # what every job may do between units of work (the save gate does it too, once the
-        # lead's hook is in WikiSession.preflight)
+        # what every job may do between units of work (the save gate does it too)
         raise_if_stop_requested()
         outcome = save_page(
             session, f"{plan['prefix']}Page {i}", lambda base, i=i: f"Edit {i} by the ops test.",
