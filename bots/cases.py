@@ -85,7 +85,7 @@ __all__ = [
 ]
 
 # Bump when parsing changes what a page yields, so cached results are read again.
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: external links keep their URL
 
 PROBLEM_MESSAGE_PREFIX = "advocacyhub-problem-"
 # Every code parse_case_page can report (the table in the module docstring gives the params).
@@ -378,6 +378,12 @@ def _plain_text(wikitext: str) -> str:
     # Style tags are parsed here (values are short) so that bold and italic markup goes away
     # while apostrophes inside <nowiki> stay.
     code = mwparserfromhell.parse(_BR_RE.sub("\n", wikitext))
+    # strip_code() drops a link's URL (and a link without a label entirely); keep the URL as
+    # text so that no value silently disappears. The escaper makes sure it never links.
+    for link in code.filter_external_links(recursive=False):
+        url = str(link.url).strip()
+        label = link.title.strip_code().strip() if link.title else ""
+        code.replace(link, f"{label} ({url})" if label else url)
     return code.strip_code(normalize=True, collapse=True)
 
 

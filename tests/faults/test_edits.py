@@ -277,10 +277,13 @@ def test_spam_blacklisted_url_in_case_values_is_neutralised_and_the_index_saved(
     inner = region_inner(text)
     escaped = f"http&#58;//spam-{tag}.example/cheap"
     assert f"| [[:{prefix}A|Case A {escaped}]]" in inner
-    # (the case parser keeps an external link's label, as the page shows it)
-    assert f"| Read this or //spam-{tag}.example/p or https&#58;//spam-{tag}.example" in inner
+    # (the case parser keeps an external link's label and its URL, so no value disappears)
+    assert (
+        f"| Read this ({escaped}) or //spam-{tag}.example/p or https&#58;//spam-{tag}.example"
+        in inner
+    )
     assert f"| Partner {escaped}, Good partner" in inner
-    assert f"| &#91;&#93; {escaped}\n" in inner
+    assert f"| &#91;{escaped}&#93; {escaped}\n" in inner
     assert "| A clean summary." in inner
     # not one link to the blacklisted site: the wiki's own parser agrees
     links = admin.get(action="query", prop="extlinks", titles=f"{prefix}Index",
