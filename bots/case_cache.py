@@ -21,7 +21,8 @@ from bots.config import Config
 log = logging.getLogger(__name__)
 
 # Bump when the shape of cached parse results changes.
-CACHE_FORMAT = 1
+# 2: entries say whether the page has translation units ("units"), for the languages column.
+CACHE_FORMAT = 2
 
 
 def parse_settings_key(config: Config, template_names: frozenset[str]) -> str:
@@ -67,8 +68,15 @@ class CaseCache:
         self.misses += 1
         return None
 
-    def put(self, title: str, revid: int, result: dict[str, Any]) -> None:
+    def put(self, title: str, revid: int, result: dict[str, Any], *, units: bool = False) -> None:
+        """``units``: the page holds translation units (Translate's ``<!--T:n-->`` markers)."""
         self.entries[title] = {"revid": revid, "result": result}
+        if units:
+            self.entries[title]["units"] = True
+
+    def has_units(self, title: str) -> bool:
+        """Whether the cached revision of the page holds translation units."""
+        return bool(self.entries.get(title, {}).get("units"))
 
     def retain(self, titles: set[str]) -> None:
         """Forget pages that no longer carry a case (deleted, moved, template removed)."""

@@ -33,6 +33,12 @@ from bots.jobs import RunOptions
 from bots.markers import MarkerError, find_marker_regions
 from bots.outcomes import EditOutcome, Failed, JobReport, Saved, Skipped, Unchanged
 from bots.permissions import case_page_allowed, edit_refusal
+from bots.translation_status import (
+    PageTranslations,
+    page_translations,
+    status_from_subpages,
+    unit_ids,
+)
 from bots.wiki import PageSnapshot, WikiSession
 from bots.wiki_save import save_page
 
@@ -50,6 +56,9 @@ _LANG_CODE_RE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 class CollectedCases:
     results: tuple[CaseParseResult, ...]  # one per case page, sorted by page title
     parsed: int  # pages parsed in this run (the rest came from the cache)
+    # every listed page with the case template (translation subpages too): revision times
+    listing: Mapping[str, PageSnapshot] = field(default_factory=dict)
+    with_units: frozenset[str] = frozenset()  # case pages holding translation units
 
     @property
     def cases(self) -> list[Case]:
@@ -195,12 +204,15 @@ def collect_cases(
 
     cache = CaseCache.for_config(config, names) if config.index.cache else None
     results: dict[str, CaseParseResult] = {}
+    with_units: set[str] = set()
     to_read: list[str] = []
     for title in case_titles:
         cached = cache.get(title, listing[title].revid) if cache else None
         if cached is not None:
             try:
                 results[title] = without_sensitive_contacts(CaseParseResult.from_json(cached))
+                if cache and cache.has_units(title):
+                    with_units.add(title)
                 continue
             except ValueError:
                 pass  # another parser version: read it again
@@ -219,8 +231,11 @@ def collect_cases(
             parse_case_page(title, snap.text, config, template_names=names)
         )
         results[title] = result
+        units = bool(unit_ids(snap.text))
+        if units:
+            with_units.add(title)
         if cache:
-            cache.put(title, snap.revid, result.to_json())
+            cache.put(title, snap.revid, result.to_json(), units=units)
     if cache:
         cache.retain(set(results))
         cache.save()
@@ -238,7 +253,8 @@ def collect_cases(
             )
             result = dataclasses.replace(result, case=case)
         final.append(result)
-    return CollectedCases(results=tuple(final), parsed=len(to_read))
+    return CollectedCases(results=tuple(final), parsed=len(to_read), listing=listing,
+                          with_units=frozenset(with_units & set(results)))  # fmt: skip
 
 
 def page_language(snap: PageSnapshot, config: Config, messages: Messages, default: str) -> str:
@@ -449,14 +465,41 @@ def with_outdated_languages(
     """Mark which translations of each case are behind its source, for the languages column.
 
     Only cases that have translations are looked at, and only when a view shows the column, so
-    a run whose views don't show it costs nothing more.
+    a run whose views don't show it costs nothing more. A case translated by hand into
+    subpages is outdated where the source changed after the subpage (as the translations job
+    computes it): the revision times come from the listing of the case pages, which holds
+    every subpage that carries the case template; the other subpages are read in batches,
+    without their text. Only cases whose source holds translation units go through the
+    translations job (their units must be read).
     """
     from bots.translations_job import case_translations
 
-    translated = [r.case.page for r in collected.results if r.case and r.case.languages]
+    translated = [r.case for r in collected.results if r.case and r.case.languages]
     if not translated:
         return collected
-    status = case_translations(session, config, translated)
+    by_units = [c.page for c in translated if c.page in collected.with_units]
+    by_hand = [c for c in translated if c.page not in collected.with_units]
+    times = {title: snap.timestamp for title, snap in collected.listing.items()}
+    unlisted = [f"{c.page}/{lang}" for c in by_hand for lang in c.languages
+                if f"{c.page}/{lang}" not in times]  # fmt: skip
+    if unlisted:
+        read = session.read_pages(unlisted, content=False)
+        times.update({t: snap.timestamp for t, snap in read.items() if snap.exists})
+    default_lang = session.site.lang or "en"
+    status: dict[str, PageTranslations] = {}
+    for case in by_hand:
+        snap = collected.listing.get(case.page)
+        subpages = {
+            lang: times[f"{case.page}/{lang}"]
+            for lang in case.languages
+            if f"{case.page}/{lang}" in times
+        }
+        status[case.page] = page_translations(status_from_subpages(
+            case.page, case.last_edit, subpages,
+            source_language=(snap.language if snap else "") or default_lang,
+        ))  # fmt: skip
+    if by_units:
+        status.update(case_translations(session, config, by_units))
     results = []
     for result in collected.results:
         facts = status.get(result.case.page) if result.case else None

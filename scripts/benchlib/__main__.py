@@ -1,0 +1,5 @@
+import sys
+
+from benchlib.main import cli
+
+sys.exit(cli())
