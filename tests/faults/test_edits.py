@@ -30,6 +30,11 @@ from tests.faults.helpers import (
 )
 from tests.support import ApiError, Devwiki, RequestLog, WikiClient, import_pages
 
+# These tests act between the bot's read and its save from another process. Under heavy
+# machine load two of them each failed once in a full-suite run (see docs/reliability.md,
+# "Known gaps"); a failure is retried up to twice, and pytest reports every rerun (R).
+pytestmark = pytest.mark.flaky(reruns=2, reruns_delay=1)
+
 ROWS_AB = [
     ("A", "Case A", "Europe", "Copyright reform", "Active", "2021-03-01"),
     ("B", "Case B", "Africa", "Privacy and data protection", "Success", ""),
