@@ -353,26 +353,16 @@ def _needed_lines(
             lines.append(f"* {line}")
     if behind_languages or behind_pages:
         lines.append(text.msg("advocacyhub-translations-needed-behind"))
-        for item in behind_languages:
-            lines.append(
-                "* "
-                + text.msg(
-                    "advocacyhub-translations-needed-total",
-                    text.language(item.language),
-                    text.percent(item.record.percent),
-                    item.record.outdated,
-                )
+        behind = [(text.language(i.language), i.record) for i in behind_languages]
+        behind += [(text.page(i.page), i.record) for i in behind_pages]
+        for label, record in behind:
+            total = text.msg(
+                "advocacyhub-translations-needed-total",
+                label,
+                text.percent(record.percent),
+                record.outdated,
             )
-        for item in behind_pages:
-            lines.append(
-                "* "
-                + text.msg(
-                    "advocacyhub-translations-needed-total",
-                    text.page(item.page),
-                    text.percent(item.record.percent),
-                    item.record.outdated,
-                )
-            )
+            lines.append(f"* {total}")
     return lines
 
 
