@@ -206,6 +206,21 @@ class EditHook:
 
 
 
+
+def link_tables(client: WikiClient, title: str) -> dict[str, Any]:
+    """What a page's links tables say: categories, templates, user links (pings), ..."""
+    page = client.get(
+        action="query", titles=title, prop="categories|templates|links|langlinks|extlinks",
+        cllimit="max", tllimit="max", pllimit="max", lllimit="max", ellimit="max",
+    )["query"]["pages"][0]
+    return {
+        "categories": page.get("categories", []),
+        "templates": sorted(t["title"] for t in page.get("templates", [])),
+        "user_links": sorted(lk["title"] for lk in page.get("links", []) if lk["ns"] in (2, 3)),
+        "langlinks": page.get("langlinks", []),
+        "extlinks": page.get("extlinks", []),
+    }
+
 # ---------------------------------------------------------------------------------------------
 # Faults that must be undone whatever happens
 

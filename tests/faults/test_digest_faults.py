@@ -23,6 +23,7 @@ from tests.faults.helpers import (
     bot_edits,
     bot_revisions,
     case,
+    link_tables,
     open_session,
     run,
 )
@@ -398,18 +399,6 @@ def test_inflated_subscriber_list_stops_before_any_delivery_and_reports(
 # 13. Injection in subscriber lines and in the news a digest carries
 
 
-def link_tables(client: WikiClient, title: str) -> dict[str, Any]:
-    page = client.get(
-        action="query", titles=title, prop="categories|templates|links|langlinks|extlinks",
-        cllimit="max", tllimit="max", pllimit="max", lllimit="max", ellimit="max",
-    )["query"]["pages"][0]
-    return {
-        "categories": page.get("categories", []),
-        "templates": sorted(t["title"] for t in page.get("templates", [])),
-        "user_links": sorted(lk["title"] for lk in page.get("links", []) if lk["ns"] in (2, 3)),
-        "langlinks": page.get("langlinks", []),
-        "extlinks": page.get("extlinks", []),
-    }
 
 
 def test_injection_in_subscriber_lines_and_news_leaves_talk_pages_and_archive_intact(

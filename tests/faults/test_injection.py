@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.config import Config
-from tests.faults.helpers import BOT, case, index_page, row_pages, run
+from tests.faults.helpers import BOT, case, index_page, link_tables, row_pages, run
 from tests.support import Devwiki, WikiClient, import_pages
 
 CORPUS_FILE = Path(__file__).resolve().parents[1] / "unit" / "golden" / "injection_corpus.json"
@@ -87,18 +87,6 @@ class _Rows(HTMLParser):
             self._heading.append(data)
 
 
-def link_tables(client: WikiClient, title: str) -> dict[str, Any]:
-    page = client.get(
-        action="query", titles=title, prop="categories|templates|links|langlinks|extlinks",
-        cllimit="max", tllimit="max", pllimit="max", lllimit="max", ellimit="max",
-    )["query"]["pages"][0]
-    return {
-        "categories": page.get("categories", []),
-        "templates": sorted(t["title"] for t in page.get("templates", [])),
-        "user_links": [lk["title"] for lk in page.get("links", []) if lk["ns"] in (2, 3)],
-        "langlinks": page.get("langlinks", []),
-        "extlinks": page.get("extlinks", []),
-    }
 
 
 def test_injection_corpus_in_every_case_field_keeps_the_index_intact(
