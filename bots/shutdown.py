@@ -6,7 +6,7 @@ job), so an edit already sent to the wiki completes and the next one never start
 signal means "now": the process exits at once with 128 + the signal number. Cutting an edit off
 then is safe for the wiki, which saves an edit completely or not at all.
 
-This is the operator's stop. The community's stop is the on-wiki shutoff page (`bots.wiki`).
+This is the operator's stop. The community's stop is the on-wiki shutoff page (`bots.wiki.session`).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from tests.support.mwapi import ApiError, WikiClient  # noqa: E402
 from tests.support.requestlog import RequestLog  # noqa: E402
 
 if TYPE_CHECKING:
-    from bots.config import Config
+    from bots.config.model import Config
 
 DEVWIKI_CONFIG = REPO / "config" / "devwiki.toml"
 WIKI_TEST_DIRS = (REPO / "tests" / "wiki", REPO / "tests" / "faults")
@@ -142,7 +142,7 @@ def prefix(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def config(prefix: str, tmp_path: Path) -> Config:
     """config/devwiki.toml with cases read only under this test's prefix and state in tmp."""
-    from bots.config import load_config
+    from bots.config.load import load_config
 
     cfg = load_config(DEVWIKI_CONFIG)
     return dataclasses.replace(

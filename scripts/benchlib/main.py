@@ -89,7 +89,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def job_available(name: str) -> str | None:
     """None when the job's module imports and has `run`; else why not."""
     env = dict(os.environ, PYWIKIBOT_NO_USER_CONFIG="2")
-    code = f"import {'bots.' + name + '_job'} as m; assert callable(m.run)"
+    code = f"import bots.{name}.job as m; assert callable(m.run)"
     proc = subprocess.run([str(PYTHON), "-c", code], capture_output=True, text=True, env=env,
                           cwd=REPO, check=False)  # fmt: skip
     if proc.returncode != 0:

@@ -25,14 +25,15 @@ def main(argv: list[str] | None = None) -> int:
     import pywikibot
     from pywikibot import config as pwb_config
 
-    from bots import index_job
-    from bots.cases import CaseParseResult, Problem, parse_case_page
-    from bots.config import load_config
-    from bots.i18n import Messages
-    from bots.index_job import page_language, split_translation_subpages
-    from bots.index_pages import MarkerNames, render_marker_page
-    from bots.permissions import case_page_allowed, edit_refusal
-    from bots.wiki import PageSnapshot
+    from bots.cases.parser import parse_case_page
+    from bots.cases.record import CaseParseResult, Problem
+    from bots.config.load import load_config
+    from bots.config.permissions import case_page_allowed, edit_refusal
+    from bots.i18n.messages import Messages
+    from bots.index import job as index_job
+    from bots.index.job import page_language, split_translation_subpages
+    from bots.index.pages import MarkerNames, render_marker_page
+    from bots.wiki.records import PageSnapshot
 
     config = load_config(args.config)
     pwb_config.put_throttle = 0
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     shows = getattr(index_job, "_shows_languages", None)
     if shows is not None and any(shows(text, names) for text in texts.values()):
         # the languages column marks outdated translations: a subpage older than its source
-        from bots.translation_status import page_translations, status_from_subpages
+        from bots.translation_status.records import page_translations, status_from_subpages
 
         marked = []
         for result in results:

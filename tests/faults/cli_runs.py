@@ -52,7 +52,7 @@ def write_config(
 def command() -> list[str]:
     """The console script of this virtualenv, else the module (same code either way)."""
     script = Path(sys.executable).parent / "advocacy-hub"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "bots.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bots.operations.cli"]
 
 
 def env_for(devwiki: Devwiki, **extra: str) -> dict[str, str]:

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from bots.config import Config
-from bots.wiki import WikiSession
+from bots.config.model import Config
+from bots.wiki.session import WikiSession
 from tests.faults.helpers import EditHook, narrowed, server_answers, unblock_bot
 from tests.support import Devwiki, WikiClient
 
@@ -32,7 +32,7 @@ def fcfg(config: Config, prefix: str) -> Config:
 @pytest.fixture
 def before_edit(monkeypatch: pytest.MonkeyPatch) -> EditHook:
     """Arrange a fault between the bot's read of a page and its save (see EditHook)."""
-    import bots.wiki_save as wiki_save
+    import bots.wiki.saves as wiki_save
 
     hook = EditHook()
     real = wiki_save._submit_edit

@@ -28,10 +28,11 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from bots.config import Config
-from bots.jobs import JobResult, RunOptions, run_job
-from bots.markers import stamp_content
-from bots.wiki import WikiSession
+from bots.config.model import Config
+from bots.operations.jobs import JobResult, run_job
+from bots.run_options import RunOptions
+from bots.wiki.session import WikiSession
+from bots.wikitext.markers import stamp_content
 from tests.support import (
     Devwiki,
     RequestLog,

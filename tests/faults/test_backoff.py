@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bots.config import Config
+from bots.config.model import Config
 from tests.faults.helpers import (
     BOT,
     EditHook,

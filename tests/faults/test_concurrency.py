@@ -12,9 +12,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bots.config import load_config
-from bots.locking import lock_holder
-from bots.runlog import read_run_records
+from bots.config.load import load_config
+from bots.operations.locking import lock_holder
+from bots.operations.runlog import read_run_records
 from tests.faults.cli_runs import start, write_config
 from tests.faults.helpers import (
     BOT,

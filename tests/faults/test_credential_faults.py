@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bots.config import load_config
-from bots.runlog import run_log_path
+from bots.config.load import load_config
+from bots.operations.runlog import run_log_path
 from tests.faults.cli_runs import run_cli, write_config
 from tests.faults.helpers import bot_api, case, index_page
 from tests.support import Devwiki, RequestLog, WikiClient, import_pages

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bots.config import Config
-from bots.digest import parse_archive_record
-from bots.jobs import JobResult
+from bots.config.model import Config
+from bots.digest.content import parse_archive_record
+from bots.operations.jobs import JobResult
 from tests.faults.helpers import (
     EditHook,
     bot_edits,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bots.config import Config
+from bots.config.model import Config
 from tests.faults.helpers import (
     BOT,
     EditHook,
@@ -224,7 +224,7 @@ def run_cli_output(cfg: Config) -> str:
     """The `advocacy-hub run index` lines an operator reads, from cmd_run's own printing."""
     import io
 
-    from bots.cli import cmd_run
+    from bots.operations.cli import cmd_run
 
     out = io.StringIO()
     cmd_run(cfg, ["index"], simulate=False, diff=False, force=False, out=out)
@@ -305,7 +305,7 @@ def test_spam_blacklist_refusal_of_a_save_is_reported_and_other_pages_go_on(
 ) -> None:
     """Whatever the source of a blacklisted link in the bot's output, the save gate reports
     the refused URL for that page and the job goes on with the next page."""
-    from bots.wiki_save import save_page
+    from bots.wiki.saves import save_page
 
     tag = prefix.rstrip("/").rsplit("-", 1)[1]
     domain = f"spam2-{tag}.example"

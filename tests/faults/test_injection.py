@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from bots.config import Config
+from bots.config.model import Config
 from tests.faults.helpers import BOT, case, index_page, link_tables, row_pages, run
 from tests.support import Devwiki, WikiClient, import_pages
 

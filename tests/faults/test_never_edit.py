@@ -12,8 +12,8 @@ import dataclasses
 
 import pytest
 
-from bots.config import Config
-from bots.wiki_save import save_page
+from bots.config.model import Config
+from bots.wiki.saves import save_page
 from tests.faults.helpers import bot_edits, bot_revisions, case, open_session, run
 from tests.support import Devwiki, RequestLog, WikiClient, import_pages
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bots.config import load_config
-from bots.runlog import read_run_records
+from bots.config.load import load_config
+from bots.operations.runlog import read_run_records
 from tests.faults.cli_runs import run_cli, write_config
 from tests.faults.helpers import BOT, bot_revisions, case, index_page
 from tests.support import Devwiki, RequestLog, WikiClient, import_pages, write_requests

@@ -9,8 +9,8 @@ import io
 import re
 from typing import Any
 
-from bots.config import Config
-from bots.runlog import read_run_records
+from bots.config.model import Config
+from bots.operations.runlog import read_run_records
 from tests.faults.helpers import (
     BOT,
     bot_edits,
@@ -116,7 +116,7 @@ def test_a_run_log_or_report_names_each_broken_page_for_the_operator(
     devwiki: Devwiki, fcfg: Config, prefix: str, admin: WikiClient, tester1: WikiClient,
 ) -> None:
     """The operator's view of the same vandalism: `advocacy-hub run index` prints why."""
-    from bots.cli import cmd_run
+    from bots.operations.cli import cmd_run
 
     world(devwiki, prefix, n=3)
     assert run("index", fcfg).exit_code == 0

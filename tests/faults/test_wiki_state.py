@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bots.config import Config
-from bots.runlog import read_run_records
+from bots.config.model import Config
+from bots.operations.runlog import read_run_records
 from tests.faults.helpers import (
     BOT,
     EditHook,

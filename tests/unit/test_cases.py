@@ -16,19 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from bots.cases import (
-    CASE_PROBLEM_CODES,
-    PARSER_VERSION,
-    Case,
-    CaseParseResult,
+from bots.cases.parser import (
     PartialDate,
-    Problem,
     match_vocabulary,
     parse_case_page,
     parse_partial_date,
     parser_fingerprint,
 )
-from bots.config import Config, load_config
+from bots.cases.record import CASE_PROBLEM_CODES, PARSER_VERSION, Case, CaseParseResult, Problem
+from bots.config.load import load_config
+from bots.config.model import Config
 
 GOLDEN = Path(__file__).parent / "golden" / "cases"
 GOLDEN_CASES = sorted(GOLDEN.glob("*.json"))

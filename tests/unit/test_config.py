@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from bots.cli import main, split_pywikibot_args
-from bots.config import ConfigError, load_config, parse_config
+from bots.config.load import load_config, parse_config
+from bots.config.model import ConfigError
+from bots.config.permissions import case_page_allowed, delivery_refusal, edit_refusal
 from bots.errors import EXIT_USAGE
-from bots.permissions import case_page_allowed, delivery_refusal, edit_refusal
-from bots.wiki import shutoff_state
+from bots.operations.cli import main, split_pywikibot_args
+from bots.wiki.records import shutoff_state
 
 REPO = Path(__file__).resolve().parents[2]
 DEVWIKI = REPO / "config" / "devwiki.toml"

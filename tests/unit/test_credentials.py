@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bots.credentials import (
+from bots.errors import EXIT_USAGE
+from bots.wiki.credentials import (
     ENV_BOTPASSWORD,
     ENV_BOTPASSWORD_NAME,
     InsecureCredentialsError,
@@ -28,7 +29,6 @@ from bots.credentials import (
     register_environment_secrets,
     register_secret,
 )
-from bots.errors import EXIT_USAGE
 
 LINE = "('AdvocacyBot', BotPassword('hub', 'Unit-Test-Secret-42'))\n"
 

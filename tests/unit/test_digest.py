@@ -1,4 +1,4 @@
-"""The digest's content model and wikitext (bots.digest), with golden files.
+"""The digest's content model and wikitext (bots.digest.content), with golden files.
 
 A golden case is ``golden/digest/<name>.toml``: ``render`` (``message`` or ``archive``),
 ``lang``/``regions``/``topics`` (the subscriber, for messages), ``complete`` and
@@ -22,9 +22,11 @@ import mwparserfromhell
 import pytest
 from mwparserfromhell.nodes import Wikilink
 
-from bots.cases import Problem, parse_case_page
-from bots.config import Config, load_config
-from bots.digest import (
+from bots.cases.parser import parse_case_page
+from bots.cases.record import Problem
+from bots.config.load import load_config
+from bots.config.model import Config
+from bots.digest.content import (
     ArchiveRecord,
     CaseFacts,
     CaseUpdate,
@@ -48,7 +50,7 @@ from bots.digest import (
     summary_has_token,
     summary_token,
 )
-from bots.i18n import Messages
+from bots.i18n.messages import Messages
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "digest"
@@ -330,9 +332,9 @@ def test_every_language_file_renders_without_missing_keys(config: Config,
 
 def _used_digest_keys() -> set[str]:
     root = HERE.parent.parent / "bots"
-    digest_src = (root / "digest.py").read_text("utf-8")
-    job_src = "".join(p.read_text("utf-8") for p in sorted(root.glob("digest_*.py")))
-    subs_src = (root / "subscribers.py").read_text("utf-8")
+    digest_src = (root / "digest" / "content.py").read_text("utf-8")
+    job_src = "".join(p.read_text("utf-8") for p in sorted((root / "digest").glob("*.py")))
+    subs_src = (root / "digest" / "subscribers.py").read_text("utf-8")
     called = re.findall(r'w\.msg\(\s*["\']([a-z-]+)["\']', digest_src)
     keys = {f"advocacyhub-digest-{k}" for k in called}
     keys |= {f"advocacyhub-digest-{k}" for k in re.findall(r'\(\s*"([a-z-]+)", ', digest_src)
@@ -370,8 +372,8 @@ def test_digest_messages_are_complete_and_documented(messages: Messages) -> None
 def test_injection_corpus_in_subscriber_lines(config: Config, messages: Messages) -> None:
     import json
 
-    from bots.subscribers import parse_subscriber_list
-    from bots.wikitext_escape import escape_inline
+    from bots.digest.subscribers import parse_subscriber_list
+    from bots.wikitext.escape import escape_inline
 
     corpus = json.loads((HERE / "golden" / "injection_corpus.json").read_text("utf-8"))
     lines = []

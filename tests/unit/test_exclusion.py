@@ -1,10 +1,10 @@
-"""`{{bots}}` / `{{nobots}}` decided on page text (bots.exclusion)."""
+"""`{{bots}}` / `{{nobots}}` decided on page text (bots.wikitext.exclusion)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bots.exclusion import find_exclusion
+from bots.wikitext.exclusion import find_exclusion
 
 BOT = "AdvocacyBot"
 

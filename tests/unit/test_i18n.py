@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.i18n import (
+from bots.i18n.messages import (
     DEFAULT_ROOT,
     MessageFileError,
     Messages,

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bots.cases import Case, CaseParseResult
-from bots.config import Config, load_config
-from bots.i18n import Messages
-from bots.index_pages import (
+from bots.cases.record import Case, CaseParseResult
+from bots.config.load import load_config
+from bots.config.model import Config
+from bots.i18n.messages import Messages
+from bots.index.pages import (
     MarkerNames,
     breaker_trips,
     render_marker_page,

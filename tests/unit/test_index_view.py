@@ -21,11 +21,12 @@ import mwparserfromhell
 import pytest
 from mwparserfromhell.nodes import Comment, ExternalLink, Heading, Tag, Template, Wikilink
 
-from bots.cases import CASE_PROBLEM_CODES, Case, CaseParseResult, Problem, parse_case_page
-from bots.config import Config, load_config
-from bots.dates import PartialDate
-from bots.i18n import Messages
-from bots.index_view import (
+from bots.cases.parser import parse_case_page
+from bots.cases.record import CASE_PROBLEM_CODES, Case, CaseParseResult, Problem
+from bots.config.load import load_config
+from bots.config.model import Config
+from bots.i18n.messages import Messages
+from bots.index.view import (
     COLUMNS,
     DEFAULT_COLUMNS,
     VIEW_PROBLEM_CODES,
@@ -37,6 +38,7 @@ from bots.index_view import (
     render_view_errors,
     rendered_page_titles,
 )
+from bots.wikitext.dates import PartialDate
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "index_view"
@@ -440,8 +442,7 @@ def test_index_domain_is_complete_and_documented(messages: Messages) -> None:
     # no message left without a use, no used message left undefined
     bots_dir = HERE.parent.parent / "bots"
     source = "".join(
-        (bots_dir / name).read_text(encoding="utf-8")
-        for name in ("index_view.py", "index_pages.py", "index_job.py")
+        path.read_text(encoding="utf-8") for path in sorted((bots_dir / "index").glob("*.py"))
     )
     for key in keys:
         if not key.startswith("advocacyhub-problem-"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.markers import (
+from bots.wikitext.markers import (
     MarkerScan,
     content_hash,
     find_marker_regions,

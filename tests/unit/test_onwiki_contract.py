@@ -12,8 +12,9 @@ from pathlib import Path
 import mwparserfromhell
 import pytest
 
-from bots.config import CASE_FIELDS, Config, load_config
-from bots.i18n import autonym
+from bots.config.load import load_config
+from bots.config.model import CASE_FIELDS, Config
+from bots.i18n.messages import autonym
 
 ROOT = Path(__file__).resolve().parents[2]
 ONWIKI = ROOT / "config" / "onwiki"

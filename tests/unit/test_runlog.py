@@ -11,17 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from bots.cli_ops import collect_status, render_status, shutoff_summary
-from bots.config import Config, load_config
-from bots.credentials import register_secret
-from bots.locking import job_lock
-from bots.runlog import (
+from bots.config.load import load_config
+from bots.config.model import Config
+from bots.operations.commands import collect_status, render_status, shutoff_summary
+from bots.operations.locking import job_lock
+from bots.operations.runlog import (
     RunRecord,
     append_run_record,
     last_runs,
     read_run_records,
     run_log_path,
 )
+from bots.wiki.credentials import register_secret
 
 REPO = Path(__file__).resolve().parents[2]
 DEVWIKI_CONFIG = REPO / "config" / "devwiki.toml"
@@ -94,8 +95,8 @@ def test_nothing_secret_is_written(cfg: Config) -> None:
 
 _WRITER = """
 import dataclasses, sys
-from bots.config import load_config
-from bots.runlog import RunRecord, append_run_record
+from bots.config.load import load_config
+from bots.operations.runlog import RunRecord, append_run_record
 cfg = load_config(sys.argv[1])
 cfg = dataclasses.replace(cfg, runtime=dataclasses.replace(cfg.runtime, state_dir=sys.argv[2]))
 for n in range(50):
@@ -169,7 +170,7 @@ def test_status_shows_a_stop_and_a_running_job(cfg: Config) -> None:
 
 
 def test_status_command_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from bots.cli import main
+    from bots.operations.cli import main
 
     text = DEVWIKI_CONFIG.read_text("utf-8").replace(
         'state_dir = "var/state/devwiki"', f'state_dir = "{tmp_path / "state"}"'

@@ -22,22 +22,23 @@ from pathlib import Path
 
 import pytest
 
-from bots.config import Config, ConfigError, load_config
+from bots.config.cron import parse_cron
+from bots.config.load import load_config
+from bots.config.model import Config, ConfigError
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, LockBusyError
-from bots.jobs import RunOptions
-from bots.locking import job_lock, lock_holder
-from bots.progress import progress
-from bots.runlog import read_run_records
-from bots.scheduler import (
+from bots.operations.locking import job_lock, lock_holder
+from bots.operations.runlog import read_run_records
+from bots.operations.scheduler import (
     build_scheduler,
     cron_trigger,
     fire_job,
     job_defaults,
     next_run_time,
-    parse_cron,
     run_once,
     run_scheduler,
 )
+from bots.progress import progress
+from bots.run_options import RunOptions
 from bots.shutdown import (
     StopRequested,
     graceful_stop,
@@ -245,7 +246,7 @@ def test_a_crashing_job_is_logged_and_retried_while_others_go_on(
             raise RuntimeError("boom in the index job")
         return 0
 
-    caplog.set_level(logging.INFO, logger="bots.scheduler")
+    caplog.set_level(logging.INFO, logger="bots.operations.scheduler")
     thread, result = start_in_thread(
         cfg, ["index", "digest"], fire, {"index": every(0.3), "digest": every(0.3)}
     )
@@ -333,8 +334,8 @@ _SCHEDULER_SCRIPT = """
 import dataclasses, logging, sys, time
 logging.basicConfig(level=logging.INFO)
 from apscheduler.triggers.cron import CronTrigger
-from bots.config import load_config
-from bots.scheduler import run_scheduler
+from bots.config.load import load_config
+from bots.operations.scheduler import run_scheduler
 
 cfg = load_config(sys.argv[1])
 cfg = dataclasses.replace(cfg, runtime=dataclasses.replace(cfg.runtime, state_dir=sys.argv[2]))
@@ -381,8 +382,8 @@ def test_graceful_stop_turns_signals_into_a_flag_and_restores_handlers() -> None
 # ------------------------------------------------------------------------------------ locks
 _HOLDER_SCRIPT = """
 import dataclasses, sys, time
-from bots.config import load_config
-from bots.locking import job_lock, scheduler_lock
+from bots.config.load import load_config
+from bots.operations.locking import job_lock, scheduler_lock
 cfg = load_config(sys.argv[1])
 cfg = dataclasses.replace(cfg, runtime=dataclasses.replace(cfg.runtime, state_dir=sys.argv[2]))
 lock = scheduler_lock(cfg) if sys.argv[3] == "scheduler" else job_lock(cfg, sys.argv[3])
@@ -448,7 +449,7 @@ def test_a_second_scheduler_for_the_same_wiki_is_refused(cfg: Config, hold_lock:
 
 # ------------------------------------------------------------------------------------ CLI
 def test_cli_rejects_an_unknown_job(capsys: pytest.CaptureFixture[str]) -> None:
-    from bots.cli import main
+    from bots.operations.cli import main
 
     assert main(["--config", str(DEVWIKI_CONFIG), "schedule", "--jobs", "index,nope"]) == 2
     assert "unknown job(s) nope" in capsys.readouterr().err

@@ -1,9 +1,9 @@
-"""The subscriber list page (bots.subscribers)."""
+"""The subscriber list page (bots.digest.subscribers)."""
 
 from __future__ import annotations
 
-from bots.cases import Problem
-from bots.subscribers import Subscriber, basic_title, parse_subscriber_list
+from bots.cases.record import Problem
+from bots.digest.subscribers import Subscriber, basic_title, parse_subscriber_list
 
 REGIONS = {"europe": "Europe", "asia-pacific": "Asia and the Pacific", "global": "Global"}
 TOPICS = {"copyright": "Copyright reform", "censorship": "Censorship and access blocks"}

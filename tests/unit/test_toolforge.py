@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bots.config import JOB_NAMES, Config, load_config
-from bots.scheduler import parse_cron
-from bots.toolforge import (
+from bots.config.cron import parse_cron
+from bots.config.load import load_config
+from bots.config.model import JOB_NAMES, Config
+from bots.operations.toolforge import (
     ToolforgeError,
     build_jobs,
     render_jobs_yaml,
@@ -155,7 +156,7 @@ def test_a_name_toolforge_would_refuse_is_refused(tmp_path: Path) -> None:
 
 def test_cli_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from bots.cli import main
+    from bots.operations.cli import main
 
     monkeypatch.chdir(REPO)
     output = tmp_path / "jobs.yaml"

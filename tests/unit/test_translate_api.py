@@ -19,17 +19,17 @@ from typing import Any
 
 import pytest
 
-from bots import translate_api
-from bots.i18n import Messages
-from bots.translation_status import (
+from bots.i18n.messages import Messages
+from bots.translation_status.records import (
     PageStatus,
     UnitPage,
     status_from_api,
     status_from_subpages,
     status_from_units,
 )
-from bots.translation_table import render_status_view
-from bots.translation_view import StatusView
+from bots.translations.table import render_status_view
+from bots.translations.view import StatusView
+from bots.wiki import translate_api
 
 RECORDED = Path(__file__).parent / "recorded" / "translate_api"
 GUIDE = "Advocacy/Guide"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from bots.i18n import Messages
-from bots.translation_status import (
+from bots.i18n.messages import Messages
+from bots.translation_status.records import (
     KIND_NONE,
     PageStatus,
     TranslationRecord,
@@ -141,7 +141,7 @@ def test_languages_for_the_case_index(messages: Messages) -> None:
 
 
 def test_shared_folder_for_one_listing_instead_of_many() -> None:
-    from bots.translations_job import _shared_folder
+    from bots.translation_status.collect import _shared_folder
 
     assert _shared_folder(["Advocacy/A", "Advocacy/B", "Advocacy/C/D"]) == "Advocacy/"
     assert _shared_folder(["X/A/b", "X/A/c", "X/A"]) == "X/"

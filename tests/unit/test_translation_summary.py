@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bots.i18n import Messages
-from bots.translation_status import UnitPage, status_from_units
-from bots.translation_summary import describe_changes, edit_summary
-from bots.translation_table import render_status_view
-from bots.translation_view import StatusView
+from bots.i18n.messages import Messages
+from bots.translation_status.records import UnitPage, status_from_units
+from bots.translations.summary import describe_changes, edit_summary
+from bots.translations.table import render_status_view
+from bots.translations.view import StatusView
 
 
 @pytest.fixture(scope="module")

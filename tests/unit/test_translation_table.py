@@ -16,10 +16,15 @@ from typing import Any
 
 import pytest
 
-from bots.i18n import Messages
-from bots.translation_status import PageStatus, TranslationRecord, UnitPage, status_from_units
-from bots.translation_table import COLOUR_BANDS, most_needed, render_status, render_status_view
-from bots.translation_view import StatusView
+from bots.i18n.messages import Messages
+from bots.translation_status.records import (
+    PageStatus,
+    TranslationRecord,
+    UnitPage,
+    status_from_units,
+)
+from bots.translations.table import COLOUR_BANDS, most_needed, render_status, render_status_view
+from bots.translations.view import StatusView
 
 GOLDEN = Path(__file__).parent / "golden" / "translations"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bots.cases import Problem
-from bots.i18n import Messages
-from bots.translation_view import StatusView, parse_status_view
+from bots.cases.record import Problem
+from bots.i18n.messages import Messages
+from bots.translations.view import StatusView, parse_status_view
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +53,14 @@ def test_unknown_parameter_suggests_the_closest(messages: Messages) -> None:
 
 
 def test_every_problem_has_a_message(messages: Messages) -> None:
-    from bots import translation_view
+    from bots.translations import view as translation_view
 
-    # the view's problems and the job's (bots/translation_*.py, bots/translations_job.py)
+    # the view's problems, the job's and the shared status service's
+    bots_dir = Path(translation_view.__file__).parent.parent
     codes: set[str] = set()
-    for path in sorted(Path(translation_view.__file__).parent.glob("translation*.py")):
+    paths = [*(bots_dir / "translations").glob("*.py"),
+             *(bots_dir / "translation_status").glob("*.py")]
+    for path in sorted(paths):
         source = path.read_text(encoding="utf-8")
         codes |= set(re.findall(r'Problem\(\s*"(translations-[a-z-]+)"', source))
     assert codes

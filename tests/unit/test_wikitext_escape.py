@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.wikitext_escape import (
+from bots.wikitext.escape import (
     ELLIPSIS,
     escape_attribute,
     escape_inline,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bots.cli import main
 from bots.errors import EXIT_OK, EXIT_SHUTOFF
+from bots.operations.cli import main
 from tests.support import Devwiki, RequestLog, WikiClient
 from tests.support.requestlog import count_writes
 

@@ -14,10 +14,11 @@ import io
 import re
 from typing import Any
 
-from bots.config import Config
-from bots.digest import parse_archive_record
-from bots.jobs import JobResult, RunOptions, run_job
-from bots.wiki import WikiSession
+from bots.config.model import Config
+from bots.digest.content import parse_archive_record
+from bots.operations.jobs import JobResult, run_job
+from bots.run_options import RunOptions
+from bots.wiki.session import WikiSession
 from tests.support import (
     Devwiki,
     RequestLog,

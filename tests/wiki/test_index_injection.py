@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from bots.config import Config
-from bots.i18n import Messages
-from bots.index_job import collect_cases
+from bots.config.model import Config
+from bots.i18n.messages import Messages
+from bots.index.job import collect_cases
 from bots.outcomes import JobReport
-from bots.wiki import WikiSession
-from bots.wikitext_escape import plain_inline
+from bots.wiki.session import WikiSession
+from bots.wikitext.escape import plain_inline
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient
 from tests.support.requestlog import RequestLog, write_requests

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-import bots.index_job
-from bots.config import Config
-from bots.runlog import run_log_path
+import bots.index.job
+from bots.config.model import Config
+from bots.operations.runlog import run_log_path
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient
 from tests.support.requestlog import RequestLog, by_action, write_requests
@@ -335,7 +335,7 @@ def _edit_during_build(
     its save (after it read the page): the window in which a human's edit must not be lost.
     Returns the number of times the page was rendered (a list, updated as the job runs)."""
     calls = [0]
-    original = bots.index_job.render_marker_page
+    original = bots.index.job.render_marker_page
 
     def wrapper(text: str, *args: Any, **kwargs: Any) -> Any:
         if tag in text:
@@ -344,7 +344,7 @@ def _edit_during_build(
                 edit()
         return original(text, *args, **kwargs)
 
-    monkeypatch.setattr(bots.index_job, "render_marker_page", wrapper)
+    monkeypatch.setattr(bots.index.job, "render_marker_page", wrapper)
     return calls
 
 

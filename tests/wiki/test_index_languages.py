@@ -7,7 +7,7 @@ the column.
 
 from __future__ import annotations
 
-from bots.config import Config
+from bots.config.model import Config
 from tests.support import Devwiki, RequestLog, WikiClient, import_pages
 from tests.wiki.test_index_support import index_config, marker, region_bodies, run_index
 

@@ -7,7 +7,7 @@ one of them must still be read, parsed and listed.
 
 from __future__ import annotations
 
-from bots.config import Config
+from bots.config.model import Config
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient
 from tests.wiki.test_index_support import index_config, marker, region_bodies, row_pages, run_index

@@ -23,10 +23,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from bots.config import Config
-from bots.jobs import JobResult, RunOptions, run_job
-from bots.markers import strip_stamp
-from bots.wiki import WikiSession
+from bots.config.model import Config
+from bots.operations.jobs import JobResult, run_job
+from bots.run_options import RunOptions
+from bots.wiki.session import WikiSession
+from bots.wikitext.markers import strip_stamp
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 START = "Advocacy case index"

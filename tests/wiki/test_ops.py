@@ -1,7 +1,7 @@
 """Operations against the real local wiki: shutoff, scheduler firings, locks, status, secrets.
 
 A test-only job, `opstest`, edits N pages under the test's prefix through the bot's one save
-gate (`bots.wiki_save.save_page`); tests register it in `bots.jobs.JOB_MODULES`, and
+gate (`bots.wiki.saves.save_page`); tests register it in `bots.operations.jobs.JOB_MODULES`, and
 subprocesses import it from this file. Between edits it calls back into the test, which acts
 as a person on the wiki (Tester1 editing the shutoff page).
 """
@@ -25,13 +25,14 @@ from typing import Any
 
 import pytest
 
-import bots.jobs
-from bots.config import Config
+import bots.operations.jobs
+from bots.config.model import Config
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE
-from bots.jobs import RunOptions, run_job
+from bots.operations.jobs import run_job
+from bots.operations.runlog import read_run_records, run_log_path
+from bots.operations.scheduler import fire_job, open_fresh_session, run_scheduler
 from bots.outcomes import JobReport
-from bots.runlog import read_run_records, run_log_path
-from bots.scheduler import fire_job, open_fresh_session, run_scheduler
+from bots.run_options import RunOptions
 from bots.shutdown import StopRequested, raise_if_stop_requested, request_stop, reset
 from tests.support.devwiki import Devwiki
 from tests.support.mwapi import WikiClient
@@ -59,7 +60,7 @@ def run(
     session: Any, config: Config, options: RunOptions, report: JobReport | None = None
 ) -> JobReport:
     """The `opstest` job: edit pages `<prefix>Page 0..N-1`, one save each."""
-    from bots.wiki_save import save_page
+    from bots.wiki.saves import save_page
 
     plan = _plan()
     report = report if report is not None else JobReport(job="opstest")
@@ -80,7 +81,7 @@ def run(
 
 @pytest.fixture(autouse=True)
 def opstest_job(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(bots.jobs.JOB_MODULES, "opstest", __name__)
+    monkeypatch.setitem(bots.operations.jobs.JOB_MODULES, "opstest", __name__)
     PLAN.clear()
     reset()
     yield
@@ -123,9 +124,9 @@ def subprocess_env(prefix: str, count: int, pause: float = 0.0, **extra: str) ->
 # A CLI run with the opstest job registered (a subprocess cannot see monkeypatch).
 _CLI = """
 import sys
-import bots.jobs
-bots.jobs.JOB_MODULES["opstest"] = "test_ops"
-from bots.cli import main
+import bots.operations.jobs
+bots.operations.jobs.JOB_MODULES["opstest"] = "test_ops"
+from bots.operations.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -261,7 +262,8 @@ def test_status_answers_when_the_wiki_is_down(
         family.write_text(re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{_free_port()}", text), "utf-8")
     cfg = config_file(config, tmp_path)
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "bots.cli", "--config", str(cfg), "status"],
+    proc = subprocess.run([sys.executable, "-m", "bots.operations.cli", "--config", str(cfg),
+                           "status"],
                           capture_output=True, text=True, cwd=REPO, timeout=120,
                           env={**os.environ, "PYWIKIBOT_DIR": str(pywikibot_copy),
                                "PYTHONPATH": str(REPO)})
@@ -274,8 +276,8 @@ def test_status_answers_when_the_wiki_is_down(
 # ------------------------------------------------------------------------------ locks
 _HOLD = """
 import dataclasses, sys, time
-from bots.config import load_config
-from bots.locking import job_lock
+from bots.config.load import load_config
+from bots.operations.locking import job_lock
 cfg = load_config(sys.argv[1])
 with job_lock(cfg, "opstest"):
     print("locked", flush=True)
@@ -352,7 +354,7 @@ def test_sigterm_during_a_run_finishes_the_edit_and_makes_no_other(
 def test_the_save_gate_itself_stops_after_a_stop_request(
     config: Config, prefix: str, tester2: WikiClient
 ) -> None:
-    from bots.wiki_save import save_page
+    from bots.wiki.saves import save_page
 
     session = open_fresh_session(config, False)
     request_stop("SIGTERM received")

@@ -24,7 +24,7 @@ from tests.support import (
 )
 
 if TYPE_CHECKING:
-    from bots.config import Config
+    from bots.config.model import Config
 
 
 def _age_days(timestamp: str) -> float:

@@ -18,16 +18,18 @@ from typing import Any
 
 import pytest
 
-from bots import translate_api, translations_job
-from bots.config import Config
-from bots.i18n import Messages
-from bots.jobs import RunOptions, run_job
-from bots.markers import strip_stamp
+from bots.config.model import Config
+from bots.i18n.messages import Messages
+from bots.operations.jobs import run_job
 from bots.outcomes import JobReport
-from bots.translation_status import status_from_api
-from bots.translation_table import render_status_view
-from bots.translation_view import parse_status_view
-from bots.wiki import WikiSession
+from bots.run_options import RunOptions
+from bots.translation_status.records import status_from_api
+from bots.translations import job as translations_job
+from bots.translations.table import render_status_view
+from bots.translations.view import parse_status_view
+from bots.wiki import translate_api
+from bots.wiki.session import WikiSession
+from bots.wikitext.markers import strip_stamp
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient
 from tests.support.requestlog import RequestLog, api_requests, count_writes

@@ -1,0 +1,156 @@
+"""The configuration as frozen dataclasses (:class:`Config` and its sections), and
+:class:`ConfigError`. :mod:`bots.config.load` reads and validates a TOML file into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+JOB_NAMES: tuple[str, ...] = ("index", "translations", "digest")
+
+
+# Canonical case fields; aliases in the config map other spellings (and localized names) to these.
+CASE_FIELDS: tuple[str, ...] = (
+    "title",
+    "summary",
+    "region",
+    "country",
+    "topic",
+    "status",
+    "start",
+    "end",
+    "methods",
+    "partners",
+    "contact",
+    "sensitive",
+    "lessons",
+)
+
+
+class ConfigError(Exception):
+    """A configuration problem, always tied to a file and a dotted key."""
+
+    def __init__(self, file: str | Path, key: str, reason: str) -> None:
+        self.file = str(file)
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{self.file}: {key or '(top level)'}: {reason}")
+
+
+@dataclass(frozen=True)
+class WikiConfig:
+    family: str
+    code: str
+    user: str
+    user_agent: str = "AdvocacyHubBot/0.1 (https://meta.wikimedia.org/wiki/Advocacy_Hub)"
+    maxlag: int = 5
+    put_throttle: float = 10.0
+    max_retries: int = 5
+    retry_wait: float = 5.0
+    retry_max_wait: float = 120.0
+
+
+@dataclass(frozen=True)
+class TemplatesConfig:
+    case: str = "Advocacy case"
+    index_start: str = "Advocacy case index"
+    index_end: str = "Advocacy case index end"
+    translation_start: str = "Advocacy translation status"
+    translation_end: str = "Advocacy translation status end"
+    subscriber: str = "Advocacy digest subscriber"
+    massmessage_target: str = "Target"
+    # canonical field name -> other accepted parameter names (localized names included)
+    case_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VocabularyConfig:
+    # code -> English label; localized labels come from i18n messages when present
+    regions: Mapping[str, str]
+    topics: Mapping[str, str]
+    statuses: Mapping[str, str]
+    methods: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PermissionsConfig:
+    """Where the bot reads cases and which pages it may ever edit."""
+
+    edit_namespaces: tuple[int, ...]
+    edit_prefixes: tuple[str, ...]
+    case_namespaces: tuple[int, ...]
+    case_prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShutoffConfig:
+    page: str
+    run_value: str = "run"
+    stop_on_talk_message: bool = False
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    max_removed_share: float = 0.3
+    # fewer removed rows than this never trip the circuit breaker (small views change too)
+    min_removed_rows: int = 3
+    required_fields: tuple[str, ...] = ("title", "region", "status")
+    cache: bool = True
+
+
+@dataclass(frozen=True)
+class TranslationsConfig:
+    source: str = "auto"  # auto | translate | computed
+    languages: tuple[str, ...] = ()
+    unit_namespace: int = 1198
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    subscriber_page: str
+    archive_prefix: str
+    hub_pages: tuple[str, ...] = ()
+    max_targets: int = 200
+    send_empty: bool = False
+    period_days: int = 7
+    unsubscribe_page: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    index: str = "0 * * * *"
+    translations: str = "0 */6 * * *"
+    digest: str = "0 7 * * mon"
+    timezone: str = "UTC"
+    misfire_grace_seconds: int = 3600
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    state_dir: str = "var"
+    lock_wait_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str
+    wiki: WikiConfig
+    templates: TemplatesConfig
+    vocabulary: VocabularyConfig
+    permissions: PermissionsConfig
+    shutoff: ShutoffConfig
+    index: IndexConfig
+    translations: TranslationsConfig
+    digest: DigestConfig
+    schedule: ScheduleConfig
+    runtime: RuntimeConfig
+
+    @property
+    def state_path(self) -> Path:
+        """The state folder, relative paths taken from the config file's folder's parent."""
+        p = Path(self.runtime.state_dir)
+        if p.is_absolute():
+            return p
+        return (Path(self.path).resolve().parent.parent / p).resolve()

@@ -1,0 +1,22 @@
+"""A digest recipient: one talk page that may receive the digest, with the subscriber line
+it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bots.digest.subscribers import Subscriber
+from bots.wiki.records import PageSnapshot
+
+NS_USER_TALK = 3
+
+
+@dataclass
+class Target:
+    subscriber: Subscriber
+    page: str  # the page that receives the digest (after one redirect)
+    namespace: int
+    snapshot: PageSnapshot
+    may_create: bool = False
+    via: PageSnapshot | None = None  # the redirect that led here

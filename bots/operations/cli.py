@@ -1,0 +1,269 @@
+"""`advocacy-hub`: the operators' command line.
+
+    advocacy-hub [--config FILE] check
+    advocacy-hub [--config FILE] setup-wiki [--simulate] [--diff]
+    advocacy-hub [--config FILE] run JOB... [--simulate] [--diff] [--force]
+
+Pywikibot's own global options (single dash: `-simulate`, `-dir:PATH`, `-user:NAME`, ...) pass
+through. Exit codes: 0 success, 1 a job failed, 2 usage or config error, 3 refused because the
+shutoff page says stop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from bots.config.load import load_config
+from bots.config.model import JOB_NAMES, Config, ConfigError
+from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop
+
+if TYPE_CHECKING:
+    from bots.run_options import RunOptions
+
+log = logging.getLogger("bots")
+
+DEFAULT_CONFIG = "config/meta.toml"
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="advocacy-hub",
+        description="Advocacy Hub bot: case index, translation status and digest jobs.",
+        epilog="Pywikibot global options such as -simulate or -dir:PATH are passed through.",
+    )
+    parser.add_argument(
+        "--config",
+        default=os.environ.get("ADVOCACY_HUB_CONFIG", DEFAULT_CONFIG),
+        help="TOML config file (default: $ADVOCACY_HUB_CONFIG or %(default)s)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("check", help="validate config, log in, show account, rights and shutoff")
+
+    setup = sub.add_parser("setup-wiki", help="create or update the on-wiki templates and docs")
+    setup.add_argument("--simulate", action="store_true", help="never write")
+    setup.add_argument("--diff", action="store_true", help="print the diff of each edit")
+
+    run = sub.add_parser("run", help="run jobs once")
+    run.add_argument("jobs", nargs="+", choices=(*JOB_NAMES, "all"), metavar="JOB",
+                     help=f"one or more of: {', '.join(JOB_NAMES)}, all")
+    run.add_argument("--simulate", action="store_true", help="never write (dry run)")
+    run.add_argument("--diff", action="store_true", help="print the diff of each edit")
+    run.add_argument("--force", action="store_true",
+                     help="save even when the circuit breaker would refuse")
+    run.add_argument("--stop-after", type=int, default=None, help=argparse.SUPPRESS)
+
+    from bots.operations import commands as cli_ops
+
+    cli_ops.add_commands(sub)
+    return parser
+
+
+def split_pywikibot_args(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Separate Pywikibot's single-dash global options from ours."""
+    ours: list[str] = []
+    theirs: list[str] = []
+    for arg in argv:
+        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 2:
+            theirs.append(arg)
+        else:
+            ours.append(arg)
+    return ours, theirs
+
+
+def _apply_pywikibot_args(args: list[str]) -> bool:
+    """Hand global options to Pywikibot; return whether -simulate was among them."""
+    for arg in args:
+        if arg.startswith("-dir:"):
+            # Pywikibot reads its directory at import time, so set it before importing
+            os.environ["PYWIKIBOT_DIR"] = arg.split(":", 1)[1]
+    import pywikibot
+    from pywikibot import config as pwb_config
+
+    pwb_config.simulate = False  # only this command line's -simulate counts
+    # handle_args() falls back to sys.argv when given nothing, so only call it with options
+    rest = pywikibot.handle_args(args) if args else []
+    if rest:
+        raise UsageError(f"unknown option(s): {' '.join(rest)}")
+    return bool(pwb_config.simulate)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("urllib3", "requests"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from bots.wiki.credentials import install_log_redaction
+
+    install_log_redaction()
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    argv = list(sys.argv[1:] if argv is None else argv)
+    ours, pwb_args = split_pywikibot_args(argv)
+    try:
+        args = build_parser().parse_args(ours)
+    except UsageError as exc:
+        print(f"advocacy-hub: usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    _setup_logging(args.verbose)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"advocacy-hub: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        simulate = _apply_pywikibot_args(pwb_args) or getattr(args, "simulate", False)
+    except UsageError as exc:
+        print(f"advocacy-hub: usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return _dispatch(args, config, simulate, out)
+    except BotStop as exc:
+        print(f"advocacy-hub: stopped: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ConfigError as exc:
+        print(f"advocacy-hub: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: TextIO) -> int:
+    from bots.operations import commands as cli_ops
+
+    if args.command == "check":
+        return cmd_check(config, out)
+    if args.command == "setup-wiki":
+        return cmd_setup_wiki(config, simulate=simulate, diff=args.diff, out=out)
+    if args.command == "run":
+        jobs = list(JOB_NAMES) if "all" in args.jobs else list(dict.fromkeys(args.jobs))
+        return cmd_run(config, jobs, simulate=simulate, diff=args.diff, force=args.force,
+                       out=out, stop_after=args.stop_after)
+    return cli_ops.dispatch(args, config, simulate, out)
+
+
+def open_session(config: Config, simulate: bool = False) -> object:
+    from bots.wiki.session import WikiSession
+
+    session = WikiSession(config, simulate=simulate)
+    session.login()
+    return session
+
+
+def cmd_check(config: Config, out: TextIO) -> int:
+    from bots.wiki.session import WikiSession
+
+    session = open_session(config)
+    assert isinstance(session, WikiSession)
+    info = session.account_info(force=True)
+    site = session.site
+    print(f"config:     {config.path}", file=out)
+    print(f"wiki:       {site.family.name}:{site.code} {site.base_url('')} "
+          f"(MediaWiki {site.mw_version})", file=out)
+    print(f"account:    {info.name}", file=out)
+    print(f"groups:     {', '.join(g for g in info.groups if g not in ('*',))}", file=out)
+    print(f"rights:     bot={'yes' if 'bot' in info.rights else 'NO'}, "
+          f"apihighlimits={'yes' if 'apihighlimits' in info.rights else 'no'}"
+          f" ({', '.join(info.rights)})", file=out)
+    print(f"blocked:    {'YES: ' + info.block_reason if info.blocked else 'no'}", file=out)
+    shutoff = session.shutoff_status()
+    print(f"shutoff:    {config.shutoff.page}: {shutoff}", file=out)
+    perms = config.permissions
+    print(f"may edit:   titles starting with {', '.join(perms.edit_prefixes)} "
+          f"in namespaces {', '.join(map(str, perms.edit_namespaces))}; "
+          "digests on talk pages only", file=out)
+    print(f"cases from: namespaces {', '.join(map(str, perms.case_namespaces))}"
+          + (f", prefixes {', '.join(perms.case_prefixes)}" if perms.case_prefixes else ""),
+          file=out)
+    print(f"state dir:  {config.state_path}", file=out)
+    if info.blocked:
+        return EXIT_JOB_FAILED
+    if shutoff != "run":
+        return EXIT_SHUTOFF
+    if "bot" not in info.groups:
+        print("warning:    the account is not in the bot group", file=out)
+    return EXIT_OK
+
+
+def cmd_setup_wiki(config: Config, *, simulate: bool, diff: bool, out: TextIO) -> int:
+    from bots.operations.setup_wiki import install_onwiki_pages
+    from bots.wiki.session import WikiSession
+
+    session = open_session(config, simulate)
+    assert isinstance(session, WikiSession)
+    session.preflight()
+    report = install_onwiki_pages(session, config, Path(config.path).parent / "onwiki",
+                                  show_diff=diff, out=out)
+    for saved in report.edits:
+        print(f"saved:     {saved.title}" + (" (simulated)" if saved.simulated else ""), file=out)
+    for same in report.unchanged:
+        print(f"unchanged: {same.title}", file=out)
+    for skip in report.skipped:
+        print(f"skipped:   {skip.title}: {skip.reason}", file=out)
+    for fail in report.failures:
+        print(f"FAILED:    {fail.title}: {fail.reason}", file=out)
+    return EXIT_OK if report.ok else EXIT_JOB_FAILED
+
+
+def cmd_run(config: Config, jobs: list[str], *, simulate: bool, diff: bool, force: bool,
+            out: TextIO, stop_after: int | None = None) -> int:
+    from bots.run_options import RunOptions
+    from bots.shutdown import graceful_stop
+
+    session = open_session(config, simulate)
+    options = RunOptions(simulate=simulate, diff=diff, force=force, out=out,
+                         stop_after=stop_after)
+    # SIGTERM/Ctrl-C: the edit in flight finishes, no further edit or job starts
+    with graceful_stop():
+        return _run_jobs(jobs, session, config, options)
+
+
+def _run_jobs(jobs: list[str], session: object, config: Config, options: RunOptions) -> int:
+    from bots.operations.jobs import run_job
+    from bots.shutdown import stop_requested
+
+    out = options.out
+    worst = EXIT_OK
+    for job in jobs:
+        if stop_requested():
+            break
+        result = run_job(job, session, config, options)
+        print(result.report.summary_line() + (" (simulated)" if options.simulate else ""),
+              file=out)
+        for line in result.report.notes:
+            print(f"  note: {line}", file=out)
+        for skip in result.report.skipped:
+            print(f"  skipped {skip.title}: {skip.reason}", file=out)
+        for fail in result.report.failures:
+            print(f"  FAILED {fail.title}: {fail.reason}", file=out)
+        if result.error:
+            print(f"  error: {result.error}", file=out)
+        if result.exit_code == EXIT_SHUTOFF:
+            return EXIT_SHUTOFF  # the community said stop: run no further job
+        worst = max(worst, result.exit_code)
+    return worst
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

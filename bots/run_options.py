@@ -1,0 +1,20 @@
+"""How one run of a job was asked for (``--simulate``, ``--diff``, ``--force``, progress): passed
+from the command line or the scheduler to every job.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    simulate: bool = False
+    diff: bool = False
+    force: bool = False
+    out: TextIO = field(default=sys.stdout, compare=False)
+    progress: bool | None = None  # None: only when stderr is a terminal
+    # test hook: stop a digest after this many deliveries, as a crash would
+    stop_after: int | None = None

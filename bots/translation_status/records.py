@@ -1,0 +1,338 @@
+"""Translation status records: how far each page is translated into each language. Pure.
+
+Where the figures come from (see ``bots.translations.job``): the Translate extension's API, or
+the pages themselves. Translate keeps each translation unit of a source page (``<!--T:n-->``
+inside ``<translate>``) at ``Translations:<source>/<n>/<lang>``; an outdated ("fuzzy") one
+starts with ``!!FUZZY!!``. Pages without units may be translated by hand into language
+subpages ``<source>/<lang>``; such a translation is outdated when the source was edited after
+it. All three sources give the same :class:`TranslationRecord`, so one renderer serves them.
+
+The status tables built from these records: ``bots.translations.view`` (what a marker asks
+for), ``bots.translations.table`` (the wikitext), ``bots.translations.summary`` (edit summaries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bots.i18n.messages import Messages
+
+__all__ = [
+    "FUZZY_MARK",
+    "KIND_NONE",
+    "KIND_SUBPAGES",
+    "KIND_UNITS",
+    "NOT_A_TRANSLATION",
+    "SOURCE_COMPUTED",
+    "SOURCE_SUBPAGE",
+    "SOURCE_TRANSLATE",
+    "PageStatus",
+    "PageTranslations",
+    "TranslationRecord",
+    "UnitPage",
+    "is_language_code",
+    "languages_cell",
+    "page_translations",
+    "split_unit_title",
+    "status_from_api",
+    "status_from_subpages",
+    "status_from_units",
+    "translation_subpage",
+    "unit_ids",
+]
+
+SOURCE_TRANSLATE = "translate"
+SOURCE_COMPUTED = "computed"
+SOURCE_SUBPAGE = "subpage"
+
+KIND_UNITS = "units"  # a page with translation units (Translate's layout)
+KIND_SUBPAGES = "subpages"  # a page translated by hand into language subpages
+KIND_NONE = "none"  # neither: nothing to translate or nothing found
+
+FUZZY_MARK = "!!FUZZY!!"
+
+# Documentation pseudo-language of Translate; never a translation readers want to see.
+NOT_A_TRANSLATION = frozenset({"qqq"})
+
+_LANG_CODE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
+
+
+def is_language_code(text: str) -> bool:
+    """Whether ``text`` has the shape of a MediaWiki language code (``fr``, ``zh-hant``)."""
+    return bool(_LANG_CODE_RE.fullmatch(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class TranslationRecord:
+    """How far one page is translated into one language.
+
+    ``translated`` excludes outdated units (as Translate counts them), so
+    ``translated + outdated <= total``. A hand-translated subpage counts as one unit: present
+    and current (1/1), or present and outdated (0/1, one outdated, ``behind_days`` older than
+    the source's last edit). ``last_change`` is the newest translation revision (ISO 8601) when
+    the source knows it; the Translate API does not, so renderers never show it for units.
+    """
+
+    page: str
+    language: str
+    total: int
+    translated: int
+    outdated: int
+    proofread: int = 0
+    last_change: str = ""
+    source: str = SOURCE_COMPUTED
+    behind_days: int = 0
+
+    @property
+    def percent(self) -> int:
+        """Whole percent translated and current, rounded down so 100 means complete."""
+        return self.translated * 100 // self.total if self.total else 0
+
+    @property
+    def remaining(self) -> int:
+        """Units still to translate or update."""
+        return max(self.total - self.translated, 0)
+
+    @property
+    def present(self) -> bool:
+        return self.translated + self.outdated > 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.translated >= self.total
+
+
+@dataclass(frozen=True)
+class PageStatus:
+    """Everything known about one source page: its kind, unit count and per-language records.
+
+    ``records`` hold only languages where something exists (sorted by code); a language without
+    a record has nothing translated (see :meth:`record`).
+    """
+
+    page: str
+    kind: str
+    total: int
+    records: tuple[TranslationRecord, ...] = ()
+    source_language: str = ""
+
+    def record(self, language: str) -> TranslationRecord | None:
+        """The record for ``language``; an empty one when nothing exists; None for a page with
+        nothing to translate."""
+        for rec in self.records:
+            if rec.language == language:
+                return rec
+        if self.kind == KIND_NONE or self.total <= 0:
+            return None
+        source = SOURCE_SUBPAGE if self.kind == KIND_SUBPAGES else SOURCE_COMPUTED
+        return TranslationRecord(self.page, language, self.total, 0, 0, source=source)
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(r.language for r in self.records)
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    """One ``Translations:<page>/<unit>/<lang>`` page as read."""
+
+    unit: str
+    language: str
+    fuzzy: bool
+    timestamp: str = ""
+
+
+_TRANSLATE_BLOCK_RE = re.compile(r"<translate(?:\s[^>]*)?>(.*?)</translate\s*>", re.S | re.I)
+_UNIT_MARKER_RE = re.compile(r"<!--T:([^\s/>]+?)-->")
+
+
+def unit_ids(source_text: str) -> tuple[str, ...]:
+    """Unit ids of a source page: ``<!--T:n-->`` markers inside ``<translate>`` blocks, in page
+    order. Markers outside the blocks are not units (Translate ignores them too)."""
+    seen: dict[str, None] = {}
+    for block in _TRANSLATE_BLOCK_RE.finditer(source_text):
+        for m in _UNIT_MARKER_RE.finditer(block.group(1)):
+            seen.setdefault(m.group(1), None)
+    return tuple(seen)
+
+
+def split_unit_title(title: str) -> tuple[str, str, str] | None:
+    """``Translations:Advocacy/Foo/3/fr`` -> ``("Advocacy/Foo", "3", "fr")``, else None.
+
+    Unit ids and language codes never contain ``/``, so the last two segments are they and
+    the rest is the source page's full title (its own namespace prefix included).
+    """
+    _ns, sep, rest = title.partition(":")
+    if not sep:
+        return None
+    parts = rest.rsplit("/", 2)
+    if len(parts) != 3 or not all(parts) or not is_language_code(parts[2]):
+        return None
+    return parts[0], parts[1], parts[2]
+
+
+def translation_subpage(title: str, known_codes: Iterable[str] | None = None) -> tuple[str, str]:
+    """``("Advocacy/Foo", "fr")`` for ``Advocacy/Foo/fr`` when the last segment is a language
+    code (one of ``known_codes`` when given); ``(title, "")`` otherwise."""
+    parent, sep, last = title.rpartition("/")
+    if not sep or not parent or not is_language_code(last):
+        return title, ""
+    if known_codes is not None and last not in known_codes:
+        return title, ""
+    return parent, last
+
+
+def status_from_units(
+    page: str,
+    units: Sequence[str],
+    unit_pages: Iterable[UnitPage],
+    *,
+    source_language: str = "",
+) -> PageStatus:
+    """Records computed from a source page's units and its unit translation pages."""
+    if not units:
+        return PageStatus(page, KIND_NONE, 0, source_language=source_language)
+    current = set(units)
+    by_lang: dict[str, dict[str, UnitPage]] = {}
+    for up in unit_pages:
+        if up.unit in current and up.language not in NOT_A_TRANSLATION:
+            by_lang.setdefault(up.language, {})[up.unit] = up
+    records = []
+    for lang in sorted(by_lang):
+        pages = by_lang[lang].values()
+        fuzzy = sum(1 for p in pages if p.fuzzy)
+        records.append(
+            TranslationRecord(
+                page=page,
+                language=lang,
+                total=len(current),
+                translated=len(by_lang[lang]) - fuzzy,
+                outdated=fuzzy,
+                last_change=max((p.timestamp for p in pages), default=""),
+                source=SOURCE_COMPUTED,
+            )
+        )
+    return PageStatus(page, KIND_UNITS, len(current), tuple(records), source_language)
+
+
+def status_from_api(
+    page: str, items: Iterable[Mapping[str, object]], *, source_language: str = ""
+) -> PageStatus:
+    """Records from ``meta=messagegroupstats`` items of the page's group ``page-<title>``.
+
+    Translate answers for every language it knows; languages with nothing translated and
+    nothing outdated are dropped, as the computed path never sees them.
+    """
+    records = []
+    total = 0
+    for item in items:
+        lang = str(item.get("language") or item.get("code") or "")
+        count = _int(item.get("total"))
+        total = max(total, count)
+        translated, fuzzy = _int(item.get("translated")), _int(item.get("fuzzy"))
+        if not lang or lang in NOT_A_TRANSLATION or translated + fuzzy == 0:
+            continue
+        records.append(
+            TranslationRecord(
+                page=page,
+                language=lang,
+                total=count,
+                translated=translated,
+                outdated=fuzzy,
+                proofread=_int(item.get("proofread")),
+                source=SOURCE_TRANSLATE,
+            )
+        )
+    records.sort(key=lambda r: r.language)
+    kind = KIND_UNITS if total else KIND_NONE
+    return PageStatus(page, kind, total, tuple(records), source_language)
+
+
+def _int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload,no-any-return]
+    except (TypeError, ValueError):
+        return 0
+
+
+def _parse_time(ts: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def status_from_subpages(
+    page: str,
+    source_timestamp: str,
+    subpages: Mapping[str, str],
+    *,
+    source_language: str = "",
+) -> PageStatus:
+    """Records for a page translated by hand: ``subpages`` maps language -> timestamp of the
+    subpage's last revision. A subpage is outdated when the source changed after it."""
+    source_time = _parse_time(source_timestamp)
+    records = []
+    for lang in sorted(subpages):
+        if lang in NOT_A_TRANSLATION:
+            continue
+        sub_ts = subpages[lang]
+        sub_time = _parse_time(sub_ts)
+        outdated = bool(source_time and sub_time and sub_time < source_time)
+        behind = (source_time - sub_time).days if outdated and source_time and sub_time else 0
+        records.append(
+            TranslationRecord(
+                page=page,
+                language=lang,
+                total=1,
+                translated=0 if outdated else 1,
+                outdated=1 if outdated else 0,
+                last_change=sub_ts,
+                source=SOURCE_SUBPAGE,
+                behind_days=behind,
+            )
+        )
+    return PageStatus(page, KIND_SUBPAGES, 1, tuple(records), source_language)
+
+
+# ---------------------------------------------------------------------------------------------
+# For other jobs: which translations of a page exist and which are outdated.
+
+
+@dataclass(frozen=True)
+class PageTranslations:
+    """Languages of one page's translations, for the case index's languages column."""
+
+    page: str
+    existing: tuple[str, ...] = ()  # every language with something translated, sorted
+    outdated: tuple[str, ...] = ()  # those among them with outdated units or an old subpage
+    complete: tuple[str, ...] = field(default=())  # fully translated and current
+
+
+def page_translations(status: PageStatus) -> PageTranslations:
+    recs = [r for r in status.records if r.present and r.language != status.source_language]
+    return PageTranslations(
+        page=status.page,
+        existing=tuple(r.language for r in recs),
+        outdated=tuple(r.language for r in recs if r.outdated),
+        complete=tuple(r.language for r in recs if r.complete),
+    )
+
+
+def languages_cell(translations: PageTranslations, messages: Messages, lang: str) -> str:
+    """Wikitext for an index cell: each existing language's code, outdated ones marked."""
+    if not translations.existing:
+        return ""
+    items = []
+    for code in translations.existing:
+        if code in translations.outdated:
+            items.append(messages.msg("advocacyhub-translations-language-outdated", lang, code))
+        else:
+            items.append(code)
+    return messages.msg("advocacyhub-label-separator", lang).join(items)

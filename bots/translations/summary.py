@@ -1,0 +1,138 @@
+"""Edit summaries of translation status updates: which table cells changed, in words. Pure.
+
+:func:`describe_changes` reads back the ``data-cell`` lines that ``bots.translations.table``
+writes in the old and new region bodies; :func:`edit_summary` turns the changes of one page's
+regions into the edit summary, in the page's (or the marker's) language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bots.i18n.messages import Messages
+from bots.translations.table import TOTAL
+
+__all__ = [
+    "MAX_SUMMARY_CELLS",
+    "CellChange",
+    "ChangeSummary",
+    "describe_changes",
+    "edit_summary",
+]
+
+_CELL_LINE_RE = re.compile(r'^\| data-cell="([^"]*)" data-sort-value="(-?\d+)"', re.M)
+
+
+@dataclass(frozen=True)
+class CellChange:
+    key: str  # "<page>/<lang>" as written in the attribute (entities kept)
+    old: int | None  # sort value: percent, or -1 for "nothing to show"
+    new: int | None
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    changed: tuple[CellChange, ...] = ()
+    added: int = 0
+    removed: int = 0
+    other: bool = False  # something else changed (layout, legend, needed list, error box)
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.changed or self.added or self.removed or self.other)
+
+
+def _cells_in(body: str) -> dict[str, tuple[str, int]]:
+    out: dict[str, tuple[str, int]] = {}
+    for line in body.splitlines():
+        m = _CELL_LINE_RE.match(line)
+        if m:
+            out[m.group(1)] = (line, int(m.group(2)))
+    return out
+
+
+def _is_total(key: str) -> bool:
+    page, _, lang = key.rpartition("/")
+    return TOTAL in (page, lang)
+
+
+def describe_changes(old_body: str, new_body: str) -> ChangeSummary:
+    """Which page×language cells changed between two region bodies (totals not counted)."""
+    old, new = _cells_in(old_body), _cells_in(new_body)
+    changed = tuple(
+        CellChange(key, old[key][1], new[key][1])
+        for key in sorted(old.keys() & new.keys())
+        if old[key][0] != new[key][0] and not _is_total(key)
+    )
+    data_keys = {k for k in old.keys() ^ new.keys() if not _is_total(k)}
+    added = sum(1 for k in data_keys if k in new)
+    removed = len(data_keys) - added
+
+    def rest(body: str) -> list[str]:
+        return [line for line in body.splitlines() if not _CELL_LINE_RE.match(line)]
+
+    other = rest(old_body) != rest(new_body) and not (changed or added or removed)
+    return ChangeSummary(changed, added, removed, other)
+
+
+MAX_SUMMARY_CELLS = 4
+
+
+def edit_summary(
+    changes: Sequence[ChangeSummary],
+    messages: Messages,
+    lang: str,
+    *,
+    created: bool = False,
+    errors: bool = False,
+    human_revid: int | None = None,
+) -> str:
+    """The edit summary of one page's update, in ``lang``."""
+    parts: list[str] = []
+    changed = [c for s in changes for c in s.changed]
+    added = sum(s.added for s in changes)
+    removed = sum(s.removed for s in changes)
+    if created:
+        parts.append(messages.msg("advocacyhub-translations-summary-created", lang, added))
+    else:
+        if changed:
+            shown = []
+            for c in changed[:MAX_SUMMARY_CELLS]:
+                page, _, language = c.key.rpartition("/")
+                if c.old is not None and c.new is not None and c.old >= 0 and c.new >= 0:
+                    shown.append(
+                        messages.msg(
+                            "advocacyhub-translations-summary-cell",
+                            lang,
+                            page,
+                            language,
+                            messages.msg("advocacyhub-translations-percent", lang, c.old),
+                            messages.msg("advocacyhub-translations-percent", lang, c.new),
+                        )
+                    )
+                else:
+                    shown.append(f"{page} ({language})")
+            listing = messages.msg("advocacyhub-label-separator", lang).join(shown)
+            if len(changed) > MAX_SUMMARY_CELLS:
+                listing += " …"
+            key = "advocacyhub-translations-summary-changed"
+            parts.append(messages.msg(key, lang, len(changed), listing))
+        if added:
+            parts.append(messages.msg("advocacyhub-translations-summary-added", lang, added))
+        if removed:
+            parts.append(messages.msg("advocacyhub-translations-summary-removed", lang, removed))
+        if not parts and any(s.other for s in changes):
+            parts.append(messages.msg("advocacyhub-translations-summary-layout", lang))
+    if errors:
+        parts.append(messages.msg("advocacyhub-translations-summary-errors", lang))
+    if human_revid is not None:
+        parts.append(messages.msg("advocacyhub-translations-summary-human", lang, human_revid))
+    if not parts:
+        parts.append(messages.msg("advocacyhub-translations-summary-layout", lang))
+    return messages.msg(
+        "advocacyhub-translations-summary",
+        lang,
+        messages.msg("advocacyhub-translations-summary-separator", lang).join(parts),
+    )

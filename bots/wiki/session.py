@@ -1,0 +1,441 @@
+"""The thin Pywikibot layer: one `WikiSession` per run owns the API connection.
+
+Reads are batched (up to the account's API limit per request) and return plain
+`PageSnapshot` records; nothing outside this module and `bots/wiki_save.py` touches Pywikibot's
+network side. Pywikibot is imported lazily so that `PYWIKIBOT_DIR` (and `-dir:`) can be set
+before its configuration is read.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import suppress
+from typing import Any
+
+from bots.config.model import Config
+from bots.errors import (
+    BlockedError,
+    ShutoffError,
+    TalkMessageStop,
+    WikiUnavailableError,
+    WrongUserError,
+)
+from bots.shutdown import raise_if_stop_requested
+from bots.wiki.credentials import check_pywikibot_credentials
+from bots.wiki.records import (
+    AccountInfo,
+    PageSnapshot,
+    RequestCounter,
+    _account_from,
+    _content_of,
+    block_message,
+    shutoff_state,
+    snapshot_from,
+)
+from bots.wiki.retries import _RetryCauses
+
+log = logging.getLogger(__name__)
+
+
+def _join(value: Any) -> str:
+    if isinstance(value, list | tuple | set | frozenset):
+        return "|".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
+
+
+class WikiSession:
+    """A logged-in connection to one wiki for one run."""
+
+    def __init__(self, config: Config, *, simulate: bool = False) -> None:
+        import pywikibot
+        from pywikibot import config as pwb_config
+
+        self.config = config
+        # Pywikibot's simulate flag is process-wide: set it for this session explicitly, so a
+        # dry run never leaks into a later real run in the same process (scheduler, tests).
+        self.simulate = simulate
+        pwb_config.simulate = simulate
+        pwb_config.put_throttle = config.wiki.put_throttle
+        pwb_config.write_maxlag = config.wiki.maxlag
+        pwb_config.max_retries = config.wiki.max_retries
+        pwb_config.retry_wait = config.wiki.retry_wait
+        pwb_config.retry_max = config.wiki.retry_max_wait
+        pwb_config.solve_captcha = False
+        pwb_config.user_agent_format = config.wiki.user_agent + " {pwb}"
+        if "PYWIKIBOT_TEST_TIMEOUT" in os.environ:  # fault tests shorten the socket timeout
+            timeout = float(os.environ["PYWIKIBOT_TEST_TIMEOUT"])
+            pwb_config.socket_timeout = (timeout, timeout)
+        self.counter = RequestCounter()
+        self.saved_count = 0  # successful saves, so a run stopped part-way still counts them
+        self.site = pywikibot.Site(config.wiki.code, config.wiki.family, user=config.wiki.user)
+        self._install_counter()
+        self._account: AccountInfo | None = None
+
+    # ----------------------------------------------------------------------------- plumbing
+    def _install_counter(self) -> None:
+        from pywikibot.comms import http
+
+        counter = self.counter
+
+        def on_response(response: Any, *args: Any, **kwargs: Any) -> None:
+            counter.requests += 1
+            counter.bytes += len(response.content or b"")
+
+        hooks = http.session.hooks.setdefault("response", [])
+        # one hook per process is enough: sessions come and go, the counter object is replaced
+        hooks[:] = [h for h in hooks if getattr(h, "_advocacy_hub", False) is False]
+        on_response._advocacy_hub = True  # type: ignore[attr-defined]
+        hooks.append(on_response)
+
+    def api(self, **params: Any) -> dict[str, Any]:
+        """Submit one API request (Pywikibot handles maxlag, retries, tokens and -simulate)."""
+        from pywikibot.exceptions import NoUsernameError
+
+        clean = {k: _join(v) for k, v in params.items() if v is not None and v is not False}
+        clean.setdefault("formatversion", "2")
+        action = clean.get("action", "query")
+        self.counter.by_action[action] = self.counter.by_action.get(action, 0) + 1
+        try:
+            return self._submit(clean)
+        except NoUsernameError as exc:
+            # The wiki forgot the session mid-run and Pywikibot's own re-login failed (it
+            # reuses the login token of the lost session). Log in afresh once, then resend;
+            # if that fails too the run stops: it never goes on logged out.
+            log.warning("the session was lost (%s); logging in again", exc)
+            self._login_again()
+            try:
+                return self._submit(clean)
+            except NoUsernameError as again:
+                raise WrongUserError(
+                    f"the session was lost and logging in again as {self.config.wiki.user} "
+                    f"failed: {again}"
+                ) from again
+
+    def _login_again(self) -> None:
+        """Log in with fresh tokens (the cached login token belongs to a lost session)."""
+        from pywikibot.exceptions import NoUsernameError
+
+        self.site.tokens.clear()
+        with suppress(AttributeError):
+            del self.site.userinfo
+        try:
+            self.site.login()
+        except NoUsernameError as exc:
+            raise WrongUserError(
+                f"the session was lost and logging in again as {self.config.wiki.user} "
+                f"failed: {exc}"
+            ) from exc
+
+    def _submit(self, clean: dict[str, str]) -> dict[str, Any]:
+        from pywikibot.exceptions import (
+            APIError,
+            ApiTimeoutError,
+            MaxlagTimeoutError,
+            ServerError,
+        )
+
+        retries = self.config.wiki.max_retries
+        seen = _RetryCauses()
+        try:
+            with seen.watching():
+                return self.site.simple_request(**clean).submit()
+        except MaxlagTimeoutError as exc:
+            raise WikiUnavailableError(
+                f"the wiki stayed lagged past the retry budget: {exc}"
+            ) from exc
+        except (ServerError, ApiTimeoutError, ConnectionError) as exc:
+            # Pywikibot retries `readonly` errors too and then reports only "Maximum retries
+            # attempted": ask the wiki whether it is read-only, so the operator reads why.
+            reason = self._readonly_reason()
+            if reason is not None:
+                raise WikiUnavailableError(
+                    f"the wiki is read-only: {reason} (gave up after {retries} retries)"
+                ) from exc
+            if seen.api_code:
+                raise WikiUnavailableError(
+                    f"the wiki kept refusing the request with {seen.api_code!r} "
+                    f"(gave up after {retries} retries): {seen.api_info}"
+                ) from exc
+            cause = f" ({seen.http})" if seen.http else ""
+            raise WikiUnavailableError(f"the wiki did not answer{cause}: {exc}") from exc
+        except APIError as exc:
+            if exc.code == "readonly":
+                reason = exc.other.get("readonlyreason") or exc.info
+                raise WikiUnavailableError(f"the wiki is read-only: {reason}") from exc
+            if exc.code in ("blocked", "autoblocked"):
+                raise BlockedError(block_message(exc.other.get("blockinfo"), exc.info)) from exc
+            raise
+        except Exception as exc:  # requests' own connection errors surface wrapped or raw
+            if type(exc).__name__ in ("ConnectionError", "ConnectTimeout", "ReadTimeout"):
+                raise WikiUnavailableError(f"the wiki did not answer: {exc}") from exc
+            raise
+
+    def _readonly_reason(self) -> str | None:
+        """The wiki's read-only reason, or None when it is writable or cannot be asked.
+
+        One request without retries: it only explains a failure that already happened."""
+        try:
+            request = self.site.simple_request(
+                action="query", meta="siteinfo", siprop="general", formatversion="2"
+            )
+            request.max_retries = 0  # Pywikibot's WaitingMixin: give up at the first failure
+            general = request.submit().get("query", {}).get("general", {})
+        except Exception:
+            return None
+        if not general.get("readonly"):
+            return None
+        return str(general.get("readonlyreason") or "no reason given")
+
+    def query_results(self, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield each raw `query` result of a query, following `continue` to the end."""
+        params = {"action": "query", **params}
+        cont: dict[str, Any] = {}
+        while True:
+            result = self.api(**params, **cont)
+            yield result.get("query", {})
+            if "continue" not in result:
+                return
+            cont = dict(result["continue"])
+
+    def query_pages(
+        self, *, on_query: Callable[[Mapping[str, Any]], None] | None = None, **params: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Yield page records of a (generator) query, merged across prop continuations.
+
+        MediaWiki may split one batch of pages over several responses when a property such as
+        revision content is too large; records are merged by page id until `batchcomplete`.
+        ``on_query`` receives each response's whole `query` part: a `list=` module sent along
+        (MediaWiki continues it with the generator) is read there, saving its own requests.
+        """
+        params = {"action": "query", **params}
+        cont: dict[str, Any] = {}
+        pending: dict[Any, dict[str, Any]] = {}
+        while True:
+            result = self.api(**params, **cont)
+            if on_query is not None:
+                on_query(result.get("query", {}))
+            for page in result.get("query", {}).get("pages", []):
+                key = page.get("pageid") or page.get("title")
+                if key in pending:
+                    merged = pending[key]
+                    for k, v in page.items():
+                        if isinstance(v, list) and isinstance(merged.get(k), list):
+                            merged[k] = merged[k] + v
+                        else:
+                            merged.setdefault(k, v)
+                else:
+                    pending[key] = page
+            if result.get("batchcomplete") or "continue" not in result:
+                yield from pending.values()
+                pending = {}
+            if "continue" not in result:
+                return
+            cont = dict(result["continue"])
+
+    # ----------------------------------------------------------------------------- account
+    def login(self) -> AccountInfo:
+        """Log in as the configured account and return its groups and rights."""
+        from pywikibot.exceptions import NoUsernameError
+
+        check_pywikibot_credentials()  # refuse a readable or symlinked password file first
+        with suppress(AttributeError):
+            del self.site.userinfo  # a long-lived process must not trust a stale cached login
+        try:
+            self.site.login()
+        except NoUsernameError as exc:
+            # A long-lived process (the scheduler) keeps Pywikibot's login token of a session
+            # the wiki has since forgotten; every login with it fails. Try once more afresh.
+            log.warning("login failed (%s); trying again with fresh tokens", exc)
+            self.site.tokens.clear()
+            try:
+                self.site.login()
+            except NoUsernameError as again:
+                raise WrongUserError(
+                    f"cannot log in as {self.config.wiki.user}: {again}"
+                ) from again
+        info = self.account_info(force=True)
+        if info.name != self.config.wiki.user:
+            raise WrongUserError(
+                f"logged in as {info.name!r}, but the config says {self.config.wiki.user!r}"
+            )
+        return info
+
+    def account_info(self, force: bool = False) -> AccountInfo:
+        if self._account is None or force:
+            result = self.api(
+                action="query", meta="userinfo", uiprop="groups|rights|blockinfo|hasmsg"
+            )
+            self._account = _account_from(result["query"]["userinfo"])
+        return self._account
+
+    @property
+    def high_limits(self) -> bool:
+        return "apihighlimits" in self.account_info().rights
+
+    def batch_size(self, *, content: bool) -> int:
+        """Titles per request: the API allows 500 for apihighlimits accounts, else 50.
+
+        That holds with content too (``prop=revisions`` returns the latest revision with
+        content of up to 500 pages for such accounts). Pywikibot caps content batches at 250;
+        there is no need to: a response that would pass the API's result size limit comes
+        back in parts (``rvcontinue``), which :meth:`read_pages` and :meth:`query_pages`
+        merge. Half the requests for the same pages.
+        """
+        return 500 if self.high_limits else 50
+
+    # ----------------------------------------------------------------------------- safety
+    def preflight(self) -> None:
+        """Before a write: shutoff page, account, block and talk-message checks in one request."""
+        raise_if_stop_requested()  # SIGTERM/Ctrl-C: the edit in flight finished; start no other
+        shutoff = self.config.shutoff
+        result = self.api(
+            action="query",
+            meta="userinfo",
+            uiprop="blockinfo|hasmsg",
+            titles=shutoff.page,
+            prop="revisions",
+            rvprop="content",
+            rvslots="main",
+        )
+        query = result.get("query", {})
+        user = query.get("userinfo", {})
+        if user.get("anon") or user.get("name") != self.config.wiki.user:
+            raise WrongUserError(
+                f"refusing to write: the session is {user.get('name')!r}, "
+                f"not {self.config.wiki.user!r}"
+            )
+        if "blockid" in user:
+            raise BlockedError(block_message(user))
+        page = (query.get("pages") or [{}])[0]
+        state = shutoff_state(_content_of(page), shutoff.run_value)
+        if state is not None:
+            raise ShutoffError(f"shutoff page {shutoff.page} says stop ({state})")
+        if shutoff.stop_on_talk_message and user.get("messages"):
+            raise TalkMessageStop("the bot's talk page has a new message; stopping as configured")
+
+    def shutoff_status(self) -> str:
+        """'run', or the reason the shutoff page stops the bot (for `check` and `status`)."""
+        page = self.read_pages([self.config.shutoff.page]).get(self.config.shutoff.page)
+        state = shutoff_state(page.text if page else None, self.config.shutoff.run_value)
+        return "run" if state is None else f"stop ({state})"
+
+    # ----------------------------------------------------------------------------- reads
+    def normalize(self, title: str) -> tuple[str, int]:
+        """The canonical title and namespace number, from the site's cached namespace data."""
+        import pywikibot
+
+        page = pywikibot.Page(self.site, title)
+        return page.title(), page.namespace().id
+
+    def read_pages(
+        self, titles: Iterable[str], *, content: bool = True, follow_redirects: bool = False
+    ) -> dict[str, PageSnapshot]:
+        """Read pages in batches; keys are the titles as asked (and the normalised ones)."""
+        wanted = list(dict.fromkeys(titles))
+        out: dict[str, PageSnapshot] = {}
+        size = self.batch_size(content=content)
+        for start in range(0, len(wanted), size):
+            batch = wanted[start : start + size]
+            params: dict[str, Any] = {
+                "titles": batch,
+                "prop": "revisions|info",
+                "rvprop": "ids|timestamp|user" + ("|content" if content else ""),
+                "rvslots": "main",
+                "curtimestamp": True,
+                "redirects": follow_redirects,
+            }
+            aliases: dict[str, str] = {}
+            read_at = ""
+            # A response too large for the API's result size limit is cut short: later
+            # responses (rvcontinue) list every page of the batch again, but only the rest
+            # carry revisions. Merge the records of a page; snapshot it when all are in.
+            records: dict[str, dict[str, Any]] = {}
+            for result in self._query_with_meta(params):
+                read_at = result.get("curtimestamp", read_at)
+                q = result.get("query", {})
+                for item in q.get("normalized", []) + q.get("redirects", []):
+                    aliases[item["from"]] = item["to"]
+                for page in q.get("pages", []):
+                    _merge_page(records.setdefault(page.get("title", ""), {}), page)
+            for page in records.values():
+                snap = snapshot_from(page, read_at)
+                out[snap.title] = snap
+            for asked in batch:
+                target = asked
+                seen = 0
+                while target in aliases and seen < 3:
+                    target = aliases[target]
+                    seen += 1
+                if target in out:
+                    out[asked] = out[target]
+        return out
+
+    def _query_with_meta(self, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        params = {"action": "query", **params}
+        cont: dict[str, Any] = {}
+        while True:
+            result = self.api(**params, **cont)
+            yield result
+            if "continue" not in result:
+                return
+            cont = dict(result["continue"])
+
+    def template_names(self, template: str) -> frozenset[str]:
+        """The template's name and the names of redirects to it, without namespace."""
+        full = template if template.lower().startswith("template:") else f"Template:{template}"
+        names = {full.split(":", 1)[1]}
+        for q in self.query_results(
+            list="backlinks", bltitle=full, blfilterredir="redirects", bllimit="max"
+        ):
+            for link in q.get("backlinks", []):
+                names.add(link["title"].split(":", 1)[1])
+        return frozenset(names)
+
+    def embedded_in(
+        self,
+        template: str,
+        namespaces: Iterable[int],
+        *,
+        content: bool,
+        extra: Mapping[str, Any] | None = None,
+        on_query: Callable[[Mapping[str, Any]], None] | None = None,
+    ) -> Iterator[PageSnapshot]:
+        """Pages transcluding a template (through redirects too), with or without text.
+
+        ``extra`` parameters go into the same requests (for example a `list=` module, whose
+        results ``on_query`` receives; see :meth:`query_pages`)."""
+        full = template if template.lower().startswith("template:") else f"Template:{template}"
+        params: dict[str, Any] = {
+            "generator": "embeddedin",
+            "geititle": full,
+            "geinamespace": list(namespaces),
+            "geilimit": self.batch_size(content=content) if content else "max",
+            "prop": "revisions|info",
+            "rvprop": "ids|timestamp|user" + ("|content" if content else ""),
+            "rvslots": "main",
+            "curtimestamp": True,
+            **(extra or {}),
+        }
+        for page in self.query_pages(on_query=on_query, **params):
+            yield snapshot_from(page, "")
+
+    def all_pages(self, prefix: str, namespace: int) -> Iterator[str]:
+        """Titles of all pages with a prefix in a namespace (one request per 5,000 titles)."""
+        for q in self.query_results(
+            list="allpages", apprefix=prefix, apnamespace=namespace, aplimit="max"
+        ):
+            for page in q.get("allpages", []):
+                yield page["title"]
+
+
+def _merge_page(merged: dict[str, Any], page: Mapping[str, Any]) -> None:
+    """Add one response's record of a page to what earlier responses said about it."""
+    for key, value in page.items():
+        if isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + value
+        else:
+            merged.setdefault(key, value)
