@@ -10,6 +10,7 @@ languages common on Meta-Wiki. ``bots.i18n.messages`` uses it to find messages,
 from __future__ import annotations
 
 import functools
+import re
 
 __all__ = [
     "FALLBACKS",
@@ -310,3 +311,15 @@ def autonym(lang: str) -> str:
     """The language's name in itself (``"fr"`` -> ``"français"``); unknown codes come back as
     given (stripped)."""
     return _AUTONYMS.get(normalize_lang(lang), lang.strip())
+
+
+_LANGUAGE_CODE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", re.ASCII)
+
+
+def is_language_code(text: str) -> bool:
+    """Whether ``text`` has the shape of a MediaWiki language code (``fr``, ``zh-hans``, ``sr-el``).
+
+    Shape only: whether the bot knows or speaks the language is a question for the wiki's
+    language data and the message files.
+    """
+    return bool(_LANGUAGE_CODE_RE.fullmatch(text))
