@@ -63,10 +63,11 @@ from dataclasses import dataclass, replace
 
 import mwparserfromhell
 
-from bots.cases.record import LIST_FIELDS, PARSER_VERSION, Case, CaseParseResult, Problem
+from bots.cases.record import LIST_FIELDS, PARSER_VERSION, Case, CaseParseResult
 from bots.config.model import CASE_FIELDS, Config
 from bots.wikitext.dates import PartialDate, parse_partial_date
 from bots.wikitext.markers import TemplateCall, find_templates
+from bots.wikitext.problems import Problem
 
 _YES = frozenset({"yes", "y", "true", "1", "oui", "sí", "si", "是", "نعم"})
 

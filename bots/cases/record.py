@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bots.wikitext.dates import PartialDate, parse_partial_date
+from bots.wikitext.problems import Problem
 
 # Bump when parsing changes what a page yields, so cached results are read again.
 PARSER_VERSION = 2  # 2: external links keep their URL
 
 
-PROBLEM_MESSAGE_PREFIX = "advocacyhub-problem-"
 
 
 # Every code parse_case_page can report (the table in the module docstring gives the params).
@@ -38,28 +38,6 @@ CASE_PROBLEM_CODES = (
 
 
 LIST_FIELDS = frozenset({"country", "topic", "methods", "partners", "contact"})
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong on a page; the reader-facing text is ``advocacyhub-problem-<code>``."""
-
-    code: str
-    params: tuple[str, ...] = ()
-
-    @property
-    def message_key(self) -> str:
-        return PROBLEM_MESSAGE_PREFIX + self.code
-
-    def to_json(self) -> list[Any]:
-        return [self.code, list(self.params)]
-
-    @classmethod
-    def from_json(cls, data: Any) -> Problem:
-        code, params = data
-        if not isinstance(code, str) or not all(isinstance(p, str) for p in params):
-            raise ValueError(f"bad problem record: {data!r}")
-        return cls(code, tuple(params))
 
 
 @dataclass(frozen=True)

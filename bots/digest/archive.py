@@ -13,7 +13,6 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bots.cases.record import Problem
 from bots.config.model import Config
 from bots.digest.content import (
     DeliveryLine,
@@ -29,6 +28,7 @@ from bots.i18n.messages import Messages
 from bots.outcomes import JobReport, Skipped
 from bots.wiki.saves import save_page
 from bots.wiki.session import WikiSession
+from bots.wikitext.problems import Problem
 
 
 class RunStop(Exception):

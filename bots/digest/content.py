@@ -34,10 +34,10 @@ from typing import Any
 
 import mwparserfromhell
 
-from bots.cases.record import Problem
 from bots.i18n.messages import Messages
 from bots.wikitext.escape import escape_inline, internal_link
 from bots.wikitext.markers import masked_spans
+from bots.wikitext.problems import Problem
 
 ARCHIVE_LANG = "en"
 SUMMARY_MAX_LEN = 120  # characters of a case summary shown with a new case

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bots.cases.record import Problem
 from bots.config.model import Config
 from bots.digest.archive import DeliveryLedger
 from bots.digest.content import (
@@ -41,6 +40,7 @@ from bots.wiki.batches import chunks
 from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import post_section
 from bots.wiki.session import WikiSession
+from bots.wikitext.problems import Problem
 
 DELIVERY_CHUNK = 10  # targets re-read together just before their deliveries
 

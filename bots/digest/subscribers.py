@@ -36,9 +36,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from bots.cases.parser import closest, match_vocabulary
-from bots.cases.record import Problem
 from bots.i18n.messages import normalize_lang
 from bots.wikitext.markers import find_templates, normalize_template_name
+from bots.wikitext.problems import Problem
 
 DEFAULT_LANG = "en"
 

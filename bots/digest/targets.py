@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bots.cases.record import Problem
 from bots.config.model import Config
 from bots.config.permissions import delivery_refusal
 from bots.digest.archive import DeliveryLedger, RunStop
@@ -31,6 +30,7 @@ from bots.wiki.batches import chunks
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
 from bots.wikitext.exclusion import find_exclusion
+from bots.wikitext.problems import Problem
 from bots.wikitext.titles import bare_title
 
 

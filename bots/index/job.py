@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.cases.parser import parse_case_page
-from bots.cases.record import Case, CaseParseResult, Problem
+from bots.cases.record import Case, CaseParseResult
 from bots.config.model import Config
 from bots.config.permissions import case_page_allowed, edit_refusal
 from bots.i18n.messages import Messages
@@ -44,6 +44,7 @@ from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import save_page
 from bots.wiki.session import WikiSession
 from bots.wikitext.markers import MarkerError, find_marker_regions
+from bots.wikitext.problems import Problem
 
 log = logging.getLogger(__name__)
 

@@ -59,10 +59,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.cases.parser import closest, match_vocabulary, parse_yes_no, vocabulary_index
-from bots.cases.record import Case, CaseParseResult, Problem
+from bots.cases.record import Case, CaseParseResult
 from bots.config.model import Config, VocabularyConfig
 from bots.i18n.messages import Messages
 from bots.wikitext.escape import escape_attribute, escape_inline, internal_link
+from bots.wikitext.problems import Problem
 
 __all__ = [
     "COLUMNS",

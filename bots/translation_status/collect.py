@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bots.cases.record import Problem
 from bots.config.model import Config
 from bots.translation_status.records import (
     FUZZY_MARK,
@@ -44,6 +43,7 @@ from bots.translations.view import MAX_PAGES, StatusView
 from bots.wiki import translate_api
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
+from bots.wikitext.problems import Problem
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from bots.cases.record import Problem
 from bots.config.model import Config
 from bots.config.permissions import edit_refusal
 from bots.i18n.messages import Messages
@@ -49,6 +48,7 @@ from bots.wikitext.markers import (
     stamp_content,
     strip_stamp,
 )
+from bots.wikitext.problems import Problem
 
 
 @dataclass(frozen=True)

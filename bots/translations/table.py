@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bots.cases.record import Problem
 from bots.i18n.messages import Messages
 from bots.translation_status.records import (
     KIND_NONE,
@@ -25,6 +24,7 @@ from bots.translation_status.records import (
 )
 from bots.translations.view import StatusView, parse_status_view, view_lang, view_languages
 from bots.wikitext.escape import escape_attribute, escape_inline, internal_link
+from bots.wikitext.problems import Problem
 
 __all__ = [
     "COLOUR_BANDS",

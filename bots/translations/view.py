@@ -27,8 +27,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bots.cases.record import Problem
 from bots.translation_status.records import NOT_A_TRANSLATION, PageStatus, is_language_code
+from bots.wikitext.problems import Problem
 
 __all__ = [
     "DEFAULT_NEEDED",

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     from pywikibot import config as pwb_config
 
     from bots.cases.parser import parse_case_page
-    from bots.cases.record import CaseParseResult, Problem
+    from bots.cases.record import CaseParseResult
     from bots.config.load import load_config
     from bots.config.permissions import case_page_allowed, edit_refusal
     from bots.i18n.messages import Messages
@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     from bots.index.job import page_language, split_translation_subpages
     from bots.index.pages import MarkerNames, render_marker_page
     from bots.wiki.records import PageSnapshot
+    from bots.wikitext.problems import Problem
 
     config = load_config(args.config)
     pwb_config.put_throttle = 0

@@ -23,9 +23,10 @@ from bots.cases.parser import (
     parse_partial_date,
     parser_fingerprint,
 )
-from bots.cases.record import CASE_PROBLEM_CODES, PARSER_VERSION, Case, CaseParseResult, Problem
+from bots.cases.record import CASE_PROBLEM_CODES, PARSER_VERSION, Case, CaseParseResult
 from bots.config.load import load_config
 from bots.config.model import Config
+from bots.wikitext.problems import Problem
 
 GOLDEN = Path(__file__).parent / "golden" / "cases"
 GOLDEN_CASES = sorted(GOLDEN.glob("*.json"))

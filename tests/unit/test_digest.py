@@ -23,7 +23,6 @@ import pytest
 from mwparserfromhell.nodes import Wikilink
 
 from bots.cases.parser import parse_case_page
-from bots.cases.record import Problem
 from bots.config.load import load_config
 from bots.config.model import Config
 from bots.digest.content import (
@@ -51,6 +50,7 @@ from bots.digest.content import (
     summary_token,
 )
 from bots.i18n.messages import Messages
+from bots.wikitext.problems import Problem
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "digest"

@@ -22,7 +22,7 @@ import pytest
 from mwparserfromhell.nodes import Comment, ExternalLink, Heading, Tag, Template, Wikilink
 
 from bots.cases.parser import parse_case_page
-from bots.cases.record import CASE_PROBLEM_CODES, Case, CaseParseResult, Problem
+from bots.cases.record import CASE_PROBLEM_CODES, Case, CaseParseResult
 from bots.config.load import load_config
 from bots.config.model import Config
 from bots.i18n.messages import Messages
@@ -39,6 +39,7 @@ from bots.index.view import (
     rendered_page_titles,
 )
 from bots.wikitext.dates import PartialDate
+from bots.wikitext.problems import Problem
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "index_view"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bots.cases.record import Problem
 from bots.digest.subscribers import Subscriber, basic_title, parse_subscriber_list
+from bots.wikitext.problems import Problem
 
 REGIONS = {"europe": "Europe", "asia-pacific": "Asia and the Pacific", "global": "Global"}
 TOPICS = {"copyright": "Copyright reform", "censorship": "Censorship and access blocks"}

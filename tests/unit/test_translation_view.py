@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bots.cases.record import Problem
 from bots.i18n.messages import Messages
 from bots.translations.view import StatusView, parse_status_view
+from bots.wikitext.problems import Problem
 
 
 @pytest.fixture(scope="module")
