@@ -39,6 +39,7 @@ from bots.translation_status.records import SOURCE_SUBPAGE, split_unit_title, tr
 from bots.wiki.history import PageHistory, recent_changes, span, texts_by_revid
 from bots.wiki.session import WikiSession
 from bots.wiki.siteinfo import namespace_names
+from bots.wiki.templates import template_names
 from bots.wikitext.titles import bare_title, title_in_namespace
 
 log = logging.getLogger("bots.digest.job")  # the job's logger: its log lines keep their name
@@ -221,7 +222,7 @@ def collect_content(
     subpages count as translations, not as cases)."""
     collector = Collector(
         session, config, period,
-        case_names=session.template_names(config.templates.case),
+        case_names=template_names(session, [config.templates.case])[config.templates.case],
         known_langs=frozenset(config.translations.languages) | frozenset(message_langs),
         notes=report.notes,
     )

@@ -40,6 +40,7 @@ from bots.wiki.batches import chunks
 from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import post_section
 from bots.wiki.session import WikiSession
+from bots.wiki.templates import template_names
 from bots.wikitext.problems import Problem
 
 DELIVERY_CHUNK = 10  # targets re-read together just before their deliveries
@@ -114,8 +115,8 @@ class Delivery:
         """The targets to post to: those that have the digest already count as received,
         those that must not get it are skipped with the reason."""
         session, content, report = self.session, self.content, self.ledger.report
-        self.bots_names = session.template_names("Bots")
-        self.nobots_names = session.template_names("Nobots")
+        names = template_names(session, ["Bots", "Nobots"])
+        self.bots_names, self.nobots_names = names["Bots"], names["Nobots"]
         done = delivered_pages(
             session, self.config, {t.namespace for t in targets}, content.digest_id, content.end
         )

@@ -29,6 +29,7 @@ from bots.outcomes import Failed, Skipped
 from bots.wiki.batches import chunks
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
+from bots.wiki.templates import template_names
 from bots.wikitext.exclusion import find_exclusion
 from bots.wikitext.problems import Problem
 from bots.wikitext.titles import bare_title
@@ -90,9 +91,10 @@ def read_subscribers(
     if snap is None or not snap.exists or not snap.text:
         ledger.report.notes.append(f"no subscribers: {page} is missing or empty")
         raise RunStop
+    subscriber = config.templates.subscriber
     parsed = parse_subscriber_list(
         snap.text,
-        subscriber_names=session.template_names(config.templates.subscriber),
+        subscriber_names=template_names(session, [subscriber])[subscriber],
         target_names=(config.templates.massmessage_target,),
         regions=config.vocabulary.regions,
         topics=config.vocabulary.topics,

@@ -43,6 +43,7 @@ from bots.translation_status.records import (
 from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import save_page
 from bots.wiki.session import WikiSession
+from bots.wiki.templates import template_names
 from bots.wikitext.markers import MarkerError, find_marker_regions
 from bots.wikitext.problems import Problem
 
@@ -136,31 +137,6 @@ def read_texts(session: WikiSession, titles: Sequence[str]) -> dict[str, PageSna
             break  # no progress: leave them out (reported by the caller)
         missing = still
     return pages
-
-
-def template_names(session: WikiSession, templates: Sequence[str]) -> dict[str, frozenset[str]]:
-    """Each template's name and the names of the redirects to it (without namespace).
-
-    One request for all of them (``prop=redirects``), where ``WikiSession.template_names``
-    needs one per template. Only redirects in the Template namespace count: ``{{Name}}``
-    cannot reach a redirect elsewhere.
-    """
-    full = {t: t if t.lower().startswith("template:") else f"Template:{t}" for t in templates}
-    found: dict[str, set[str]] = {}
-    normalized: dict[str, str] = {}
-    for q in session.query_results(
-        titles=sorted(set(full.values())), prop="redirects", rdprop="title",
-        rdnamespace=NS_TEMPLATE, rdlimit="max",
-    ):  # fmt: skip
-        normalized.update({n["from"]: n["to"] for n in q.get("normalized", [])})
-        for page in q.get("pages", []):
-            for redirect in page.get("redirects", []):
-                found.setdefault(page["title"], set()).add(redirect["title"].split(":", 1)[1])
-    out: dict[str, frozenset[str]] = {}
-    for template, title in full.items():
-        redirects = found.get(normalized.get(title, title), set())
-        out[template] = frozenset({title.split(":", 1)[1], *redirects})
-    return out
 
 
 def collect_cases(

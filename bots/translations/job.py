@@ -40,6 +40,7 @@ from bots.translations.view import StatusView, parse_status_view, view_lang
 from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import save_page
 from bots.wiki.session import WikiSession
+from bots.wiki.templates import template_names
 from bots.wikitext.markers import (
     MarkerScan,
     find_marker_regions,
@@ -183,11 +184,12 @@ def run(
         report.record(Failed(config.path, reason))
         return report
     templates = config.templates
+    names = template_names(session, [templates.translation_start, templates.translation_end])
     markers = _Markers(
         templates.translation_start,
         templates.translation_end,
-        session.template_names(templates.translation_start),
-        session.template_names(templates.translation_end),
+        names[templates.translation_start],
+        names[templates.translation_end],
     )
     marker_pages = sorted(
         session.embedded_in(

@@ -384,17 +384,6 @@ class WikiSession:
                 return
             cont = dict(result["continue"])
 
-    def template_names(self, template: str) -> frozenset[str]:
-        """The template's name and the names of redirects to it, without namespace."""
-        full = template if template.lower().startswith("template:") else f"Template:{template}"
-        names = {full.split(":", 1)[1]}
-        for q in self.query_results(
-            list="backlinks", bltitle=full, blfilterredir="redirects", bllimit="max"
-        ):
-            for link in q.get("backlinks", []):
-                names.add(link["title"].split(":", 1)[1])
-        return frozenset(names)
-
     def embedded_in(
         self,
         template: str,
