@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bots.i18n.languages import is_language_code
-from bots.i18n.messages import Messages
 from bots.wiki.translate_api import GroupFigures
 
 __all__ = [
@@ -39,7 +38,6 @@ __all__ = [
     "RecordSource",
     "TranslationRecord",
     "UnitPage",
-    "languages_cell",
     "page_translations",
     "split_unit_title",
     "status_from_api",
@@ -330,15 +328,3 @@ def page_translations(status: PageStatus) -> PageTranslations:
         complete=tuple(r.language for r in recs if r.complete),
     )
 
-
-def languages_cell(translations: PageTranslations, messages: Messages, lang: str) -> str:
-    """Wikitext for an index cell: each existing language's code, outdated ones marked."""
-    if not translations.existing:
-        return ""
-    items = []
-    for code in translations.existing:
-        if code in translations.outdated:
-            items.append(messages.msg("advocacyhub-translations-language-outdated", lang, code))
-        else:
-            items.append(code)
-    return messages.msg("advocacyhub-label-separator", lang).join(items)

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from bots.i18n.messages import Messages
 from bots.translation_status.records import (
     KIND_NONE,
     PageStatus,
     TranslationRecord,
     UnitPage,
-    languages_cell,
     page_translations,
     split_unit_title,
     status_from_api,
@@ -24,12 +22,6 @@ from bots.translation_status.records import (
 )
 from bots.translation_status.selection import shared_folder, split_prefix_listing, subpages_in
 from bots.wiki.translate_api import GroupFigures
-
-
-@pytest.fixture(scope="module")
-def messages() -> Messages:
-    return Messages.load()
-
 
 # ---------------------------------------------------------------------------------------------
 # Records from each source
@@ -125,7 +117,7 @@ def test_percent_rounds_down() -> None:
 # For other jobs
 
 
-def test_languages_for_the_case_index(messages: Messages) -> None:
+def test_languages_for_the_case_index() -> None:
     status = status_from_subpages(
         "P",
         "2024-03-10T00:00:00Z",
@@ -138,8 +130,8 @@ def test_languages_for_the_case_index(messages: Messages) -> None:
         ("fr",),
         ("zh",),
     )
-    assert languages_cell(translations, messages, "en") == "fr (outdated), zh"
-    assert languages_cell(page_translations(PageStatus("Q", KIND_NONE, 0)), messages, "en") == ""
+    nothing = page_translations(PageStatus("Q", KIND_NONE, 0))
+    assert (nothing.existing, nothing.outdated, nothing.complete) == ((), (), ())
 
 
 def test_shared_folder_for_one_listing_instead_of_many() -> None:
