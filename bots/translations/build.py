@@ -9,7 +9,7 @@ page as it is when saved: on an edit conflict nothing is rendered or read again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bots.i18n.messages import Messages
@@ -57,7 +57,7 @@ class PageUpdate:
 def render_region(
     params: Mapping[str, str],
     page_language: str,
-    result_of: Callable[[PageSelection], SelectionResult],
+    results: Mapping[PageSelection, SelectionResult],
     messages: Messages,
     facts: SiteFacts,
 ) -> RegionBody | None:
@@ -67,7 +67,7 @@ def render_region(
         return RegionBody(
             render_view_errors(view, messages, view_lang(params) or page_language), True
         )
-    result = result_of(view.selection)
+    result = results[view.selection]
     if isinstance(result, SelectionProblem):
         lang = view_lang(params) or page_language
         return RegionBody(render_view_errors([result.problem], messages, lang), True)
@@ -98,9 +98,7 @@ def _build_update(page: StatusPage, collected: Collected, messages: Messages) ->
         key = region_key(region.params)
         if key in bodies:
             continue
-        body = render_region(
-            region.params, language, collected.results.__getitem__, messages, collected.facts
-        )
+        body = render_region(region.params, language, collected.results, messages, collected.facts)
         if body is None:
             notes.append(
                 f"{snap.title}: region on line {region.line} left as it was "

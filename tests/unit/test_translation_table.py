@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -71,10 +72,11 @@ def _render(case: dict[str, Any], statuses: list[PageStatus], messages: Messages
         language_names=case.get("language_names", {}),
     )
 
-    def result_of(_selection: PageSelection) -> SelectionResult:
-        return SelectionStatuses(tuple(statuses))
-
-    body = render_region(case["params"], case["lang"], result_of, messages, facts)
+    # whatever the marker selects, these are its pages' statuses
+    results: defaultdict[PageSelection, SelectionResult] = defaultdict(
+        lambda: SelectionStatuses(tuple(statuses))
+    )
+    body = render_region(case["params"], case["lang"], results, messages, facts)
     assert body is not None
     return body.text
 
