@@ -327,4 +327,3 @@ def page_translations(status: PageStatus) -> PageTranslations:
         outdated=tuple(r.language for r in recs if r.outdated),
         complete=tuple(r.language for r in recs if r.complete),
     )
-

@@ -17,7 +17,7 @@ from bots.translation_status.selection import (
     PageSelection,
     SelectionProblem,
     SelectionResult,
-    SelectionStatuses,
+    StatisticsPending,
 )
 from bots.translations.collect import Collected, StatusMarkers, StatusPage
 from bots.translations.table import render_status_view, render_view_errors
@@ -71,7 +71,7 @@ def render_region(
     if isinstance(result, SelectionProblem):
         lang = view_lang(params) or page_language
         return RegionBody(render_view_errors([result.problem], messages, lang), True)
-    if not isinstance(result, SelectionStatuses):
+    if isinstance(result, StatisticsPending):
         return None
     text = render_status_view(
         view,
