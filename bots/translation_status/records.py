@@ -1,11 +1,12 @@
 """Translation status records: how far each page is translated into each language. Pure.
 
-Where the figures come from (see ``bots.translations.job``): the Translate extension's API, or
-the pages themselves. Translate keeps each translation unit of a source page (``<!--T:n-->``
-inside ``<translate>``) at ``Translations:<source>/<n>/<lang>``; an outdated ("fuzzy") one
-starts with ``!!FUZZY!!``. Pages without units may be translated by hand into language
-subpages ``<source>/<lang>``; such a translation is outdated when the source was edited after
-it. All three sources give the same :class:`TranslationRecord`, so one renderer serves them.
+Where the figures come from (read by ``bots.translation_status.collector``): the Translate
+extension's API, or the pages themselves. Translate keeps each translation unit of a source
+page (``<!--T:n-->`` inside ``<translate>``) at ``Translations:<source>/<n>/<lang>``; an
+outdated ("fuzzy") one starts with ``!!FUZZY!!``. Pages without units may be translated by
+hand into language subpages ``<source>/<lang>``; such a translation is outdated when the
+source was edited after it. All three sources give the same :class:`TranslationRecord`, so
+one renderer serves them.
 
 The status tables built from these records: ``bots.translations.view`` (what a marker asks
 for), ``bots.translations.table`` (the wikitext), ``bots.translations.summary`` (edit summaries).
@@ -17,8 +18,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from bots.i18n.messages import Messages
+from bots.i18n.languages import is_language_code
+from bots.wiki.translate_api import GroupFigures
 
 __all__ = [
     "FUZZY_MARK",
@@ -29,12 +32,12 @@ __all__ = [
     "SOURCE_COMPUTED",
     "SOURCE_SUBPAGE",
     "SOURCE_TRANSLATE",
+    "PageKind",
     "PageStatus",
     "PageTranslations",
+    "RecordSource",
     "TranslationRecord",
     "UnitPage",
-    "is_language_code",
-    "languages_cell",
     "page_translations",
     "split_unit_title",
     "status_from_api",
@@ -44,25 +47,35 @@ __all__ = [
     "unit_ids",
 ]
 
-SOURCE_TRANSLATE = "translate"
-SOURCE_COMPUTED = "computed"
-SOURCE_SUBPAGE = "subpage"
 
-KIND_UNITS = "units"  # a page with translation units (Translate's layout)
-KIND_SUBPAGES = "subpages"  # a page translated by hand into language subpages
-KIND_NONE = "none"  # neither: nothing to translate or nothing found
+class RecordSource(StrEnum):
+    """Where a record's figures come from."""
+
+    TRANSLATE = "translate"  # Translate's statistics API
+    COMPUTED = "computed"  # counted from the unit pages
+    SUBPAGE = "subpage"  # a hand-translated language subpage
+
+
+class PageKind(StrEnum):
+    """How a source page is translated."""
+
+    UNITS = "units"  # a page with translation units (Translate's layout)
+    SUBPAGES = "subpages"  # a page translated by hand into language subpages
+    NONE = "none"  # neither: nothing to translate or nothing found
+
+
+SOURCE_TRANSLATE = RecordSource.TRANSLATE
+SOURCE_COMPUTED = RecordSource.COMPUTED
+SOURCE_SUBPAGE = RecordSource.SUBPAGE
+
+KIND_UNITS = PageKind.UNITS
+KIND_SUBPAGES = PageKind.SUBPAGES
+KIND_NONE = PageKind.NONE
 
 FUZZY_MARK = "!!FUZZY!!"
 
 # Documentation pseudo-language of Translate; never a translation readers want to see.
 NOT_A_TRANSLATION = frozenset({"qqq"})
-
-_LANG_CODE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
-
-
-def is_language_code(text: str) -> bool:
-    """Whether ``text`` has the shape of a MediaWiki language code (``fr``, ``zh-hant``)."""
-    return bool(_LANG_CODE_RE.fullmatch(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,7 +100,7 @@ class TranslationRecord:
     outdated: int
     proofread: int = 0
     last_change: str = ""
-    source: str = SOURCE_COMPUTED
+    source: RecordSource = SOURCE_COMPUTED
     behind_days: int = 0
 
     @property
@@ -118,7 +131,7 @@ class PageStatus:
     """
 
     page: str
-    kind: str
+    kind: PageKind
     total: int
     records: tuple[TranslationRecord, ...] = ()
     source_language: str = ""
@@ -222,43 +235,34 @@ def status_from_units(
 
 
 def status_from_api(
-    page: str, items: Iterable[Mapping[str, object]], *, source_language: str = ""
+    page: str, figures: Iterable[GroupFigures], *, source_language: str = ""
 ) -> PageStatus:
-    """Records from ``meta=messagegroupstats`` items of the page's group ``page-<title>``.
+    """Records from Translate's figures for the page's group ``page-<title>``.
 
     Translate answers for every language it knows; languages with nothing translated and
     nothing outdated are dropped, as the computed path never sees them.
     """
     records = []
     total = 0
-    for item in items:
-        lang = str(item.get("language") or item.get("code") or "")
-        count = _int(item.get("total"))
-        total = max(total, count)
-        translated, fuzzy = _int(item.get("translated")), _int(item.get("fuzzy"))
-        if not lang or lang in NOT_A_TRANSLATION or translated + fuzzy == 0:
+    for item in figures:
+        total = max(total, item.total)
+        lang = item.language
+        if not lang or lang in NOT_A_TRANSLATION or item.translated + item.fuzzy == 0:
             continue
         records.append(
             TranslationRecord(
                 page=page,
                 language=lang,
-                total=count,
-                translated=translated,
-                outdated=fuzzy,
-                proofread=_int(item.get("proofread")),
+                total=item.total,
+                translated=item.translated,
+                outdated=item.fuzzy,
+                proofread=item.proofread,
                 source=SOURCE_TRANSLATE,
             )
         )
     records.sort(key=lambda r: r.language)
     kind = KIND_UNITS if total else KIND_NONE
     return PageStatus(page, kind, total, tuple(records), source_language)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload,no-any-return]
-    except (TypeError, ValueError):
-        return 0
 
 
 def _parse_time(ts: str) -> dt.datetime | None:
@@ -323,16 +327,3 @@ def page_translations(status: PageStatus) -> PageTranslations:
         outdated=tuple(r.language for r in recs if r.outdated),
         complete=tuple(r.language for r in recs if r.complete),
     )
-
-
-def languages_cell(translations: PageTranslations, messages: Messages, lang: str) -> str:
-    """Wikitext for an index cell: each existing language's code, outdated ones marked."""
-    if not translations.existing:
-        return ""
-    items = []
-    for code in translations.existing:
-        if code in translations.outdated:
-            items.append(messages.msg("advocacyhub-translations-language-outdated", lang, code))
-        else:
-            items.append(code)
-    return messages.msg("advocacyhub-label-separator", lang).join(items)

@@ -2,7 +2,8 @@
 
 :func:`describe_changes` reads back the ``data-cell`` lines that ``bots.translations.table``
 writes in the old and new region bodies; :func:`edit_summary` turns the changes of one page's
-regions into the edit summary, in the page's (or the marker's) language.
+regions into the edit summary, in the page's (or the marker's) language;
+:func:`regions_summary` does both for a page's regions before and after the update.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bots.i18n.messages import Messages
-from bots.translations.table import TOTAL
+from bots.translations.grid import TOTAL
+from bots.translations.view import view_lang
+from bots.wikitext.markers import MarkerRegion, inner_was_edited_by_human, strip_stamp
 
 __all__ = [
     "MAX_SUMMARY_CELLS",
@@ -20,6 +23,7 @@ __all__ = [
     "ChangeSummary",
     "describe_changes",
     "edit_summary",
+    "regions_summary",
 ]
 
 _CELL_LINE_RE = re.compile(r'^\| data-cell="([^"]*)" data-sort-value="(-?\d+)"', re.M)
@@ -136,3 +140,42 @@ def edit_summary(
         lang,
         messages.msg("advocacyhub-translations-summary-separator", lang).join(parts),
     )
+
+
+@dataclass(frozen=True)
+class RegionsSummary:
+    text: str
+    replaced_human_edit: bool  # a person had edited inside a table the bot wrote
+
+
+def regions_summary(
+    old: Sequence[MarkerRegion],
+    new: Sequence[MarkerRegion],
+    messages: Messages,
+    page_language: str,
+    *,
+    errors: bool,
+    revid: int,
+) -> RegionsSummary:
+    """The summary of an update from the page's regions before and after it (``revid``: the
+    revision it replaces, named when a person had edited inside the bot's table)."""
+    pairs = list(zip(old, new, strict=False))
+    changes = [describe_changes(strip_stamp(o.inner), strip_stamp(n.inner)) for o, n in pairs]
+    touched = [o for (o, _n), c in zip(pairs, changes, strict=False) if c.anything]
+    # never written by the bot (empty, or the editor's "the bot will fill this in")
+    created = bool(touched) and all(not _was_stamped(o.inner) for o in touched)
+    human = any(_was_stamped(o.inner) and inner_was_edited_by_human(o.inner) for o in old)
+    lang = next((view_lang(o.params) for o in old if view_lang(o.params)), page_language)
+    text = edit_summary(
+        changes,
+        messages,
+        lang,
+        created=created,
+        errors=errors,
+        human_revid=revid if human else None,
+    )
+    return RegionsSummary(text, human)
+
+
+def _was_stamped(inner: str) -> bool:
+    return strip_stamp(inner) != inner.strip("\n")

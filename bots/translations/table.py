@@ -11,29 +11,29 @@ which ``bots.translations.summary`` reads back to say in the edit summary which 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bots.i18n.messages import Messages
-from bots.translation_status.records import (
-    KIND_NONE,
-    SOURCE_COMPUTED,
-    SOURCE_SUBPAGE,
-    PageStatus,
-    TranslationRecord,
+from bots.translation_status.records import KIND_NONE, SOURCE_SUBPAGE, PageStatus, TranslationRecord
+from bots.translations.grid import (
+    TOTAL,
+    Cell,
+    cell_of,
+    cells_of,
+    completion,
+    records_of,
+    sum_records,
 )
-from bots.translations.view import StatusView, parse_status_view, view_lang, view_languages
+from bots.translations.needed import most_needed
+from bots.translations.view import RowOrder, StatusView, view_languages
 from bots.wikitext.escape import escape_attribute, escape_inline, internal_link
-from bots.wikitext.problems import Problem
+from bots.wikitext.problems import Problem, problem_text
 
 __all__ = [
     "COLOUR_BANDS",
     "NEUTRAL_BAND",
-    "TOTAL",
     "ColourBand",
-    "NeededItem",
-    "most_needed",
-    "render_status",
     "render_status_view",
     "render_view_errors",
 ]
@@ -95,7 +95,7 @@ class _Text:
         prefix = " ".join(prefix.replace("_", " ").split())
         self.prefix = prefix[:1].upper() + prefix[1:]
 
-    def msg(self, key: str, *params: object) -> str:
+    def msg(self, key: str, *params: str | int) -> str:
         return self.messages.msg(key, self.lang, *params)
 
     def language(self, code: str) -> str:
@@ -121,42 +121,13 @@ class _Text:
         return self.msg("advocacyhub-translations-percent", value)
 
 
-@dataclass(frozen=True)
-class _Cell:
-    key: str
-    record: TranslationRecord | None
-    is_source: bool = False
-
-
-def _sum(records: Iterable[TranslationRecord], page: str, language: str) -> TranslationRecord:
-    recs = list(records)
-    return TranslationRecord(
-        page=page,
-        language=language,
-        total=sum(r.total for r in recs),
-        translated=sum(r.translated for r in recs),
-        outdated=sum(r.outdated for r in recs),
-        source=SOURCE_COMPUTED,
-    )
-
-
-def _cell_record(status: PageStatus, language: str) -> _Cell:
-    key = f"{status.page}/{language}"
-    if status.source_language and status.source_language == language:
-        return _Cell(key, None, is_source=True)
-    return _Cell(key, status.record(language))
-
-
-TOTAL = "*"  # page or language part of a total cell's key; never a title nor a code
-
-
 def _cell_attribute(key: str) -> str:
     """``<page>/<lang>``, the page escaped (a page-total key keeps its raw ``*``)."""
     page, _, lang = key.rpartition("/")
     return f"{page if page == TOTAL else escape_attribute(page)}/{lang}"
 
 
-def _render_cell(cell: _Cell, text: _Text) -> str:
+def _render_cell(cell: Cell, text: _Text) -> str:
     attrs = f'data-cell="{_cell_attribute(cell.key)}"'
     rec = cell.record
     if cell.is_source or rec is None:
@@ -183,40 +154,26 @@ def _render_cell(cell: _Cell, text: _Text) -> str:
 
 
 def _total_cell(key: str, records: Sequence[TranslationRecord], text: _Text) -> str:
-    total = _sum(records, "", "")
+    total = sum_records(records, "", "")
     if total.total == 0:
-        return _render_cell(_Cell(key, None), text)
-    return _render_cell(_Cell(key, total), text)
+        return _render_cell(Cell(key, None), text)
+    return _render_cell(Cell(key, total), text)
 
 
-def _row_sort_key(sort: str, name: str, total: TranslationRecord) -> tuple[object, ...]:
-    if sort == "complete":
-        return (-_ratio(total), name)
-    if sort == "outdated":
+def _row_sort_key(sort: RowOrder, name: str, total: TranslationRecord) -> tuple[float | str, ...]:
+    if sort == RowOrder.COMPLETE:
+        return (-completion(total), name)
+    if sort == RowOrder.OUTDATED:
         return (-total.outdated, name)
     return (name,)
-
-
-def _ratio(rec: TranslationRecord) -> float:
-    return rec.translated / rec.total if rec.total else -1.0
-
-
-def _cells_of(
-    statuses: Sequence[PageStatus], languages: Sequence[str]
-) -> dict[tuple[str, str], _Cell]:
-    return {(s.page, lang): _cell_record(s, lang) for s in statuses for lang in languages}
-
-
-def _records(cells: Iterable[_Cell]) -> list[TranslationRecord]:
-    return [c.record for c in cells if c.record is not None]
 
 
 def _table_by_page(
     statuses: Sequence[PageStatus], languages: Sequence[str], view: StatusView, text: _Text
 ) -> list[str]:
-    cells = _cells_of(statuses, languages)
+    cells = cells_of(statuses, languages)
     page_totals = {
-        s.page: _sum(_records(cells[(s.page, lang)] for lang in languages), s.page, "")
+        s.page: sum_records(records_of(cells[(s.page, lang)] for lang in languages), s.page, "")
         for s in statuses
     }
     rows = sorted(statuses, key=lambda s: _row_sort_key(view.sort, s.page, page_totals[s.page]))
@@ -232,7 +189,7 @@ def _table_by_page(
     lines.append('|- class="sortbottom"')
     lines.append(f'! scope="row" | {text.msg("advocacyhub-translations-row-all-pages")}')
     for lang in languages:
-        column = _records(cells[(s.page, lang)] for s in statuses)
+        column = records_of(cells[(s.page, lang)] for s in statuses)
         lines.append(_total_cell(f"{TOTAL}/{lang}", column, text))
     lines.append(_total_cell(f"{TOTAL}/{TOTAL}", list(page_totals.values()), text))
     lines.append("|}")
@@ -242,11 +199,11 @@ def _table_by_page(
 def _table_by_language(
     status: PageStatus, languages: Sequence[str], view: StatusView, text: _Text
 ) -> list[str]:
-    cells = {lang: _cell_record(status, lang) for lang in languages}
+    cells = {lang: cell_of(status, lang) for lang in languages}
 
-    def key(lang: str) -> tuple[object, ...]:
+    def key(lang: str) -> tuple[float | str, ...]:
         rec = cells[lang].record
-        return _row_sort_key(view.sort, lang, rec if rec else _sum([], "", ""))
+        return _row_sort_key(view.sort, lang, rec if rec else sum_records([], "", ""))
 
     lines = ['{| class="wikitable sortable advocacyhub-translation-status"']
     lines.append(f'! scope="col" | {text.msg("advocacyhub-translations-header-language")}')
@@ -257,7 +214,7 @@ def _table_by_language(
         lines.append(_render_cell(cells[lang], text))
     lines.append('|- class="sortbottom"')
     lines.append(f'! scope="row" | {text.msg("advocacyhub-translations-header-all-languages")}')
-    lines.append(_total_cell(f"{status.page}/{TOTAL}", _records(cells.values()), text))
+    lines.append(_total_cell(f"{status.page}/{TOTAL}", records_of(cells.values()), text))
     lines.append("|}")
     return lines
 
@@ -281,44 +238,6 @@ def _legend(text: _Text) -> list[str]:
         + text.msg("advocacyhub-translations-legend", " ".join(swatches))
         + "</div>",
     ]
-
-
-@dataclass(frozen=True)
-class NeededItem:
-    """One entry of the "most needed" list."""
-
-    page: str  # "" for a whole language
-    language: str  # "" for a whole page
-    record: TranslationRecord
-
-
-def most_needed(
-    statuses: Sequence[PageStatus], languages: Sequence[str], limit: int
-) -> tuple[list[NeededItem], list[NeededItem], list[NeededItem]]:
-    """(closest to done, languages furthest behind, pages furthest behind), each up to
-    ``limit`` long. Closest to done: started translations with the fewest units left (an
-    outdated hand translation is one unit). Furthest behind: lowest share, incomplete only."""
-    cells = _cells_of(statuses, languages)
-    started = [
-        NeededItem(page, lang, cell.record)
-        for (page, lang), cell in cells.items()
-        if cell.record is not None and cell.record.present and not cell.record.complete
-    ]
-    started.sort(key=lambda i: (i.record.remaining, -_ratio(i.record), i.page, i.language))
-    by_language = []
-    for lang in languages:
-        total = _sum(_records(cells[(s.page, lang)] for s in statuses), "", lang)
-        if total.total and not total.complete:
-            by_language.append(NeededItem("", lang, total))
-    by_language.sort(key=lambda i: (_ratio(i.record), i.language))
-    by_page = []
-    if len(statuses) > 1:
-        for s in statuses:
-            total = _sum(_records(cells[(s.page, lang)] for lang in languages), s.page, "")
-            if total.total and not total.complete:
-                by_page.append(NeededItem(s.page, "", total))
-        by_page.sort(key=lambda i: (_ratio(i.record), i.page))
-    return started[:limit], by_language[:limit], by_page[:limit]
 
 
 def _needed_lines(
@@ -406,31 +325,6 @@ def render_view_errors(problems: Sequence[Problem], messages: Messages, lang: st
     direction = "rtl" if messages.is_rtl(lang) else "ltr"
     lines = [f'<div class="error advocacyhub-translations-error" lang="{lang}" dir="{direction}">']
     lines.append(messages.msg("advocacyhub-translations-error-intro", lang))
-    for p in problems:
-        params = [escape_inline(v, 200) for v in p.params]
-        lines.append("* " + messages.msg(p.message_key, lang, *params))
+    lines.extend("* " + problem_text(p, messages, lang) for p in problems)
     lines.append("</div>")
     return "\n".join(lines)
-
-
-def render_status(
-    params: Mapping[str, str],
-    statuses: Sequence[PageStatus],
-    messages: Messages,
-    lang: str,
-    *,
-    content_language: str = "en",
-    language_names: Mapping[str, str] | None = None,
-) -> str:
-    """Parse the marker's parameters and render the view, or the error box."""
-    view = parse_status_view(params)
-    if isinstance(view, list):
-        return render_view_errors(view, messages, view_lang(params) or lang)
-    return render_status_view(
-        view,
-        statuses,
-        messages,
-        lang,
-        content_language=content_language,
-        language_names=language_names,
-    )

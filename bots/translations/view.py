@@ -26,8 +26,11 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
-from bots.translation_status.records import NOT_A_TRANSLATION, PageStatus, is_language_code
+from bots.i18n.languages import is_language_code
+from bots.translation_status.records import NOT_A_TRANSLATION, PageStatus
+from bots.translation_status.selection import MAX_PAGES, PageSelection, too_many_pages
 from bots.wikitext.problems import Problem
 
 __all__ = [
@@ -36,14 +39,24 @@ __all__ = [
     "MAX_PAGES",
     "SORTS",
     "VIEW_PARAMS",
+    "RowOrder",
     "StatusView",
     "parse_status_view",
     "view_lang",
     "view_languages",
 ]
 
-MAX_PAGES = 500  # per view: a prefix that matches more is almost certainly a mistake
-SORTS = ("page", "language", "complete", "outdated")
+
+class RowOrder(StrEnum):
+    """How a table's rows are sorted (the ``sort`` parameter); ties by title or code."""
+
+    PAGE = "page"
+    LANGUAGE = "language"  # the same as PAGE when rows are pages
+    COMPLETE = "complete"  # most complete first
+    OUTDATED = "outdated"  # most outdated units first
+
+
+SORTS = tuple(order.value for order in RowOrder)
 VIEW_PARAMS = ("prefix", "pages", "languages", "sort", "lang", "needed")
 DEFAULT_NEEDED = 3
 MAX_NEEDED = 20
@@ -56,9 +69,14 @@ class StatusView:
     prefix: str = ""
     pages: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
-    sort: str = "page"
+    sort: RowOrder = RowOrder.PAGE
     lang: str = ""
     needed: int = DEFAULT_NEEDED
+
+    @property
+    def selection(self) -> PageSelection:
+        """The pages and languages whose statuses the view shows."""
+        return PageSelection(self.prefix, self.pages, self.languages)
 
 
 _PAGE_ITEM_RE = re.compile(r"\[\[([^\[\]]*)\]\]|((?:(?!\[\[)[^,;\n])+)")
@@ -100,7 +118,7 @@ def parse_status_view(params: Mapping[str, str]) -> StatusView | list[Problem]:
         if _BAD_TITLE_CHARS.search(title):
             problems.append(Problem("translations-bad-title", (title,)))
     if len(pages) > MAX_PAGES:
-        problems.append(Problem("translations-too-many-pages", (str(len(pages)), str(MAX_PAGES))))
+        problems.append(too_many_pages(len(pages)))
     languages: list[str] = []
     for written in _LANG_SPLIT_RE.split(values.get("languages", "")):
         code = written.strip().lower()
@@ -125,7 +143,7 @@ def parse_status_view(params: Mapping[str, str]) -> StatusView | list[Problem]:
             problems.append(Problem("translations-bad-needed", (text, str(MAX_NEEDED))))
     if problems:
         return problems
-    return StatusView(prefix, pages, tuple(languages), sort, lang, needed)
+    return StatusView(prefix, pages, tuple(languages), RowOrder(sort), lang, needed)
 
 
 def view_lang(params: Mapping[str, str]) -> str:

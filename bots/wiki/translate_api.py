@@ -11,7 +11,8 @@ Both answer from a statistics cache. While the cache is cold the answer stops ea
 ``continue: {mgsoffset|lsoffset: <item>}`` and Translate queues a rebuild job; asking again
 at once returns the same offset. The reader therefore waits between such repeats and gives up
 after a few, raising :class:`StatsUnavailable` so the job leaves that table as it is rather
-than publishing partial figures.
+than publishing partial figures. Answers become :class:`GroupFigures` here, at the edge: the
+status records never see the API's dictionaries.
 
 The only network access is the ``api`` callable (``WikiSession.api``), so recorded responses
 can stand in for a wiki in unit tests.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,18 @@ class GroupNotFound(Exception):
     """The wiki has no message group for the page (it is not marked for translation)."""
 
 
+@dataclass(frozen=True)
+class GroupFigures:
+    """Translate's figures for one message group (a translatable page) in one language."""
+
+    group: str
+    language: str
+    total: int
+    translated: int  # current translations only: outdated ones are in ``fuzzy``
+    fuzzy: int
+    proofread: int
+
+
 def has_translate(extensions: Iterable[Mapping[str, Any]]) -> bool:
     """Whether ``siteinfo``'s ``extensions`` list includes the Translate extension."""
     return any(str(ext.get("name", "")) == EXTENSION_NAME for ext in extensions)
@@ -60,19 +74,44 @@ def page_group(title: str) -> str:
     return PAGE_GROUP_PREFIX + title
 
 
+def _count(item: Mapping[str, Any], key: str) -> int:
+    try:
+        return int(item.get(key) or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _figures(item: Mapping[str, Any], *, group: str = "", language: str = "") -> GroupFigures:
+    return GroupFigures(
+        group=group or str(item.get("group") or ""),
+        language=language or str(item.get("language") or item.get("code") or ""),
+        total=_count(item, "total"),
+        translated=_count(item, "translated"),
+        fuzzy=_count(item, "fuzzy"),
+        proofread=_count(item, "proofread"),
+    )
+
+
 def _stats_items(
     api: ApiCall,
     module: str,
     offset_param: str,
-    params: Mapping[str, Any],
+    params: Mapping[str, str],
     target: str,
     sleep: Callable[[float], None],
     wait: float,
-) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
+) -> list[Mapping[str, Any]]:
+    """Every item of one statistics query, its continuation followed to the end.
+
+    The one continuation loop written by hand, on purpose: while the cache is cold Translate
+    answers with the same offset again and again. ``WikiSession.query_results`` and Pywikibot's
+    query generators would follow that offset for ever; this loop notices the repeat, waits,
+    and gives up after :data:`MAX_STALLS` repeats.
+    """
+    items: list[Mapping[str, Any]] = []
     cont: dict[str, Any] = {}
     stalls = 0
-    last_offset: object = None
+    last_offset: str | None = None
     while True:
         result = api(action="query", meta=module, **params, **cont)
         items.extend(result.get("query", {}).get(module, []))
@@ -99,21 +138,16 @@ def group_stats(
     *,
     sleep: Callable[[float], None] = time.sleep,
     wait: float = STALL_WAIT_SECONDS,
-) -> list[dict[str, Any]]:
+) -> list[GroupFigures]:
     """Every language's figures for the translatable page ``title`` (continuation followed).
 
     Raises :class:`GroupNotFound` when the page has no message group and
     :class:`StatsUnavailable` when the statistics cache stays incomplete.
     """
+    group = page_group(title)
     try:
-        return _stats_items(
-            api,
-            "messagegroupstats",
-            "mgsoffset",
-            {"mgsgroup": page_group(title)},
-            title,
-            sleep,
-            wait,
+        items = _stats_items(
+            api, "messagegroupstats", "mgsoffset", {"mgsgroup": group}, title, sleep, wait
         )
     except Exception as exc:
         # Pywikibot's APIError carries the API's error code; an unknown group is reported as
@@ -121,6 +155,7 @@ def group_stats(
         if getattr(exc, "code", None) in _BAD_GROUP_CODES:
             raise GroupNotFound(title) from exc
         raise
+    return [_figures(item, group=group) for item in items]
 
 
 def language_stats(
@@ -129,12 +164,13 @@ def language_stats(
     *,
     sleep: Callable[[float], None] = time.sleep,
     wait: float = STALL_WAIT_SECONDS,
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, GroupFigures]:
     """Figures of every message group in one language, by group id (``page-<Title>``...)."""
     items = _stats_items(
         api, "languagestats", "lsoffset", {"lslanguage": language}, language, sleep, wait
     )
-    return {str(item.get("group", "")): item for item in items}
+    figures = (_figures(item, language=language) for item in items)
+    return {f.group: f for f in figures}
 
 
 def page_stats_by_language(
@@ -144,15 +180,15 @@ def page_stats_by_language(
     *,
     sleep: Callable[[float], None] = time.sleep,
     wait: float = STALL_WAIT_SECONDS,
-) -> dict[str, list[dict[str, Any]]]:
-    """``messagegroupstats``-shaped items per page, built from one ``languagestats`` request
-    per language. Pages whose group the wiki does not have get no entry."""
+) -> dict[str, list[GroupFigures]]:
+    """Each page's figures, built from one ``languagestats`` request per language. Pages
+    whose group the wiki does not have get no entry."""
     wanted = {page_group(t): t for t in titles}
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[GroupFigures]] = {}
     for language in languages:
-        for group, item in language_stats(api, language, sleep=sleep, wait=wait).items():
+        for group, figures in language_stats(api, language, sleep=sleep, wait=wait).items():
             if group in wanted:
-                out.setdefault(wanted[group], []).append({**item, "language": language})
+                out.setdefault(wanted[group], []).append(figures)
     return out
 
 

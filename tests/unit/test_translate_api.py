@@ -81,7 +81,7 @@ def api_guide() -> PageStatus:
 def test_group_stats_follows_continuation() -> None:
     api = guide_api()
     items = translate_api.group_stats(api, GUIDE)
-    languages = [i["language"] for i in items]
+    languages = [i.language for i in items]
     assert languages == ["ar", "de", "en", "es", "fr", "ja", "pt-br", "ru", "zh"]
     assert len(api.calls) == 2
     assert api.calls[1]["mgsoffset"] == "es"
@@ -111,6 +111,20 @@ def test_cold_cache_gives_up_after_waiting() -> None:
     # one request that advanced, then the same offset MAX_STALLS times
     assert len(api.calls) == 1 + translate_api.MAX_STALLS
     assert waits == [1.5] * (translate_api.MAX_STALLS - 1)
+
+
+def test_figures_from_older_and_partial_answers() -> None:
+    """Older Translate versions name the language ``code``; missing figures count as 0."""
+
+    def api(**params: Any) -> dict[str, Any]:
+        items = [{"code": "de", "total": "4", "fuzzy": 1}, {"language": "fr", "total": 4}]
+        return {"query": {"messagegroupstats": items}}
+
+    figures = translate_api.group_stats(api, "P")
+    assert figures == [
+        translate_api.GroupFigures("page-P", "de", total=4, translated=0, fuzzy=1, proofread=0),
+        translate_api.GroupFigures("page-P", "fr", total=4, translated=0, fuzzy=0, proofread=0),
+    ]
 
 
 def test_unknown_group_is_reported_as_such() -> None:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from bots.i18n.messages import Messages
 from bots.translation_status.records import (
     KIND_NONE,
     PageStatus,
     TranslationRecord,
     UnitPage,
-    languages_cell,
     page_translations,
     split_unit_title,
     status_from_api,
@@ -22,12 +20,8 @@ from bots.translation_status.records import (
     translation_subpage,
     unit_ids,
 )
-
-
-@pytest.fixture(scope="module")
-def messages() -> Messages:
-    return Messages.load()
-
+from bots.translation_status.selection import shared_folder, split_prefix_listing, subpages_in
+from bots.wiki.translate_api import GroupFigures
 
 # ---------------------------------------------------------------------------------------------
 # Records from each source
@@ -102,10 +96,10 @@ def test_status_from_subpages_age() -> None:
 
 def test_status_from_api_drops_empty_languages() -> None:
     items = [
-        {"language": "fr", "total": 4, "translated": 4, "fuzzy": 0, "proofread": 1},
-        {"code": "de", "total": 4, "translated": 0, "fuzzy": 1, "proofread": 0},
-        {"language": "ar", "total": 4, "translated": 0, "fuzzy": 0, "proofread": 0},
-        {"language": "qqq", "total": 4, "translated": 4, "fuzzy": 0, "proofread": 0},
+        GroupFigures("page-P", "fr", total=4, translated=4, fuzzy=0, proofread=1),
+        GroupFigures("page-P", "de", total=4, translated=0, fuzzy=1, proofread=0),
+        GroupFigures("page-P", "ar", total=4, translated=0, fuzzy=0, proofread=0),
+        GroupFigures("page-P", "qqq", total=4, translated=4, fuzzy=0, proofread=0),
     ]
     status = status_from_api("P", items)
     assert status.total == 4 and status.languages() == ("de", "fr")
@@ -123,7 +117,7 @@ def test_percent_rounds_down() -> None:
 # For other jobs
 
 
-def test_languages_for_the_case_index(messages: Messages) -> None:
+def test_languages_for_the_case_index() -> None:
     status = status_from_subpages(
         "P",
         "2024-03-10T00:00:00Z",
@@ -136,14 +130,32 @@ def test_languages_for_the_case_index(messages: Messages) -> None:
         ("fr",),
         ("zh",),
     )
-    assert languages_cell(translations, messages, "en") == "fr (outdated), zh"
-    assert languages_cell(page_translations(PageStatus("Q", KIND_NONE, 0)), messages, "en") == ""
+    nothing = page_translations(PageStatus("Q", KIND_NONE, 0))
+    assert (nothing.existing, nothing.outdated, nothing.complete) == ((), (), ())
 
 
 def test_shared_folder_for_one_listing_instead_of_many() -> None:
-    from bots.translation_status.collect import _shared_folder
+    assert shared_folder(["Advocacy/A", "Advocacy/B", "Advocacy/C/D"]) == "Advocacy/"
+    assert shared_folder(["X/A/b", "X/A/c", "X/A"]) == "X/"
+    assert shared_folder(["A", "B", "C"]) == ""  # nothing shared: list each page
+    assert shared_folder(["Advocacy/A", "Advocacy/B"]) == ""  # two listings cost no more
 
-    assert _shared_folder(["Advocacy/A", "Advocacy/B", "Advocacy/C/D"]) == "Advocacy/"
-    assert _shared_folder(["X/A/b", "X/A/c", "X/A"]) == "X/"
-    assert _shared_folder(["A", "B", "C"]) == ""  # nothing shared: list each page
-    assert _shared_folder(["Advocacy/A", "Advocacy/B"]) == ""  # two listings cost no more
+
+def test_prefix_listing_sources_and_subpages() -> None:
+    listed = [
+        "Advocacy/Guide",
+        "Advocacy/Guide/fr",
+        "Advocacy/Guide/faq",  # not a language: a page of its own
+        "Advocacy/Lone/de",  # its parent is not listed: a page of its own
+        "Advocacy/Status",  # the bot's status page: never a source
+        "Advocacy/Status/fr",
+    ]
+    listing = split_prefix_listing(listed, {"fr", "de"}, frozenset({"Advocacy/Status"}))
+    assert listing.sources == ("Advocacy/Guide", "Advocacy/Guide/faq", "Advocacy/Lone/de")
+    assert listing.subpages == {
+        "Advocacy/Guide": {"fr": "Advocacy/Guide/fr"},
+        "Advocacy/Status": {"fr": "Advocacy/Status/fr"},
+    }
+    assert subpages_in(listed, "Advocacy/Guide", {"fr", "de"}) == {"fr": "Advocacy/Guide/fr"}
+    # without the wiki's language list any code-shaped segment counts
+    assert subpages_in(listed, "Advocacy/Guide", None)["faq"] == "Advocacy/Guide/faq"

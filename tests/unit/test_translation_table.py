@@ -1,16 +1,17 @@
 """Translation status tables: golden region bodies, colours, labels and the most-needed list.
 
-Golden cases live in ``tests/unit/golden/translations/<name>.json`` (marker parameters, page
-statuses) with the expected region body in ``<name>.wikitext``; add a case by adding a JSON
-file and running ``UPDATE_GOLDEN=1 pytest tests/unit/test_translation_table.py`` once, then
-read the new ``.wikitext`` file before committing it.
+Golden cases (``tests/unit/golden_files.py``): ``golden/translations/<name>.toml`` holds the
+marker parameters, the page language and the page statuses; ``<name>.wiki`` the region body
+that :func:`bots.translations.build.render_region` (what the job publishes) makes of them.
+Add a case by adding a TOML file and running ``ADVOCACY_UPDATE_GOLDEN=1 scripts/test
+tests/unit`` once, then read the new ``.wiki`` file before committing it.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
+import tomllib
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +19,27 @@ import pytest
 
 from bots.i18n.messages import Messages
 from bots.translation_status.records import (
+    PageKind,
     PageStatus,
+    RecordSource,
     TranslationRecord,
     UnitPage,
     status_from_units,
 )
-from bots.translations.table import COLOUR_BANDS, most_needed, render_status, render_status_view
+from bots.translation_status.selection import (
+    PageSelection,
+    SelectionResult,
+    SelectionStatuses,
+)
+from bots.translations.build import render_region
+from bots.translations.needed import most_needed
+from bots.translations.table import COLOUR_BANDS, render_status_view
 from bots.translations.view import StatusView
+from bots.wiki.siteinfo import SiteFacts
+from tests.unit.golden_files import GOLDEN_ROOT, check_golden, golden_cases
 
-GOLDEN = Path(__file__).parent / "golden" / "translations"
-CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))
+GOLDEN = GOLDEN_ROOT / "translations"
+CASES = golden_cases("translations")
 
 
 @pytest.fixture(scope="module")
@@ -43,49 +55,53 @@ def _status(data: dict[str, Any]) -> PageStatus:
             total=r["total"],
             translated=r["translated"],
             outdated=r["outdated"],
-            source=r.get("source", "computed"),
+            source=RecordSource(r.get("source", "computed")),
             behind_days=r.get("behind_days", 0),
         )
         for r in data["records"]
     )
-    return PageStatus(data["page"], data["kind"], data["total"], records, data["source_language"])
+    kind = PageKind(data["kind"])
+    return PageStatus(data["page"], kind, data["total"], records, data["source_language"])
+
+
+def _render(case: dict[str, Any], statuses: list[PageStatus], messages: Messages) -> str:
+    """The region body the job would publish for these statuses."""
+    facts = SiteFacts(
+        content_language=case.get("content_language", "en"),
+        has_translate=False,
+        language_names=case.get("language_names", {}),
+    )
+
+    # whatever the marker selects, these are its pages' statuses
+    results: defaultdict[PageSelection, SelectionResult] = defaultdict(
+        lambda: SelectionStatuses(tuple(statuses))
+    )
+    body = render_region(case["params"], case["lang"], results, messages, facts)
+    assert body is not None
+    return body.text
 
 
 # ---------------------------------------------------------------------------------------------
 # Golden cases
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_golden(name: str, messages: Messages) -> None:
-    case = json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
+def test_golden_cases_exist() -> None:
+    assert len(CASES) >= 6
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_golden(path: Path, messages: Messages) -> None:
+    case = tomllib.loads(path.read_text(encoding="utf-8"))
     statuses = [_status(s) for s in case["statuses"]]
-    got = render_status(
-        case["params"],
-        statuses,
-        messages,
-        case["lang"],
-        content_language=case.get("content_language", "en"),
-        language_names=case.get("language_names", {}),
-    )
-    expected_file = GOLDEN / f"{name}.wikitext"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        expected_file.write_text(got + "\n", encoding="utf-8")
-    assert got + "\n" == expected_file.read_text(encoding="utf-8")
+    got = _render(case, statuses, messages)
+    check_golden(path.with_suffix(".wiki"), got + "\n")
     # same input in another order: same output (rows and columns are sorted)
-    shuffled = render_status(
-        case["params"],
-        list(reversed(statuses)),
-        messages,
-        case["lang"],
-        content_language=case.get("content_language", "en"),
-        language_names=case.get("language_names", {}),
-    )
-    assert shuffled == got
+    assert _render(case, list(reversed(statuses)), messages) == got
 
 
 def test_golden_scenario_figures(messages: Messages) -> None:
     """The figures the issue asks for, read back from the scenario's golden output."""
-    body = (GOLDEN / "prefix-two-pages-en.wikitext").read_text(encoding="utf-8")
+    body = (GOLDEN / "prefix-two-pages-en.wiki").read_text(encoding="utf-8")
     cells = dict(re.findall(r'^\| data-cell="([^"]+)" [^|]*\| (.*)$', body, re.M))
     assert cells["Advocacy/Guide/fr"] == "100%<br /><small>0 outdated</small>"
     assert cells["Advocacy/Guide/es"] == "41%<br /><small>0 outdated</small>"

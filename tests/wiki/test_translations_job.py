@@ -23,12 +23,13 @@ from bots.i18n.messages import Messages
 from bots.operations.jobs import run_job
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
-from bots.translation_status.records import status_from_api
-from bots.translations import job as translations_job
+from bots.translation_status.collect import case_translations, collect_statuses, translation_needs
+from bots.translation_status.records import PageStatus, status_from_api
 from bots.translations.table import render_status_view
 from bots.translations.view import parse_status_view
 from bots.wiki import translate_api
 from bots.wiki.session import WikiSession
+from bots.wiki.siteinfo import read_site_facts
 from bots.wikitext.markers import strip_stamp
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient
@@ -228,12 +229,12 @@ def test_recorded_translate_api_gives_the_same_table(
     guide, handbook = f"{prefix}Guide", f"{prefix}Handbook"
     api = _recorded_api(guide, "messagegroupstats-guide-1.json", "messagegroupstats-guide-2.json")
     from_api = status_from_api(guide, translate_api.group_stats(api, guide), source_language="en")
-    computed = translations_job.collect_statuses(session, tconfig, [guide, handbook])
+    computed = collect_statuses(session, tconfig, [guide, handbook])
     assert _figures(from_api) == _figures(computed[guide])
 
     view = parse_status_view({"prefix": prefix, "languages": LANGUAGES})
     assert not isinstance(view, list)
-    facts = translations_job.read_site_facts(session)
+    facts = read_site_facts(session)
     rendered = render_status_view(
         view,
         [from_api, computed[handbook]],
@@ -271,8 +272,9 @@ def test_single_page_rtl_view_error_box_and_text_around(
     assert errors.splitlines() == [
         '<div class="error advocacyhub-translations-error" lang="en" dir="ltr">',
         "This translation status table cannot be updated until its parameters are fixed:",
-        '* Unknown parameter "colour" (did you mean "sort"?).',
-        '* Unknown sort "newest"; use one of: page, language, complete, outdated.',
+        '* Unknown parameter "<bdi>colour</bdi>" (did you mean "<bdi>sort</bdi>"?).',
+        '* Unknown sort "<bdi>newest</bdi>"; use one of: '
+        "<bdi>page, language, complete, outdated</bdi>.",
         "</div>",
     ]
     # outside the regions every byte is as it was
@@ -323,9 +325,7 @@ def test_functions_for_the_digest_and_the_case_index(
 ) -> None:
     import_pages(devwiki, scenario(prefix, status_page(prefix, f"prefix={prefix}")))
     guide, handbook = f"{prefix}Guide", f"{prefix}Handbook"
-    needs = translations_job.translation_needs(
-        session, tconfig, [handbook, guide], ["fr", "es", "de", "ar", "zh"]
-    )
+    needs = translation_needs(session, tconfig, [handbook, guide], ["fr", "es", "de", "ar", "zh"])
     assert [(r.page, r.language, r.translated, r.outdated, r.total) for r in needs] == [
         (guide, "es", 5, 0, 12),
         (guide, "de", 9, 3, 12),
@@ -338,7 +338,7 @@ def test_functions_for_the_digest_and_the_case_index(
     ]
     fr = next(r for r in needs if r.page == handbook and r.language == "fr")
     assert fr.behind_days == 15 and fr.last_change  # the subpage's revision time
-    langs = translations_job.case_translations(session, tconfig, [guide, handbook])
+    langs = case_translations(session, tconfig, [guide, handbook])
     assert (langs[guide].existing, langs[guide].outdated) == (("de", "es", "fr"), ("de",))
     assert (langs[handbook].existing, langs[handbook].outdated) == (("fr", "zh"), ("fr",))
 
@@ -360,7 +360,7 @@ def _recorded_api(title: str, *names: str) -> Any:
     return api
 
 
-def _figures(status: Any) -> dict[str, tuple[int, int, int]]:
+def _figures(status: PageStatus) -> dict[str, tuple[int, int, int]]:
     """Figures per translation; Translate also reports the source language (as complete)."""
     return {
         r.language: (r.total, r.translated, r.outdated)

@@ -1,0 +1,130 @@
+"""The collect step of ``advocacy-hub run translations``: everything the run reads, up front.
+
+Reads, in order: the site facts (``meta=siteinfo``: content language, Translate, language
+names); the names of the status markers and their redirects; the pages carrying
+``{{<translation_start>}}`` (``embeddedin`` with content, in ``permissions.edit_namespaces``);
+then the statuses of every page those markers select, for all markers at once (see
+``bots.translation_status.collector``). Nothing is read after this step but the saves' own
+conflict re-reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from bots.config.model import Config
+from bots.config.permissions import edit_refusal
+from bots.outcomes import Failed, Skipped
+from bots.progress import progress
+from bots.run_options import RunOptions
+from bots.translation_status.collect import use_translate_api
+from bots.translation_status.collector import StatusCollector
+from bots.translation_status.selection import PageSelection, SelectionResult
+from bots.translations.view import StatusView, parse_status_view
+from bots.wiki.records import PageSnapshot
+from bots.wiki.session import WikiSession
+from bots.wiki.siteinfo import SiteFacts, read_site_facts
+from bots.wiki.templates import template_names
+from bots.wikitext.markers import MarkerScan, find_marker_regions
+
+__all__ = ["Collected", "StatusMarkers", "StatusPage", "collect"]
+
+
+@dataclass(frozen=True)
+class StatusMarkers:
+    """The start and end marker templates, with the names of their redirects."""
+
+    start: str
+    end: str
+    start_aliases: frozenset[str]
+    end_aliases: frozenset[str]
+
+    def scan(self, text: str) -> MarkerScan:
+        return find_marker_regions(
+            text,
+            self.start,
+            self.end,
+            extra_names=self.start_aliases,
+            extra_end_names=self.end_aliases,
+        )
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    """A page the bot may edit, with at least one usable status region."""
+
+    snapshot: PageSnapshot
+    scan: MarkerScan
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What the run read: the pages to update and the statuses their regions select."""
+
+    facts: SiteFacts
+    markers: StatusMarkers
+    pages: tuple[StatusPage, ...]
+    skipped: tuple[Skipped, ...]  # marker pages the bot may not or cannot update
+    notes: tuple[str, ...]  # for the operator: why a page with markers was left untouched
+    results: Mapping[PageSelection, SelectionResult]
+    pages_read: int
+
+
+def collect(session: WikiSession, config: Config, options: RunOptions) -> Collected | Failed:
+    facts = read_site_facts(session)
+    if config.translations.source == "translate" and not facts.has_translate:
+        reason = "translations.source is 'translate' but the wiki has no Translate extension"
+        return Failed(config.path, reason)
+    markers = _read_markers(session, config)
+    found = session.embedded_in(
+        config.templates.translation_start,
+        namespaces=config.permissions.edit_namespaces,
+        content=True,
+    )
+    read = progress(found, label="reading status pages", enabled=options.progress)
+    snapshots = sorted(read, key=lambda s: s.title)
+    pages, skipped, notes = _usable_pages(snapshots, markers, config)
+    collector = StatusCollector(
+        session,
+        config,
+        facts,
+        exclude=(s.title for s in snapshots),
+        use_api=use_translate_api(config, facts),
+        show_progress=options.progress,
+    )
+    results = collector.collect(_selections(pages))
+    pages_read = len(snapshots) + collector.pages_read
+    return Collected(facts, markers, pages, skipped, notes, results, pages_read)
+
+
+def _read_markers(session: WikiSession, config: Config) -> StatusMarkers:
+    start, end = config.templates.translation_start, config.templates.translation_end
+    names = template_names(session, [start, end])
+    return StatusMarkers(start, end, names[start], names[end])
+
+
+def _usable_pages(
+    snapshots: Sequence[PageSnapshot], markers: StatusMarkers, config: Config
+) -> tuple[tuple[StatusPage, ...], tuple[Skipped, ...], tuple[str, ...]]:
+    pages: list[StatusPage] = []
+    skipped: list[Skipped] = []
+    notes: list[str] = []
+    for snap in snapshots:
+        refusal = edit_refusal(snap.title, snap.namespace, config)
+        if refusal:
+            skipped.append(Skipped(snap.title, refusal))
+            continue
+        scan = markers.scan(snap.text or "")
+        if scan.error is not None:
+            reason = f"markers not usable, page left untouched: {scan.error.reason}"
+            skipped.append(Skipped(snap.title, reason))
+            notes.append(f"{snap.title}: {reason}")
+        elif scan.regions:
+            pages.append(StatusPage(snap, scan))
+    return tuple(pages), tuple(skipped), tuple(notes)
+
+
+def _selections(pages: Sequence[StatusPage]) -> list[PageSelection]:
+    views = (parse_status_view(r.params) for page in pages for r in page.scan.regions)
+    return list(dict.fromkeys(v.selection for v in views if isinstance(v, StatusView)))
