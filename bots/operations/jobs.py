@@ -22,7 +22,7 @@ from bots.digest.job import run as run_digest
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, BotStop, ShutoffError
 from bots.index.job import run as run_index
 from bots.operations.locking import job_lock
-from bots.operations.runlog import RunRecord, append_run_record
+from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.shutdown import StopRequested
@@ -54,12 +54,12 @@ class JobResult:
     error: str = ""
 
 
-def _outcome(exit_code: int, interrupted: bool) -> str:
+def _outcome(exit_code: int, interrupted: bool) -> RunOutcome:
     if exit_code == EXIT_OK:
-        return "ok"
+        return RunOutcome.OK
     if exit_code == EXIT_SHUTOFF or interrupted:
-        return "stopped"
-    return "failed"
+        return RunOutcome.STOPPED
+    return RunOutcome.FAILED
 
 
 def run_job(name: str, session: WikiSession, config: Config, options: RunOptions) -> JobResult:
