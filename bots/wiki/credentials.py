@@ -218,14 +218,6 @@ def redact_record(record: logging.LogRecord) -> None:
         record.stack_info = redact(record.stack_info)
 
 
-class RedactingFilter(logging.Filter):
-    """A handler filter that redacts each record (for handlers added outside this package)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        redact_record(record)
-        return True
-
-
 _installed = False
 
 
