@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from bots.config.model import Config
 from bots.wiki import runtime
+from bots.wiki.credentials import check_pywikibot_credentials
 from bots.wiki.records import ShutoffReading
 from bots.wiki.session import WikiSession
 
@@ -24,6 +25,7 @@ PROBE_SOCKET_TIMEOUT = (5.0, 15.0)  # connect, read (seconds)
 
 def open_session(config: Config, simulate: bool = False) -> WikiSession:
     """A new session, logged in as the configured account (see :meth:`WikiSession.login`)."""
+    check_pywikibot_credentials()  # before Pywikibot opens the site and its cookie files
     session = WikiSession(config, simulate=simulate)
     session.login()
     return session

@@ -127,16 +127,17 @@ class WikiSession:
     def query_results(self, **params: Any) -> Iterator[dict[str, Any]]:
         """Yield each raw `query` result of a query, following `continue` to the end.
 
-        The one helper for continued queries (:meth:`query_pages` and :meth:`read_pages` are
-        views of the same loop). Each request is Pywikibot's own (``simple_request``: maxlag,
-        retries, tokens, -simulate). Pywikibot's query generators (``QueryGenerator`` and its
-        ``PageGenerator``/``PropertyGenerator``/``ListGenerator``) do not do this job: they
-        yield the items of one module only, dropping the rest of each response (``normalized``
-        and ``redirects`` of all but the last response, a ``list=`` module sent along with a
-        generator, ``curtimestamp``, ``batchcomplete``), build Page objects, fetch
-        ``paraminfo`` before the first request (more requests than the query itself for a
-        small query), and send their requests outside :func:`bots.wiki.request.submit`, so a
-        read-only or unreachable wiki would not be named as one.
+        The one helper for continued queries: :meth:`query_pages` and :meth:`read_pages` are
+        views of the same loop (:meth:`_responses`). Each request is Pywikibot's own
+        (``simple_request``: maxlag, retries, tokens, -simulate). Pywikibot's query generators
+        (``api.QueryGenerator`` and its ``PageGenerator``, ``PropertyGenerator``,
+        ``ListGenerator``) would run the loop, but not for what the jobs need: they yield the
+        items of one module and drop the rest of each response (``redirects``, the
+        ``normalized`` of earlier responses, a ``list=`` module sent along with a generator,
+        ``curtimestamp``, ``batchcomplete``); they look up ``paraminfo`` for their limits
+        (requests of their own on a fresh process); and they send their requests past
+        :func:`bots.wiki.request.submit`, so a read-only or unreachable wiki would not be
+        named as one.
         """
         for result in self._responses(params):
             yield result.get("query", {})
