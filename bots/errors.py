@@ -44,6 +44,3 @@ class WikiUnavailableError(BotStop):
 class LockBusyError(BotStop):
     """Another run of the same job holds the lock."""
 
-
-class CircuitBreakerError(BotStop):
-    """An update would remove too many rows; refused unless the operator forces it."""

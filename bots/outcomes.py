@@ -37,6 +37,15 @@ class Failed:
 EditOutcome = Saved | Unchanged | Skipped | Failed
 
 
+@dataclass(frozen=True)
+class EditConflict:
+    """Not saved: the page changed between the read and the save (MediaWiki's edit conflict,
+    or a page created meanwhile). Not an outcome of a job: the caller reads the page again
+    (``save_page`` does so itself and rebuilds the text; a digest post looks for its marker)."""
+
+    title: str
+
+
 @dataclass
 class JobReport:
     """What one job run did; printed at the end and written to the run log."""

@@ -15,13 +15,17 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 from bots.errors import EXIT_JOB_FAILED, BotStop
 
 log = logging.getLogger(__name__)
+
+# A signal handler as `signal.signal` returns it: a function, SIG_DFL/SIG_IGN, or None.
+_Handler = Callable[[int, FrameType | None], Any] | int | None
 
 _stop = threading.Event()
 _reason = ""
@@ -90,7 +94,7 @@ def graceful_stop(*, handle_signals: bool = True) -> Iterator[None]:
     """
     reset()
     install = handle_signals and threading.current_thread() is threading.main_thread()
-    previous: dict[int, object] = {}
+    previous: dict[signal.Signals, _Handler] = {}
     if install:
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, _on_signal)
@@ -98,4 +102,4 @@ def graceful_stop(*, handle_signals: bool = True) -> Iterator[None]:
         yield
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)  # type: ignore[arg-type]
+            signal.signal(signum, handler)

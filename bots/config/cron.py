@@ -7,12 +7,6 @@ The config validates `[schedule]` with :func:`parse_cron`; the scheduler turns t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-
-    pass
-
 
 # ---------------------------------------------------------------------------------- cron
 _FIELDS = ("minute", "hour", "day of month", "month", "day of week")

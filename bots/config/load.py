@@ -27,6 +27,7 @@ from bots.config.model import (
     ShutoffConfig,
     TemplatesConfig,
     TranslationsConfig,
+    TranslationSource,
     VocabularyConfig,
     WikiConfig,
 )
@@ -210,10 +211,6 @@ def _semantic_checks(file: str, cfg: Config) -> None:
     for f in cfg.index.required_fields:
         if f not in CASE_FIELDS:
             raise ConfigError(file, "index.required_fields", f"unknown case field {f!r}")
-    if cfg.translations.source not in ("auto", "translate", "computed"):
-        raise ConfigError(
-            file, "translations.source", "must be one of 'auto', 'translate', 'computed'"
-        )
     if cfg.digest.max_targets < 1:
         raise ConfigError(file, "digest.max_targets", "must be at least 1")
     if cfg.digest.period_days < 1:
@@ -251,6 +248,16 @@ def _semantic_checks(file: str, cfg: Config) -> None:
             seen[norm] = canonical
 
 
+def _translations(file: str, section: dict[str, Any]) -> dict[str, Any]:
+    if "source" not in section:
+        return section
+    try:
+        return {**section, "source": TranslationSource(section["source"])}
+    except ValueError:
+        known = ", ".join(repr(s.value) for s in TranslationSource)
+        raise ConfigError(file, "translations.source", f"must be one of {known}") from None
+
+
 def parse_config(data: dict[str, Any], file: str | Path = "<config>") -> Config:
     """Validate an already-parsed TOML document into a :class:`Config`."""
     file = str(file)
@@ -272,7 +279,7 @@ def parse_config(data: dict[str, Any], file: str | Path = "<config>") -> Config:
         permissions=PermissionsConfig(**s["permissions"]),
         shutoff=ShutoffConfig(**s["shutoff"]),
         index=IndexConfig(**s["index"]),
-        translations=TranslationsConfig(**s["translations"]),
+        translations=TranslationsConfig(**_translations(file, s["translations"])),
         digest=DigestConfig(**s["digest"]),
         schedule=ScheduleConfig(**s["schedule"]),
         runtime=RuntimeConfig(**s["runtime"]),

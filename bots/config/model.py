@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 JOB_NAMES: tuple[str, ...] = ("index", "translations", "digest")
@@ -100,9 +101,17 @@ class IndexConfig:
     cache: bool = True
 
 
+class TranslationSource(StrEnum):
+    """Where translation statuses come from (``translations.source``)."""
+
+    AUTO = "auto"  # the Translate extension's statistics when the wiki has it, else computed
+    TRANSLATE = "translate"  # the Translate extension's statistics only
+    COMPUTED = "computed"  # counted from the translation unit pages
+
+
 @dataclass(frozen=True)
 class TranslationsConfig:
-    source: str = "auto"  # auto | translate | computed
+    source: TranslationSource = TranslationSource.AUTO
     languages: tuple[str, ...] = ()
     unit_namespace: int = 1198
 

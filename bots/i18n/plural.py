@@ -186,7 +186,8 @@ class _Operands:
             return len(str(self.t)) if self.t else 0
         if name == "c":
             return self.e
-        return getattr(self, name)
+        value: Decimal | int = getattr(self, name)
+        return value
 
 
 _RELATION = re.compile(r"^\s*([nivwftce])\s*(?:%\s*(\d+))?\s*(!=|=)\s*([\d.,\s]+?)\s*$")

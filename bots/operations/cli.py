@@ -17,14 +17,20 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from bots.config.load import load_config
 from bots.config.model import JOB_NAMES, Config, ConfigError
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop
-
-if TYPE_CHECKING:
-    from bots.run_options import RunOptions
+from bots.operations import commands
+from bots.operations.jobs import run_job
+from bots.operations.setup_wiki import install_onwiki_pages
+from bots.run_options import RunOptions
+from bots.shutdown import graceful_stop, stop_requested
+from bots.wiki.connect import open_session, wiki_description
+from bots.wiki.credentials import install_log_redaction
+from bots.wiki.runtime import apply_global_options
+from bots.wiki.session import WikiSession
 
 log = logging.getLogger("bots")
 
@@ -69,9 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="save even when the circuit breaker would refuse")
     run.add_argument("--stop-after", type=int, default=None, help=argparse.SUPPRESS)
 
-    from bots.operations import commands as cli_ops
-
-    cli_ops.add_commands(sub)
+    commands.add_commands(sub)
     return parser
 
 
@@ -89,19 +93,10 @@ def split_pywikibot_args(argv: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def _apply_pywikibot_args(args: list[str]) -> bool:
     """Hand global options to Pywikibot; return whether -simulate was among them."""
-    for arg in args:
-        if arg.startswith("-dir:"):
-            # Pywikibot reads its directory at import time, so set it before importing
-            os.environ["PYWIKIBOT_DIR"] = arg.split(":", 1)[1]
-    import pywikibot
-    from pywikibot import config as pwb_config
-
-    pwb_config.simulate = False  # only this command line's -simulate counts
-    # handle_args() falls back to sys.argv when given nothing, so only call it with options
-    rest = pywikibot.handle_args(args) if args else []
-    if rest:
-        raise UsageError(f"unknown option(s): {' '.join(rest)}")
-    return bool(pwb_config.simulate)
+    applied = apply_global_options(args)
+    if applied.unknown:
+        raise UsageError(f"unknown option(s): {' '.join(applied.unknown)}")
+    return applied.simulate
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -112,8 +107,6 @@ def _setup_logging(verbose: bool) -> None:
     )
     for noisy in ("urllib3", "requests"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    from bots.wiki.credentials import install_log_redaction
-
     install_log_redaction()
 
 
@@ -150,8 +143,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: TextIO) -> int:
-    from bots.operations import commands as cli_ops
-
     if args.command == "check":
         return cmd_check(config, out)
     if args.command == "setup-wiki":
@@ -160,27 +151,14 @@ def _dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: Tex
         jobs = list(JOB_NAMES) if "all" in args.jobs else list(dict.fromkeys(args.jobs))
         return cmd_run(config, jobs, simulate=simulate, diff=args.diff, force=args.force,
                        out=out, stop_after=args.stop_after)
-    return cli_ops.dispatch(args, config, simulate, out)
-
-
-def open_session(config: Config, simulate: bool = False) -> object:
-    from bots.wiki.session import WikiSession
-
-    session = WikiSession(config, simulate=simulate)
-    session.login()
-    return session
+    return commands.dispatch(args, config, simulate, out)
 
 
 def cmd_check(config: Config, out: TextIO) -> int:
-    from bots.wiki.session import WikiSession
-
     session = open_session(config)
-    assert isinstance(session, WikiSession)
     info = session.account_info(force=True)
-    site = session.site
     print(f"config:     {config.path}", file=out)
-    print(f"wiki:       {site.family.name}:{site.code} {site.base_url('')} "
-          f"(MediaWiki {site.mw_version})", file=out)
+    print(f"wiki:       {wiki_description(session)}", file=out)
     print(f"account:    {info.name}", file=out)
     print(f"groups:     {', '.join(g for g in info.groups if g not in ('*',))}", file=out)
     print(f"rights:     bot={'yes' if 'bot' in info.rights else 'NO'}, "
@@ -188,7 +166,7 @@ def cmd_check(config: Config, out: TextIO) -> int:
           f" ({', '.join(info.rights)})", file=out)
     print(f"blocked:    {'YES: ' + info.block_reason if info.blocked else 'no'}", file=out)
     shutoff = session.shutoff_status()
-    print(f"shutoff:    {config.shutoff.page}: {shutoff}", file=out)
+    print(f"shutoff:    {config.shutoff.page}: {shutoff.describe()}", file=out)
     perms = config.permissions
     print(f"may edit:   titles starting with {', '.join(perms.edit_prefixes)} "
           f"in namespaces {', '.join(map(str, perms.edit_namespaces))}; "
@@ -199,7 +177,7 @@ def cmd_check(config: Config, out: TextIO) -> int:
     print(f"state dir:  {config.state_path}", file=out)
     if info.blocked:
         return EXIT_JOB_FAILED
-    if shutoff != "run":
+    if not shutoff.says_run:
         return EXIT_SHUTOFF
     if "bot" not in info.groups:
         print("warning:    the account is not in the bot group", file=out)
@@ -207,11 +185,7 @@ def cmd_check(config: Config, out: TextIO) -> int:
 
 
 def cmd_setup_wiki(config: Config, *, simulate: bool, diff: bool, out: TextIO) -> int:
-    from bots.operations.setup_wiki import install_onwiki_pages
-    from bots.wiki.session import WikiSession
-
     session = open_session(config, simulate)
-    assert isinstance(session, WikiSession)
     session.preflight()
     report = install_onwiki_pages(session, config, Path(config.path).parent / "onwiki",
                                   show_diff=diff, out=out)
@@ -228,9 +202,6 @@ def cmd_setup_wiki(config: Config, *, simulate: bool, diff: bool, out: TextIO) -
 
 def cmd_run(config: Config, jobs: list[str], *, simulate: bool, diff: bool, force: bool,
             out: TextIO, stop_after: int | None = None) -> int:
-    from bots.run_options import RunOptions
-    from bots.shutdown import graceful_stop
-
     session = open_session(config, simulate)
     options = RunOptions(simulate=simulate, diff=diff, force=force, out=out,
                          stop_after=stop_after)
@@ -239,10 +210,7 @@ def cmd_run(config: Config, jobs: list[str], *, simulate: bool, diff: bool, forc
         return _run_jobs(jobs, session, config, options)
 
 
-def _run_jobs(jobs: list[str], session: object, config: Config, options: RunOptions) -> int:
-    from bots.operations.jobs import run_job
-    from bots.shutdown import stop_requested
-
+def _run_jobs(jobs: list[str], session: WikiSession, config: Config, options: RunOptions) -> int:
     out = options.out
     worst = EXIT_OK
     for job in jobs:

@@ -16,42 +16,60 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict, replace
+from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from bots.config.load import load_config
 from bots.config.model import JOB_NAMES, Config, ConfigError
 from bots.errors import EXIT_OK, EXIT_USAGE
+from bots.operations.jobs import JOBS
 from bots.operations.locking import lock_holder
 from bots.operations.runlog import RunRecord, last_runs, read_run_records, run_log_path
+from bots.operations.scheduler import (
+    fire_job,
+    job_trigger,
+    next_run_time,
+    run_once,
+    run_scheduler,
+    schedule_expression,
+)
+from bots.operations.toolforge import (
+    DEFAULT_EXECUTABLE,
+    DEFAULT_IMAGE,
+    DEFAULT_MEMORY,
+    DEFAULT_WORKDIR,
+    ToolforgeError,
+    build_jobs,
+    render_jobs_yaml,
+    write_jobs_yaml,
+)
+from bots.run_options import RunOptions
+from bots.wiki.connect import probe_shutoff
 from bots.wiki.credentials import install_log_redaction, redact
+from bots.wiki.records import ShutoffReading
+
+# What `status` asks the wiki: the shutoff page's state (a stand-in in tests).
+ShutoffProbe = Callable[[Config], ShutoffReading]
+Parser = TypeVar("Parser", bound=argparse.ArgumentParser)
 
 
 def _job_list(text: str) -> list[str]:
-    from bots.operations.jobs import JOB_MODULES
-
     jobs = [j.strip() for j in text.split(",") if j.strip()]
-    unknown = [j for j in jobs if j not in JOB_MODULES]
+    unknown = [j for j in jobs if j not in JOBS]
     if not jobs or unknown:
         raise argparse.ArgumentTypeError(
             f"unknown job(s) {', '.join(unknown) or '(none given)'}; "
-            f"known: {', '.join(JOB_MODULES)}"
+            f"known: {', '.join(JOBS)}"
         )
     return list(dict.fromkeys(jobs))
 
 
-def add_commands(sub: Any) -> None:
+def add_commands(sub: argparse._SubParsersAction[Parser]) -> None:
     """Register the operations subcommands on the main parser's subparsers."""
-    from bots.operations.toolforge import (
-        DEFAULT_EXECUTABLE,
-        DEFAULT_IMAGE,
-        DEFAULT_MEMORY,
-        DEFAULT_WORKDIR,
-    )
-
     schedule = sub.add_parser(
         "schedule", help="run the jobs on their cron schedules until SIGTERM or Ctrl-C"
     )
@@ -111,9 +129,6 @@ def dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: Text
 def cmd_schedule(
     config: Config, jobs: list[str], *, once: bool, simulate: bool, out: TextIO
 ) -> int:
-    from bots.operations.scheduler import fire_job, job_trigger, run_once, run_scheduler
-    from bots.run_options import RunOptions
-
     # a terminal's progress line would garble the scheduler's log, so only --once shows it
     options = RunOptions(simulate=simulate, out=out, progress=None if once else False)
     fire = partial(fire_job, config=config, options=options)
@@ -125,39 +140,22 @@ def cmd_schedule(
 
 
 # ---------------------------------------------------------------------------------- status
-def probe_shutoff(config: Config) -> str:
-    """'run' or 'stop (...)' read from the wiki, quickly: few retries and short timeouts."""
-    from pywikibot import config as pwb_config
-
-    from bots.wiki.session import WikiSession
-
-    quick = replace(config, wiki=replace(config.wiki, max_retries=1, retry_wait=1.0,
-                                         retry_max_wait=2.0))
-    previous = pwb_config.socket_timeout
-    pwb_config.socket_timeout = (5, 15)
+def shutoff_summary(config: Config, probe: ShutoffProbe = probe_shutoff) -> dict[str, str]:
     try:
-        return WikiSession(quick).shutoff_status()
-    finally:
-        pwb_config.socket_timeout = previous
-
-
-def shutoff_summary(config: Config, probe: Any = probe_shutoff) -> dict[str, str]:
-    try:
-        state = probe(config)
+        reading = probe(config)
     except Exception as exc:  # status must answer even when the wiki is down
         reason = redact(str(exc).strip().splitlines()[0] if str(exc).strip() else "")
         detail = f"{type(exc).__name__}: {reason}"[:200]
         return {"page": config.shutoff.page, "state": "unknown",
                 "text": f"unknown (wiki unreachable: {detail})"}
-    return {"page": config.shutoff.page, "state": "run" if state == "run" else "stop",
-            "text": state}
+    return {"page": config.shutoff.page, "state": "run" if reading.says_run else "stop",
+            "text": reading.describe()}
 
 
 def collect_status(
-    config: Config, *, runs: int = 3, offline: bool = False, probe: Any = probe_shutoff
+    config: Config, *, runs: int = 3, offline: bool = False,
+    probe: ShutoffProbe = probe_shutoff,
 ) -> dict[str, Any]:
-    from bots.operations.scheduler import next_run_time, schedule_expression
-
     logged = sorted({r.job for r in read_run_records(config)} - set(JOB_NAMES))
     jobs = [*JOB_NAMES, *logged]
     recent = last_runs(config, jobs, per_job=runs)
@@ -228,7 +226,7 @@ def render_status(status: dict[str, Any], runs: dict[str, list[RunRecord]]) -> s
 
 
 def cmd_status(config: Config, *, as_json: bool, runs: int, offline: bool, out: TextIO,
-               probe: Any = probe_shutoff) -> int:
+               probe: ShutoffProbe = probe_shutoff) -> int:
     status = collect_status(config, runs=runs, offline=offline, probe=probe)
     if as_json:
         out.write(json.dumps(status, indent=2, ensure_ascii=False) + "\n")
@@ -240,13 +238,6 @@ def cmd_status(config: Config, *, as_json: bool, runs: int, offline: bool, out: 
 
 # ---------------------------------------------------------------------------------- toolforge
 def cmd_toolforge_jobs(config: Config, args: argparse.Namespace, out: TextIO) -> int:
-    from bots.operations.toolforge import (
-        ToolforgeError,
-        build_jobs,
-        render_jobs_yaml,
-        write_jobs_yaml,
-    )
-
     paths = args.toolforge_configs or [config.path]
     configs = [config if p == config.path else load_config(p) for p in paths]
     base = Path.cwd()

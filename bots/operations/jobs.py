@@ -1,7 +1,8 @@
 """The registry of bot jobs and the wrapper that runs one job safely.
 
-Each job module exposes ``run(session, config, options, report) -> JobReport`` and records
-into the report it is given, so that work done before a mid-run stop is still reported.
+Each job's driver (``bots/<job>/job.py``) exposes ``run(session, config, options, report) ->
+JobReport`` and records into the report it is given, so that work done before a mid-run stop is
+still reported. Operations is the top layer: it imports the three drivers directly into `JOBS`.
 `run_job` adds what every job needs: the per-job lock, the shutoff check before the first
 request that matters, the run log record, and the mapping of stops and crashes to a report
 instead of a traceback.
@@ -9,7 +10,6 @@ instead of a traceback.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 import traceback
@@ -17,32 +17,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bots.config.model import JOB_NAMES, Config
+from bots.config.model import Config
+from bots.digest.job import run as run_digest
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, BotStop, ShutoffError
+from bots.index.job import run as run_index
 from bots.operations.locking import job_lock
-from bots.operations.runlog import RunRecord, append_run_record
+from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.shutdown import StopRequested
+from bots.translations.job import run as run_translations
+from bots.wiki.session import WikiSession
 
 log = logging.getLogger(__name__)
 
+# The job contract: run(session, config, options, report) -> the same report, filled in.
+JobFunction = Callable[[WikiSession, Config, RunOptions, JobReport], JobReport]
 
-JOB_MODULES: dict[str, str] = {
-    "index": "bots.index.job",
-    "translations": "bots.translations.job",
-    "digest": "bots.digest.job",
+JOBS: dict[str, JobFunction] = {
+    "index": run_index,
+    "translations": run_translations,
+    "digest": run_digest,
 }
 
 
-JobFunction = Callable[..., JobReport]
-
-
 def job_function(name: str) -> JobFunction:
-    if name not in JOB_MODULES:
-        raise KeyError(f"unknown job {name!r}; known: {', '.join(JOB_NAMES)}")
-    module = importlib.import_module(JOB_MODULES[name])
-    return module.run  # type: ignore[no-any-return]
+    if name not in JOBS:
+        raise KeyError(f"unknown job {name!r}; known: {', '.join(JOBS)}")
+    return JOBS[name]
 
 
 @dataclass
@@ -52,19 +54,16 @@ class JobResult:
     error: str = ""
 
 
-def _outcome(exit_code: int, interrupted: bool) -> str:
+def _outcome(exit_code: int, interrupted: bool) -> RunOutcome:
     if exit_code == EXIT_OK:
-        return "ok"
+        return RunOutcome.OK
     if exit_code == EXIT_SHUTOFF or interrupted:
-        return "stopped"
-    return "failed"
+        return RunOutcome.STOPPED
+    return RunOutcome.FAILED
 
 
-def run_job(name: str, session: object, config: Config, options: RunOptions) -> JobResult:
+def run_job(name: str, session: WikiSession, config: Config, options: RunOptions) -> JobResult:
     """Run one job under its lock and record it in the run log; never raises for job errors."""
-    from bots.wiki.session import WikiSession
-
-    assert isinstance(session, WikiSession)
     started = datetime.now(UTC)
     t0 = time.monotonic()
     requests0 = session.counter.requests

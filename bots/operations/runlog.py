@@ -19,12 +19,21 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 
 from bots.config.model import Config
 from bots.wiki.credentials import redact_value
 
 MAX_BYTES = 5 * 1024 * 1024
+
+
+class RunOutcome(StrEnum):
+    """How a run ended, as the run log and `status` name it."""
+
+    OK = "ok"
+    FAILED = "failed"
+    STOPPED = "stopped"  # by the shutoff page, a talk-page message or SIGTERM/Ctrl-C
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class RunRecord:
     start: str
     end: str
     seconds: float
-    outcome: str  # ok | failed | stopped
+    outcome: RunOutcome
     exit_code: int
     simulate: bool
     pages_read: int
@@ -43,6 +52,10 @@ class RunRecord:
     api_requests: int
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # read back from JSON the outcome is its text; an unknown one makes the line unreadable
+        object.__setattr__(self, "outcome", RunOutcome(self.outcome))
 
 
 _FIELDS = frozenset(f.name for f in fields(RunRecord))

@@ -38,20 +38,21 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bots.config.cron import WEEKDAYS, CronSchedule, parse_cron
 from bots.config.model import Config, ConfigError
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, BotStop
+from bots.operations.jobs import run_job
 from bots.operations.locking import scheduler_lock
-from bots.operations.runlog import RunRecord, append_run_record
+from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
+from bots.run_options import RunOptions
 from bots.shutdown import graceful_stop, request_stop, stop_reason, stop_requested, wait_for_stop
-from bots.wiki.credentials import check_pywikibot_credentials, redact
+from bots.wiki import connect
+from bots.wiki.credentials import redact
+from bots.wiki.session import WikiSession
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.base import BaseScheduler
     from apscheduler.triggers.base import BaseTrigger
-
-    from bots.run_options import RunOptions
-    from bots.wiki.session import WikiSession
-from bots.config.cron import WEEKDAYS, CronSchedule, parse_cron
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,10 @@ def job_trigger(config: Config, job: str) -> BaseTrigger:
 def next_run_time(config: Config, job: str, now: datetime | None = None) -> datetime | None:
     """When the job fires next, from its cron expression alone (no scheduler needed)."""
     trigger = job_trigger(config, job)
-    return trigger.get_next_fire_time(None, now or datetime.now(schedule_zone(config)))
+    upcoming: datetime | None = trigger.get_next_fire_time(
+        None, now or datetime.now(schedule_zone(config))
+    )
+    return upcoming
 
 
 def job_defaults(config: Config) -> dict[str, Any]:
@@ -119,20 +123,6 @@ def job_defaults(config: Config) -> dict[str, Any]:
 FireFunction = Callable[[str], int]
 
 
-def open_fresh_session(config: Config, simulate: bool) -> WikiSession:
-    """A new logged-in session for one firing, refusing unsafe credential files first."""
-    from bots.wiki.session import WikiSession
-
-    check_pywikibot_credentials()
-    session = WikiSession(config, simulate=simulate)
-    # Pywikibot keeps one Site per process and trusts its cached login state; after hours or
-    # days the server may have dropped the session, so let login() ask the server again.
-    with suppress(AttributeError):
-        del session.site.userinfo
-    session.login()
-    return session
-
-
 def _record_unstarted(config: Config, job: str, code: int, error: str, simulate: bool) -> None:
     now = datetime.now(UTC).isoformat(timespec="seconds")
     append_run_record(
@@ -143,7 +133,7 @@ def _record_unstarted(config: Config, job: str, code: int, error: str, simulate:
             start=now,
             end=now,
             seconds=0.0,
-            outcome="stopped" if code == EXIT_SHUTOFF else "failed",
+            outcome=RunOutcome.STOPPED if code == EXIT_SHUTOFF else RunOutcome.FAILED,
             exit_code=code,
             simulate=simulate,
             pages_read=0,
@@ -160,11 +150,12 @@ def fire_job(
     config: Config,
     options: RunOptions,
     *,
-    open_session: Callable[[Config, bool], Any] = open_fresh_session,
+    open_session: Callable[[Config, bool], WikiSession] = connect.open_session,
 ) -> int:
-    """One firing of one job: fresh session, `run_job`, log line. Returns the exit code."""
-    from bots.operations.jobs import run_job
+    """One firing of one job: a new session, `run_job`, log line. Returns the exit code.
 
+    The session is new for every firing: Pywikibot keeps one site per process and trusts its
+    cached login state, while after hours or days the server may have dropped the session."""
     if stop_requested():
         log.info("job %s: not started (%s)", job, stop_reason())
         return EXIT_OK

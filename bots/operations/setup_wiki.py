@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import TextIO
 
 from bots.config.model import Config, ConfigError, TemplatesConfig
 from bots.outcomes import JobReport, Skipped
+from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import save_page
 from bots.wiki.session import WikiSession
 
@@ -66,9 +68,14 @@ def install_onwiki_pages(
             continue
         wanted = text.rstrip()
         outcome = save_page(
-            session, name, lambda base, w=wanted: w, SUMMARY,
+            session, name, _always(wanted), SUMMARY,
             base=snapshots.get(title), may_create=True, show_diff=show_diff,
             diff_out=out or sys.stdout, refusal=lambda _t, _ns: None,
         )
         report.record(outcome)
     return report
+
+
+def _always(text: str) -> Callable[[PageSnapshot], str]:
+    """A page builder that ignores the page as it is: the manifest's text is the page."""
+    return lambda _base: text

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.errors import EXIT_USAGE, BotStop
+from bots.wiki.runtime import secret_file_settings
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +76,13 @@ def check_private_file(path: Path, what: str) -> None:
 
 def pywikibot_secret_files() -> list[tuple[Path, str]]:
     """The password file and cookie files Pywikibot would use, resolved as Pywikibot does."""
-    from pywikibot import config as pwb_config
-
-    base = Path(pwb_config.base_dir)
+    base, password_file = secret_file_settings()
     files: list[tuple[Path, str]] = []
-    if pwb_config.password_file:
+    if password_file:
         # Pywikibot tries <base_dir>/<password_file> first and falls back to the bare path;
         # a symlink in the first place must be refused, not silently skipped.
-        first = base / pwb_config.password_file
-        second = Path(pwb_config.password_file)
+        first = base / password_file
+        second = Path(password_file)
         chosen = first if (first.is_symlink() or first.exists() or not second.exists()) else second
         files.append((chosen, "Pywikibot password file"))
     files.extend((cookie, "Pywikibot cookie file") for cookie in sorted(base.glob("*.lwp")))
@@ -217,14 +216,6 @@ def redact_record(record: logging.LogRecord) -> None:
         record.exc_text = redact(record.exc_text)
     if record.stack_info:
         record.stack_info = redact(record.stack_info)
-
-
-class RedactingFilter(logging.Filter):
-    """A handler filter that redacts each record (for handlers added outside this package)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        redact_record(record)
-        return True
 
 
 _installed = False

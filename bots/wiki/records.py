@@ -61,6 +61,22 @@ def block_message(blockinfo: Mapping[str, Any] | None, fallback: str = "") -> st
     return f"the bot account is blocked: {fallback}"
 
 
+@dataclass(frozen=True)
+class ShutoffReading:
+    """What the shutoff page says: run (no ``stop_reason``), or why the bot must stop."""
+
+    page: str
+    stop_reason: str | None = None
+
+    @property
+    def says_run(self) -> bool:
+        return self.stop_reason is None
+
+    def describe(self) -> str:
+        """``run`` or ``stop (<reason>)``, as `check` and `status` show it."""
+        return "run" if self.stop_reason is None else f"stop ({self.stop_reason})"
+
+
 def shutoff_state(text: str | None, run_value: str) -> str | None:
     """None when the shutoff page says run; otherwise a short reason. Pure."""
     if text is None:
@@ -72,15 +88,15 @@ def shutoff_state(text: str | None, run_value: str) -> str | None:
     return f"it says {shown!r}, not {run_value!r}"
 
 
-def _content_of(page: Mapping[str, Any]) -> str | None:
+def content_of(page: Mapping[str, Any]) -> str | None:
+    """The main slot's text of a page record's first revision; None for a missing page."""
     revs = page.get("revisions") or []
     if page.get("missing") or not revs:
         return None
     rev = revs[0]
     slots = rev.get("slots", {})
-    if "main" in slots:
-        return slots["main"].get("content")
-    return rev.get("content")
+    content = slots["main"].get("content") if "main" in slots else rev.get("content")
+    return None if content is None else str(content)
 
 
 def snapshot_from(page: Mapping[str, Any], read_at: str) -> PageSnapshot:
@@ -91,7 +107,7 @@ def snapshot_from(page: Mapping[str, Any], read_at: str) -> PageSnapshot:
         title=page.get("title", ""),
         namespace=int(page.get("ns", 0)),
         exists=not missing,
-        text=_content_of(page),
+        text=content_of(page),
         revid=int(rev.get("revid", page.get("lastrevid", 0)) or 0),
         timestamp=rev.get("timestamp", ""),
         read_at=read_at,
@@ -103,7 +119,7 @@ def snapshot_from(page: Mapping[str, Any], read_at: str) -> PageSnapshot:
     )
 
 
-def _account_from(user: Mapping[str, Any]) -> AccountInfo:
+def account_from(user: Mapping[str, Any]) -> AccountInfo:
     return AccountInfo(
         name=user.get("name", ""),
         groups=tuple(user.get("groups", ())),
@@ -112,3 +128,15 @@ def _account_from(user: Mapping[str, Any]) -> AccountInfo:
         block_reason=user.get("blockreason", ""),
         has_new_message=bool(user.get("messages")),
     )
+
+
+def merge_page(merged: dict[str, Any], page: Mapping[str, Any]) -> None:
+    """Add one response's record of a page to what earlier responses said about it.
+
+    A response too large for the API's result size limit is cut short, and continued: later
+    responses list the page again with the rest of its lists (revisions, links ...)."""
+    for key, value in page.items():
+        if isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + value
+        else:
+            merged.setdefault(key, value)

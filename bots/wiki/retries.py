@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-class _RetryCauses(logging.Handler):
+class RetryCauses(logging.Handler):
     """What Pywikibot logged while retrying one request in this thread: the last API error
     code it retried (`ratelimited`, `readonly`, ...) and the last HTTP failure, so that a
     request that ran out of retries can say why instead of "Maximum retries attempted"."""

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from bots.config.permissions import delivery_refusal, edit_refusal
 from bots.errors import BlockedError, WikiUnavailableError, WrongUserError
-from bots.outcomes import EditOutcome, Failed, Saved, Skipped, Unchanged
+from bots.outcomes import EditConflict, EditOutcome, Failed, Saved, Skipped, Unchanged
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
 
@@ -95,7 +95,7 @@ def save_page(
         if show_diff:
             print_diff(name, base.text, new_text, diff_out)
         outcome = _submit_edit(session, base, new_text, text_summary, minor=minor)
-        if outcome == "conflict":
+        if isinstance(outcome, EditConflict):
             log.info("edit conflict on %s; reading it again", name)
             base = None
             continue
@@ -113,8 +113,11 @@ def post_section(
     may_create: bool,
     show_diff: bool = False,
     diff_out: TextIO | None = None,
-) -> EditOutcome:
-    """Add a new section to a talk page (digest delivery): never minor, so the user is notified."""
+) -> EditOutcome | EditConflict:
+    """Add a new section to a talk page (digest delivery): never minor, so the user is notified.
+
+    An :class:`EditConflict` means the page was created since ``base`` was read, or the same
+    section was posted already (a resent request): the caller reads it again and decides."""
     refusal = delivery_refusal(base.title, base.namespace)
     if refusal:
         return Skipped(base.title, refusal)
@@ -122,9 +125,7 @@ def post_section(
         return Skipped(base.title, "the page does not exist")
     if show_diff:
         print_diff(base.title, "", f"== {heading} ==\n{text}\n", diff_out)
-    return _submit_edit(
-        session, base, text, summary, minor=False, section_heading=heading
-    )  # type: ignore[return-value]
+    return _submit_edit(session, base, text, summary, minor=False, section_heading=heading)
 
 
 def _submit_edit(
@@ -135,8 +136,9 @@ def _submit_edit(
     *,
     minor: bool,
     section_heading: str | None = None,
-) -> EditOutcome | str:
-    from pywikibot.exceptions import APIError
+) -> EditOutcome | EditConflict:
+    """Send the edit after the preflight checks; a refusal becomes its outcome or a BotStop."""
+    from pywikibot.exceptions import APIError  # lazily, as everywhere (bots.wiki.runtime)
 
     session.preflight()
     params: dict[str, Any] = {
@@ -179,7 +181,7 @@ def _submit_edit(
     except APIError as exc:
         code = exc.code
         if code in ("editconflict", "articleexists"):
-            return "conflict"
+            return EditConflict(base.title)
         if code in ("pagedeleted", "missingtitle"):
             return Skipped(base.title, "the page was deleted after the bot read it; not re-created")
         if code in ("assertuserfailed", "assertnameduserfailed", "notloggedin"):

@@ -1,40 +1,36 @@
 """The thin Pywikibot layer: one `WikiSession` per run owns the API connection.
 
 Reads are batched (up to the account's API limit per request) and return plain
-`PageSnapshot` records; nothing outside this module and `bots/wiki_save.py` touches Pywikibot's
-network side. Pywikibot is imported lazily so that `PYWIKIBOT_DIR` (and `-dir:`) can be set
-before its configuration is read.
+`PageSnapshot` records; nothing above the wiki layer (``bots/wiki/``) touches Pywikibot. It is
+imported lazily (see :mod:`bots.wiki.runtime`), so that `PYWIKIBOT_DIR` (and `-dir:`) can be set
+before its configuration is read: importing this module does not import Pywikibot.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from typing import Any
 
 from bots.config.model import Config
-from bots.errors import (
-    BlockedError,
-    ShutoffError,
-    TalkMessageStop,
-    WikiUnavailableError,
-    WrongUserError,
-)
+from bots.errors import BlockedError, ShutoffError, TalkMessageStop, WrongUserError
 from bots.shutdown import raise_if_stop_requested
+from bots.wiki import runtime
 from bots.wiki.credentials import check_pywikibot_credentials
 from bots.wiki.records import (
     AccountInfo,
     PageSnapshot,
     RequestCounter,
-    _account_from,
-    _content_of,
+    ShutoffReading,
+    account_from,
     block_message,
+    content_of,
+    merge_page,
     shutoff_state,
     snapshot_from,
 )
-from bots.wiki.retries import _RetryCauses
+from bots.wiki.request import submit
 
 log = logging.getLogger(__name__)
 
@@ -51,27 +47,14 @@ class WikiSession:
     """A logged-in connection to one wiki for one run."""
 
     def __init__(self, config: Config, *, simulate: bool = False) -> None:
-        import pywikibot
-        from pywikibot import config as pwb_config
-
         self.config = config
         # Pywikibot's simulate flag is process-wide: set it for this session explicitly, so a
         # dry run never leaks into a later real run in the same process (scheduler, tests).
         self.simulate = simulate
-        pwb_config.simulate = simulate
-        pwb_config.put_throttle = config.wiki.put_throttle
-        pwb_config.write_maxlag = config.wiki.maxlag
-        pwb_config.max_retries = config.wiki.max_retries
-        pwb_config.retry_wait = config.wiki.retry_wait
-        pwb_config.retry_max = config.wiki.retry_max_wait
-        pwb_config.solve_captcha = False
-        pwb_config.user_agent_format = config.wiki.user_agent + " {pwb}"
-        if "PYWIKIBOT_TEST_TIMEOUT" in os.environ:  # fault tests shorten the socket timeout
-            timeout = float(os.environ["PYWIKIBOT_TEST_TIMEOUT"])
-            pwb_config.socket_timeout = (timeout, timeout)
+        runtime.configure(config.wiki, simulate=simulate)
         self.counter = RequestCounter()
         self.saved_count = 0  # successful saves, so a run stopped part-way still counts them
-        self.site = pywikibot.Site(config.wiki.code, config.wiki.family, user=config.wiki.user)
+        self.site = runtime.open_site(config.wiki)
         self._install_counter()
         self._account: AccountInfo | None = None
 
@@ -99,8 +82,9 @@ class WikiSession:
         clean.setdefault("formatversion", "2")
         action = clean.get("action", "query")
         self.counter.by_action[action] = self.counter.by_action.get(action, 0) + 1
+        retries = self.config.wiki.max_retries
         try:
-            return self._submit(clean)
+            return submit(self.site, clean, retries=retries)
         except NoUsernameError as exc:
             # The wiki forgot the session mid-run and Pywikibot's own re-login failed (it
             # reuses the login token of the lost session). Log in afresh once, then resend;
@@ -108,7 +92,7 @@ class WikiSession:
             log.warning("the session was lost (%s); logging in again", exc)
             self._login_again()
             try:
-                return self._submit(clean)
+                return submit(self.site, clean, retries=retries)
             except NoUsernameError as again:
                 raise WrongUserError(
                     f"the session was lost and logging in again as {self.config.wiki.user} "
@@ -130,76 +114,33 @@ class WikiSession:
                 f"failed: {exc}"
             ) from exc
 
-    def _submit(self, clean: dict[str, str]) -> dict[str, Any]:
-        from pywikibot.exceptions import (
-            APIError,
-            ApiTimeoutError,
-            MaxlagTimeoutError,
-            ServerError,
-        )
-
-        retries = self.config.wiki.max_retries
-        seen = _RetryCauses()
-        try:
-            with seen.watching():
-                return self.site.simple_request(**clean).submit()
-        except MaxlagTimeoutError as exc:
-            raise WikiUnavailableError(
-                f"the wiki stayed lagged past the retry budget: {exc}"
-            ) from exc
-        except (ServerError, ApiTimeoutError, ConnectionError) as exc:
-            # Pywikibot retries `readonly` errors too and then reports only "Maximum retries
-            # attempted": ask the wiki whether it is read-only, so the operator reads why.
-            reason = self._readonly_reason()
-            if reason is not None:
-                raise WikiUnavailableError(
-                    f"the wiki is read-only: {reason} (gave up after {retries} retries)"
-                ) from exc
-            if seen.api_code:
-                raise WikiUnavailableError(
-                    f"the wiki kept refusing the request with {seen.api_code!r} "
-                    f"(gave up after {retries} retries): {seen.api_info}"
-                ) from exc
-            cause = f" ({seen.http})" if seen.http else ""
-            raise WikiUnavailableError(f"the wiki did not answer{cause}: {exc}") from exc
-        except APIError as exc:
-            if exc.code == "readonly":
-                reason = exc.other.get("readonlyreason") or exc.info
-                raise WikiUnavailableError(f"the wiki is read-only: {reason}") from exc
-            if exc.code in ("blocked", "autoblocked"):
-                raise BlockedError(block_message(exc.other.get("blockinfo"), exc.info)) from exc
-            raise
-        except Exception as exc:  # requests' own connection errors surface wrapped or raw
-            if type(exc).__name__ in ("ConnectionError", "ConnectTimeout", "ReadTimeout"):
-                raise WikiUnavailableError(f"the wiki did not answer: {exc}") from exc
-            raise
-
-    def _readonly_reason(self) -> str | None:
-        """The wiki's read-only reason, or None when it is writable or cannot be asked.
-
-        One request without retries: it only explains a failure that already happened."""
-        try:
-            request = self.site.simple_request(
-                action="query", meta="siteinfo", siprop="general", formatversion="2"
-            )
-            request.max_retries = 0  # Pywikibot's WaitingMixin: give up at the first failure
-            general = request.submit().get("query", {}).get("general", {})
-        except Exception:
-            return None
-        if not general.get("readonly"):
-            return None
-        return str(general.get("readonlyreason") or "no reason given")
-
-    def query_results(self, **params: Any) -> Iterator[dict[str, Any]]:
-        """Yield each raw `query` result of a query, following `continue` to the end."""
-        params = {"action": "query", **params}
+    def _responses(self, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        """Each whole response of a continued query: the loop behind :meth:`query_results`."""
         cont: dict[str, Any] = {}
         while True:
-            result = self.api(**params, **cont)
-            yield result.get("query", {})
+            result = self.api(**{"action": "query", **params, **cont})
+            yield result
             if "continue" not in result:
                 return
             cont = dict(result["continue"])
+
+    def query_results(self, **params: Any) -> Iterator[dict[str, Any]]:
+        """Yield each raw `query` result of a query, following `continue` to the end.
+
+        The one helper for continued queries: :meth:`query_pages` and :meth:`read_pages` are
+        views of the same loop (:meth:`_responses`). Each request is Pywikibot's own
+        (``simple_request``: maxlag, retries, tokens, -simulate). Pywikibot's query generators
+        (``api.QueryGenerator`` and its ``PageGenerator``, ``PropertyGenerator``,
+        ``ListGenerator``) would run the loop, but not for what the jobs need: they yield the
+        items of one module and drop the rest of each response (``redirects``, the
+        ``normalized`` of earlier responses, a ``list=`` module sent along with a generator,
+        ``curtimestamp``, ``batchcomplete``); they look up ``paraminfo`` for their limits
+        (requests of their own on a fresh process); and they send their requests past
+        :func:`bots.wiki.request.submit`, so a read-only or unreachable wiki would not be
+        named as one.
+        """
+        for result in self._responses(params):
+            yield result.get("query", {})
 
     def query_pages(
         self, *, on_query: Callable[[Mapping[str, Any]], None] | None = None, **params: Any
@@ -211,30 +152,16 @@ class WikiSession:
         ``on_query`` receives each response's whole `query` part: a `list=` module sent along
         (MediaWiki continues it with the generator) is read there, saving its own requests.
         """
-        params = {"action": "query", **params}
-        cont: dict[str, Any] = {}
         pending: dict[Any, dict[str, Any]] = {}
-        while True:
-            result = self.api(**params, **cont)
+        for result in self._responses(params):
+            query = result.get("query", {})
             if on_query is not None:
-                on_query(result.get("query", {}))
-            for page in result.get("query", {}).get("pages", []):
-                key = page.get("pageid") or page.get("title")
-                if key in pending:
-                    merged = pending[key]
-                    for k, v in page.items():
-                        if isinstance(v, list) and isinstance(merged.get(k), list):
-                            merged[k] = merged[k] + v
-                        else:
-                            merged.setdefault(k, v)
-                else:
-                    pending[key] = page
+                on_query(query)
+            for page in query.get("pages", []):
+                merge_page(pending.setdefault(page.get("pageid") or page.get("title"), {}), page)
             if result.get("batchcomplete") or "continue" not in result:
                 yield from pending.values()
                 pending = {}
-            if "continue" not in result:
-                return
-            cont = dict(result["continue"])
 
     # ----------------------------------------------------------------------------- account
     def login(self) -> AccountInfo:
@@ -269,7 +196,7 @@ class WikiSession:
             result = self.api(
                 action="query", meta="userinfo", uiprop="groups|rights|blockinfo|hasmsg"
             )
-            self._account = _account_from(result["query"]["userinfo"])
+            self._account = account_from(result["query"]["userinfo"])
         return self._account
 
     @property
@@ -311,25 +238,23 @@ class WikiSession:
         if "blockid" in user:
             raise BlockedError(block_message(user))
         page = (query.get("pages") or [{}])[0]
-        state = shutoff_state(_content_of(page), shutoff.run_value)
+        state = shutoff_state(content_of(page), shutoff.run_value)
         if state is not None:
             raise ShutoffError(f"shutoff page {shutoff.page} says stop ({state})")
         if shutoff.stop_on_talk_message and user.get("messages"):
             raise TalkMessageStop("the bot's talk page has a new message; stopping as configured")
 
-    def shutoff_status(self) -> str:
-        """'run', or the reason the shutoff page stops the bot (for `check` and `status`)."""
-        page = self.read_pages([self.config.shutoff.page]).get(self.config.shutoff.page)
-        state = shutoff_state(page.text if page else None, self.config.shutoff.run_value)
-        return "run" if state is None else f"stop ({state})"
+    def shutoff_status(self) -> ShutoffReading:
+        """What the shutoff page says now (for `check` and `status`)."""
+        shutoff = self.config.shutoff
+        page = self.read_pages([shutoff.page]).get(shutoff.page)
+        return ShutoffReading(shutoff.page, shutoff_state(page.text if page else None,
+                                                          shutoff.run_value))
 
     # ----------------------------------------------------------------------------- reads
     def normalize(self, title: str) -> tuple[str, int]:
         """The canonical title and namespace number, from the site's cached namespace data."""
-        import pywikibot
-
-        page = pywikibot.Page(self.site, title)
-        return page.title(), page.namespace().id
+        return runtime.page_name(self.site, title)
 
     def read_pages(
         self, titles: Iterable[str], *, content: bool = True, follow_redirects: bool = False
@@ -354,13 +279,13 @@ class WikiSession:
             # responses (rvcontinue) list every page of the batch again, but only the rest
             # carry revisions. Merge the records of a page; snapshot it when all are in.
             records: dict[str, dict[str, Any]] = {}
-            for result in self._query_with_meta(params):
+            for result in self._responses(params):
                 read_at = result.get("curtimestamp", read_at)
                 q = result.get("query", {})
                 for item in q.get("normalized", []) + q.get("redirects", []):
                     aliases[item["from"]] = item["to"]
                 for page in q.get("pages", []):
-                    _merge_page(records.setdefault(page.get("title", ""), {}), page)
+                    merge_page(records.setdefault(page.get("title", ""), {}), page)
             for page in records.values():
                 snap = snapshot_from(page, read_at)
                 out[snap.title] = snap
@@ -373,16 +298,6 @@ class WikiSession:
                 if target in out:
                     out[asked] = out[target]
         return out
-
-    def _query_with_meta(self, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        params = {"action": "query", **params}
-        cont: dict[str, Any] = {}
-        while True:
-            result = self.api(**params, **cont)
-            yield result
-            if "continue" not in result:
-                return
-            cont = dict(result["continue"])
 
     def embedded_in(
         self,
@@ -420,11 +335,3 @@ class WikiSession:
             for page in q.get("allpages", []):
                 yield page["title"]
 
-
-def _merge_page(merged: dict[str, Any], page: Mapping[str, Any]) -> None:
-    """Add one response's record of a page to what earlier responses said about it."""
-    for key, value in page.items():
-        if isinstance(value, list) and isinstance(merged.get(key), list):
-            merged[key] = merged[key] + value
-        else:
-            merged.setdefault(key, value)

@@ -20,7 +20,6 @@ from bots.wiki.credentials import (
     ENV_BOTPASSWORD,
     ENV_BOTPASSWORD_NAME,
     InsecureCredentialsError,
-    RedactingFilter,
     check_private_file,
     check_pywikibot_credentials,
     install_log_redaction,
@@ -156,13 +155,6 @@ def test_every_log_record_is_redacted_with_tracebacks(monkeypatch: pytest.Monkey
     assert "Log-Secret-777" not in out and "from-the-environment-1" not in out
     assert "0123456789abcdef" not in out
     assert "Traceback" in out and "RuntimeError: edit failed with token=***" in out
-
-
-def test_the_filter_redacts_for_handlers_added_elsewhere() -> None:
-    register_secret("Filter-Secret-31")
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "pw %s", ("Filter-Secret-31",), None)
-    assert RedactingFilter().filter(record) is True
-    assert record.getMessage() == "pw ***"
 
 
 def test_password_file_from_toolforge_envvars(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from bots.operations.runlog import (
     run_log_path,
 )
 from bots.wiki.credentials import register_secret
+from bots.wiki.records import ShutoffReading
 
 REPO = Path(__file__).resolve().parents[2]
 DEVWIKI_CONFIG = REPO / "config" / "devwiki.toml"
@@ -129,7 +130,7 @@ def test_last_runs_are_newest_first_and_limited(cfg: Config) -> None:
 
 
 # ------------------------------------------------------------------------------------ status
-def unreachable(config: Config) -> str:
+def unreachable(config: Config) -> ShutoffReading:
     raise ConnectionError("HTTPConnectionPool(host='127.0.0.1', port=9): Connection refused")
 
 
@@ -158,7 +159,8 @@ def test_status_reports_runs_next_times_and_an_unreachable_wiki(cfg: Config) -> 
 
 
 def test_status_shows_a_stop_and_a_running_job(cfg: Config) -> None:
-    stop = shutoff_summary(cfg, lambda c: "stop (it says 'stop', not 'run')")
+    reading = ShutoffReading("User:AdvocacyBot/Run", "it says 'stop', not 'run'")
+    stop = shutoff_summary(cfg, lambda c: reading)
     assert stop == {"page": "User:AdvocacyBot/Run", "state": "stop",
                     "text": "stop (it says 'stop', not 'run')"}
     with job_lock(cfg, "translations"):

@@ -47,6 +47,7 @@ from bots.shutdown import (
     reset,
     stop_requested,
 )
+from bots.wiki.session import WikiSession
 
 REPO = Path(__file__).resolve().parents[2]
 DEVWIKI_CONFIG = REPO / "config" / "devwiki.toml"
@@ -289,7 +290,7 @@ def test_stop_waits_for_the_running_job_and_starts_no_other(cfg: Config) -> None
 
 
 def test_fire_job_records_a_session_that_cannot_be_opened(cfg: Config) -> None:
-    def wiki_down(config: Config, simulate: bool) -> object:
+    def wiki_down(config: Config, simulate: bool) -> WikiSession:
         raise ConnectionError("Connection refused lgpassword=hunter2")
 
     code = fire_job("index", cfg, RunOptions(), open_session=wiki_down)
@@ -301,7 +302,7 @@ def test_fire_job_records_a_session_that_cannot_be_opened(cfg: Config) -> None:
 
 
 def test_fire_job_does_not_start_after_a_stop_request(cfg: Config) -> None:
-    def must_not_open(config: Config, simulate: bool) -> object:
+    def must_not_open(config: Config, simulate: bool) -> WikiSession:
         raise AssertionError("opened a session after a stop request")
 
     request_stop("test")

@@ -1,7 +1,7 @@
 """Operations against the real local wiki: shutoff, scheduler firings, locks, status, secrets.
 
 A test-only job, `opstest`, edits N pages under the test's prefix through the bot's one save
-gate (`bots.wiki.saves.save_page`); tests register it in `bots.operations.jobs.JOB_MODULES`, and
+gate (`bots.wiki.saves.save_page`); tests register it in `bots.operations.jobs.JOBS`, and
 subprocesses import it from this file. Between edits it calls back into the test, which acts
 as a person on the wiki (Tester1 editing the shutoff page).
 """
@@ -30,10 +30,12 @@ from bots.config.model import Config
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE
 from bots.operations.jobs import run_job
 from bots.operations.runlog import read_run_records, run_log_path
-from bots.operations.scheduler import fire_job, open_fresh_session, run_scheduler
+from bots.operations.scheduler import fire_job, run_scheduler
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.shutdown import StopRequested, raise_if_stop_requested, request_stop, reset
+from bots.wiki.connect import open_session
+from bots.wiki.session import WikiSession
 from tests.support.devwiki import Devwiki
 from tests.support.mwapi import WikiClient
 
@@ -81,7 +83,7 @@ def run(
 
 @pytest.fixture(autouse=True)
 def opstest_job(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setitem(bots.operations.jobs.JOB_MODULES, "opstest", __name__)
+    monkeypatch.setitem(bots.operations.jobs.JOBS, "opstest", run)
     PLAN.clear()
     reset()
     yield
@@ -125,7 +127,8 @@ def subprocess_env(prefix: str, count: int, pause: float = 0.0, **extra: str) ->
 _CLI = """
 import sys
 import bots.operations.jobs
-bots.operations.jobs.JOB_MODULES["opstest"] = "test_ops"
+import test_ops
+bots.operations.jobs.JOBS["opstest"] = test_ops.run
 from bots.operations.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -137,7 +140,7 @@ def test_shutoff_stops_a_job_before_its_first_edit(
 ) -> None:
     shutoff("stop")
     PLAN.update(prefix=prefix, count=3)
-    session = open_fresh_session(config, False)
+    session = open_session(config, False)
     result = run_job("opstest", session, config, RunOptions())
     assert result.exit_code == EXIT_SHUTOFF
     assert "shutoff page User:AdvocacyBot/Run says stop" in result.error
@@ -189,11 +192,11 @@ def test_the_scheduler_fires_real_jobs_with_fresh_sessions(
     sessions: list[Any] = []
 
     def fire(job: str) -> int:
-        def open_session(cfg: Config, simulate: bool) -> Any:
-            sessions.append(open_fresh_session(cfg, simulate))
+        def counted(cfg: Config, simulate: bool) -> WikiSession:
+            sessions.append(open_session(cfg, simulate))
             return sessions[-1]
 
-        return fire_job(job, config, RunOptions(), open_session=open_session)
+        return fire_job(job, config, RunOptions(), open_session=counted)
 
     done: dict[str, int] = {}
     thread = threading.Thread(target=lambda: done.update(code=run_scheduler(
@@ -297,7 +300,7 @@ def test_a_second_run_of_the_same_job_exits_or_waits(
                               env={**os.environ, "PYTHONPATH": str(REPO)})
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        result = run_job("opstest", open_fresh_session(config, False), config, RunOptions())
+        result = run_job("opstest", open_session(config, False), config, RunOptions())
     finally:
         holder.kill()
         holder.wait()
@@ -316,7 +319,7 @@ def test_a_second_run_of_the_same_job_exits_or_waits(
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         started = time.monotonic()
-        result = run_job("opstest", open_fresh_session(waiting, False), waiting, RunOptions())
+        result = run_job("opstest", open_session(waiting, False), waiting, RunOptions())
         waited = time.monotonic() - started
     finally:
         holder.kill()
@@ -356,7 +359,7 @@ def test_the_save_gate_itself_stops_after_a_stop_request(
 ) -> None:
     from bots.wiki.saves import save_page
 
-    session = open_fresh_session(config, False)
+    session = open_session(config, False)
     request_stop("SIGTERM received")
     with pytest.raises(StopRequested):
         save_page(session, f"{prefix}Page 0", lambda base: "x", "ops test", may_create=True)
