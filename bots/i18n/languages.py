@@ -313,11 +313,12 @@ def autonym(lang: str) -> str:
     return _AUTONYMS.get(normalize_lang(lang), lang.strip())
 
 
-_LANGUAGE_CODE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", re.ASCII)
+_LANGUAGE_CODE_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*", re.ASCII)
 
 
 def is_language_code(text: str) -> bool:
-    """Whether ``text`` has the shape of a MediaWiki language code (``fr``, ``zh-hans``, ``sr-el``).
+    """Whether ``text`` has the shape of a MediaWiki language code (``fr``, ``zh-hans``,
+    ``be-x-old``: subtags of one to eight letters or digits).
 
     Shape only: whether the bot knows or speaks the language is a question for the wiki's
     language data and the message files.
