@@ -324,3 +324,19 @@ def is_language_code(text: str) -> bool:
     language data and the message files.
     """
     return bool(_LANGUAGE_CODE_RE.fullmatch(text))
+
+
+# MediaWiki's pseudo-codes: message documentation, message keys, "undetermined", "multiple",
+# "no linguistic content". They have the shape of a code but are no language anyone reads.
+PSEUDO_CODES = frozenset({"qqq", "qqx", "und", "mul", "zxx", "mis"})
+
+
+def is_known_language(code: str) -> bool:
+    """Whether ``code`` names a real language the bot knows: the shape of a code, not a
+    pseudo-code, and in the language data (so its name and fallback chain are known).
+
+    Markers, subscriber lines and the configuration accept only such codes, so a typo or
+    ``qqq`` gets a clear error instead of a page in a language nobody reads.
+    """
+    norm = normalize_lang(code)
+    return is_language_code(norm) and norm not in PSEUDO_CODES and norm in _AUTONYMS
