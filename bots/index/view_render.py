@@ -21,7 +21,7 @@ from bots.config.model import VocabularyConfig
 from bots.i18n.messages import Messages
 from bots.index.view_params import IndexView, no_vocabulary
 from bots.wikitext.escape import escape_attribute, escape_inline, internal_link
-from bots.wikitext.problems import Problem
+from bots.wikitext.problems import Problem, problem_text
 
 # The first line of a case row; group 1 is the page title (escaped as an attribute value).
 CASE_ROW_RE = re.compile(r'^\|-[^\n]*?\bdata-advocacy-case="([^"\n]*)"', re.MULTILINE)
@@ -67,12 +67,7 @@ class _Text:
         return self.separator.join(items)
 
     def problem(self, problem: Problem) -> str:
-        # Numbers stay bare so that {{PLURAL:$1|…}} can read them.
-        params = [
-            p if p.isascii() and p.isdigit() else f"<bdi>{escape_inline(p, 100)}</bdi>"
-            for p in problem.params
-        ]
-        return self.msg(problem.message_key, *params)
+        return problem_text(problem, self.messages, self.lang)
 
 
 def _cell(case: Case, column: str, text: _Text) -> str:

@@ -37,7 +37,7 @@ from bots.index.view_params import COLUMNS, DEFAULT_COLUMNS, IndexView, parse_vi
 from bots.index.view_render import CASE_ROW_RE, render_index_view, render_view_errors
 from bots.wikitext.dates import PartialDate
 from bots.wikitext.markers import strip_stamp
-from bots.wikitext.problems import Problem
+from bots.wikitext.problems import Problem, problem_text
 from tests.unit.golden_files import GOLDEN_ROOT, check_golden, golden_cases
 
 HERE = Path(__file__).parent
@@ -379,6 +379,17 @@ def test_number_params_stay_plural_friendly(config: Config, messages: Messages) 
     result = CaseParseResult("P", None, (Problem("multiple-case-templates", ("3",)),))
     out = render_index_view(view_of({}, config), [], [result], messages, "en")
     assert "contains 3 case templates" in out
+
+
+def test_problems_use_the_one_problem_rendering(config: Config, messages: Messages) -> None:
+    value = "x" * 115  # shown whole: problem parameters are cut at 120 characters
+    problem = Problem("unknown-region", (value, "africa"))
+    result = CaseParseResult("P", make_case("P"), (problem,))
+    out = render_index_view(view_of({}, config), [make_case("P")], [result], messages, "en")
+    assert problem_text(problem, messages, "en") in out
+    assert f"<bdi>{value}</bdi>" in out
+    errors = render_view_errors([problem], messages, "en")
+    assert f"* {problem_text(problem, messages, 'en')}" in errors
 
 
 def test_error_box_lists_every_problem(messages: Messages) -> None:
