@@ -49,7 +49,7 @@ end-before-start            $1 start date, $2 end date (as written)
 bad-sensitive               $1 value as written
 =========================== ==========================================================
 
-(``bots.index.view`` adds the codes for index view parameters; see its docstring.)
+(``bots.index.view_params`` adds the codes for index view parameters; see its docstring.)
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import mwparserfromhell
 
@@ -70,24 +70,14 @@ from bots.wikitext.markers import TemplateCall, find_templates
 from bots.wikitext.problems import Problem
 
 _YES = frozenset({"yes", "y", "true", "1", "oui", "sí", "si", "是", "نعم"})
-
-
 _NO = frozenset({"no", "n", "false", "0", "non", "否", "لا"})
-
 
 # Separators of list values: ASCII and full-width comma and semicolon, the ideographic
 # enumeration comma (Chinese lists), the Arabic comma, and new lines.
 _LIST_SPLIT_RE = re.compile(r"[,;，；、،\n]")
-
-
 _BULLET_RE = re.compile(r"^[*#:]+")
-
-
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
-
-
 _USER_PREFIX_RE = re.compile(r"^user\s*:\s*", re.IGNORECASE)
-
 
 # Characters whose presence means a value may hold markup; others are read as they are.
 _MARKUP_CHARS = frozenset("[{<&'")
@@ -240,9 +230,6 @@ def parse_case_page(
     config: Config,
     *,
     template_names: Iterable[str] = frozenset(),
-    revid: int = 0,
-    last_edit: str = "",
-    languages: tuple[str, ...] = (),
 ) -> CaseParseResult:
     """Read the case template of one page. ``template_names`` are redirects to the template."""
     schema = _schema(config)
@@ -257,14 +244,7 @@ def parse_case_page(
     if len(calls) > 1:
         problems.append(Problem("multiple-case-templates", (str(len(calls)),)))
     case = _read_call(page_title, calls[0], schema, problems)
-    case = _with_metadata(case, revid, last_edit, languages)
     return CaseParseResult(page_title, case, tuple(problems))
-
-
-def _with_metadata(case: Case, revid: int, last_edit: str, languages: tuple[str, ...]) -> Case:
-    if not (revid or last_edit or languages):
-        return case
-    return replace(case, revid=revid, last_edit=last_edit, languages=tuple(languages))
 
 
 def _closest_field(name: str, schema: _Schema) -> str:

@@ -1,7 +1,9 @@
-"""The case record: :class:`Case`, :class:`Problem` and :class:`CaseParseResult`, as plain data.
+"""The case record: :class:`Case` and :class:`CaseParseResult` (a case and its problems).
 
-The on-wiki contract of the case template and the problem codes are described in
-:mod:`bots.cases.parser`, which builds these records from a page.
+Plain data, shared by the jobs: the index lists cases, the digest reports their news. The
+on-wiki contract of the case template and the problem codes are described in
+:mod:`bots.cases.parser`, which builds these records from a page; the JSON form is what the
+index job's cache (``bots.index.case_cache``) keeps.
 """
 
 from __future__ import annotations
@@ -15,27 +17,6 @@ from bots.wikitext.problems import Problem
 
 # Bump when parsing changes what a page yields, so cached results are read again.
 PARSER_VERSION = 2  # 2: external links keep their URL
-
-
-
-
-# Every code parse_case_page can report (the table in the module docstring gives the params).
-CASE_PROBLEM_CODES = (
-    "empty-page",
-    "no-case-template",
-    "multiple-case-templates",
-    "missing-field",
-    "duplicate-field",
-    "unknown-parameter",
-    "unnamed-parameter",
-    "unknown-region",
-    "unknown-topic",
-    "unknown-status",
-    "bad-date",
-    "end-before-start",
-    "bad-sensitive",
-)
-
 
 LIST_FIELDS = frozenset({"country", "topic", "methods", "partners", "contact"})
 
@@ -59,7 +40,7 @@ class Case:
     contacts: tuple[str, ...] = ()
     sensitive: bool = False
     lessons: str = ""
-    # metadata, filled in by the job from the API
+    # what the wiki says about the page (not its text): filled in by the index job
     revid: int = 0
     last_edit: str = ""  # ISO 8601 timestamp of the last edit
     languages: tuple[str, ...] = ()  # language codes in which the page exists

@@ -37,8 +37,6 @@ class CaseCache:
         self.path = path
         self.key = key
         self.entries: dict[str, dict[str, Any]] = {}
-        self.hits = 0
-        self.misses = 0
 
     @classmethod
     def for_config(cls, config: Config, template_names: frozenset[str]) -> CaseCache:
@@ -63,9 +61,7 @@ class CaseCache:
     def get(self, title: str, revid: int) -> dict[str, Any] | None:
         entry = self.entries.get(title)
         if entry and entry.get("revid") == revid:
-            self.hits += 1
             return entry["result"]  # type: ignore[no-any-return]
-        self.misses += 1
         return None
 
     def put(self, title: str, revid: int, result: dict[str, Any], *, units: bool = False) -> None:

@@ -4,11 +4,12 @@ A page may hold several `{{Advocacy case index}}` … `{{Advocacy case index end
 gets its own view. Text outside the markers is kept byte for byte. Each region's body starts
 with a hidden comment naming the view's parameters, so that a later run can tell a changed view
 (an editor changed the filters: many rows may go, legitimately) from a changed set of cases
-(many rows gone for the same view: the circuit breaker's business).
+(many rows gone for the same view: the circuit breaker's business, ``bots.index.breaker``).
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -17,9 +18,12 @@ from dataclasses import dataclass, field
 from bots.cases.record import Case, CaseParseResult
 from bots.config.model import Config
 from bots.i18n.messages import Messages
-from bots.index.view import parse_view_params, render_index
+from bots.index.view_params import parse_view_params
+from bots.index.view_render import CASE_ROW_RE, render_view
 from bots.wikitext.markers import (
     MarkerError,
+    MarkerRegion,
+    MarkerScan,
     find_marker_regions,
     inner_was_edited_by_human,
     replace_regions,
@@ -28,16 +32,25 @@ from bots.wikitext.markers import (
 )
 
 _VIEW_RE = re.compile(r"<!-- advocacy-hub view: (.*?) -->")
-_ROW_SPLIT_RE = re.compile(r'^\|-[^\n]*?\bdata-advocacy-case="([^"\n]*)"', re.MULTILINE)
 _ROW_END_RE = re.compile(r"^(?:\|\}|\|-|=)", re.MULTILINE)
+_GENERATED = "advocacy-hub: generated content"  # in the stamp of every region the bot wrote
 
 
 @dataclass(frozen=True)
 class MarkerNames:
+    """The index markers' template names, and the names of the redirects to each."""
+
     start: str
     end: str
     start_redirects: tuple[str, ...] = ()
     end_redirects: tuple[str, ...] = ()
+
+    def scan(self, text: str) -> MarkerScan:
+        """The index regions of a page's text, or why its markers cannot be paired."""
+        return find_marker_regions(
+            text, self.start, self.end,
+            extra_names=self.start_redirects, extra_end_names=self.end_redirects,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,15 +79,15 @@ class PageRender:
 
     @property
     def added(self) -> int:
-        return len(frozenset().union(*(r.added for r in self.regions))) if self.regions else 0
+        return len(frozenset().union(*(r.added for r in self.regions)))
 
     @property
     def removed(self) -> int:
-        return len(frozenset().union(*(r.removed for r in self.regions))) if self.regions else 0
+        return len(frozenset().union(*(r.removed for r in self.regions)))
 
     @property
     def updated(self) -> int:
-        return len(frozenset().union(*(r.updated for r in self.regions))) if self.regions else 0
+        return len(frozenset().union(*(r.updated for r in self.regions)))
 
     @property
     def human_edited(self) -> bool:
@@ -90,17 +103,18 @@ def view_signature(params: Mapping[str, str]) -> str:
 
 def rows_by_title(body: str) -> dict[str, str]:
     """Each case row's wikitext keyed by case page title (rows of one case are concatenated)."""
-    import html
-
     rows: dict[str, str] = {}
-    matches = list(_ROW_SPLIT_RE.finditer(body))
-    for m in matches:
-        start = m.end()
-        end_match = _ROW_END_RE.search(body, start + 1)
+    for m in CASE_ROW_RE.finditer(body):
+        end_match = _ROW_END_RE.search(body, m.end() + 1)
         row = body[m.start() : end_match.start() if end_match else len(body)]
         title = html.unescape(m.group(1))
         rows[title] = rows.get(title, "") + row
     return rows
+
+
+def region_edited_by_human(region: MarkerRegion) -> bool:
+    """Whether someone changed the text the bot wrote in the region (a fresh one: no)."""
+    return _GENERATED in region.inner and inner_was_edited_by_human(region.inner)
 
 
 def render_marker_page(
@@ -113,21 +127,15 @@ def render_marker_page(
     config: Config,
 ) -> PageRender:
     """The page's new text with every index region re-rendered, and what changed per region."""
-    scan = find_marker_regions(
-        text,
-        names.start,
-        names.end,
-        extra_names=names.start_redirects,
-        extra_end_names=names.end_redirects,
-    )
-    if not scan.ok:
+    scan = names.scan(text)
+    if scan.error is not None:
         return PageRender(text=None, error=scan.error)
     new_inner: dict[int, str] = {}
     changes: list[RegionChange] = []
     for region in scan.regions:
         signature = view_signature(region.params)
-        view_body = render_index(region.params, cases, attention, messages, page_lang, config)
         view = parse_view_params(region.params, config)
+        view_body = render_view(view, cases, attention, messages, page_lang)
         in_view = (
             frozenset()
             if isinstance(view, list)
@@ -139,7 +147,6 @@ def render_marker_page(
         old_view = _VIEW_RE.search(old_body)
         old_rows = rows_by_title(old_body)
         new_rows = rows_by_title(body)
-        fresh = "advocacy-hub: generated content" not in region.inner
         changes.append(
             RegionChange(
                 index=region.index,
@@ -152,38 +159,9 @@ def render_marker_page(
                 old_rows=len(old_rows),
                 new_rows=len(new_rows),
                 gone=frozenset(old_rows) - in_view,
-                same_view=bool(old_view) and old_view.group(1) == signature,
-                human_edited=not fresh and inner_was_edited_by_human(region.inner),
-                fresh=fresh,
+                same_view=old_view is not None and old_view.group(1) == signature,
+                human_edited=region_edited_by_human(region),
+                fresh=_GENERATED not in region.inner,
             )
         )
     return PageRender(text=replace_regions(text, scan.regions, new_inner), regions=tuple(changes))
-
-
-# Fewer removed rows than this never trip the breaker: in a small view one case changing its
-# status (3 rows -> 2 is a third of them) is ordinary news, not a vandal emptying the index.
-BREAKER_MIN_REMOVED_ROWS = 3
-
-
-def breaker_trips(
-    render: PageRender, max_share: float, min_rows: int = BREAKER_MIN_REMOVED_ROWS
-) -> list[RegionChange]:
-    """Regions whose update would remove more than ``max_share`` of the rows on the page
-    (and at least ``min_rows`` rows) because their cases are gone from the view.
-
-    Rows that a ``limit`` pushes out in favour of newer or higher-ranked cases do not count:
-    their cases are still there.
-
-    When an editor changes a view's parameters, rows leaving it are the editor's intent, not
-    vandalism, so such a region does not count. That is known from the parameters the bot
-    recorded in the region last time; when somebody edited inside the region, that record
-    cannot be trusted (it may have been edited too), so the region counts as the same view.
-    """
-    tripped = []
-    for region in render.regions:
-        if region.old_rows == 0 or not (region.same_view or region.human_edited):
-            continue
-        gone = len(region.gone)
-        if gone >= min_rows and gone / region.old_rows > max_share:
-            tripped.append(region)
-    return tripped

@@ -10,13 +10,8 @@ from bots.cases.record import Case, CaseParseResult
 from bots.config.load import load_config
 from bots.config.model import Config
 from bots.i18n.messages import Messages
-from bots.index.pages import (
-    MarkerNames,
-    breaker_trips,
-    render_marker_page,
-    rows_by_title,
-    view_signature,
-)
+from bots.index.breaker import breaker_trips
+from bots.index.pages import MarkerNames, render_marker_page, rows_by_title, view_signature
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "devwiki.toml"
 NAMES = MarkerNames("Advocacy case index", "Advocacy case index end")

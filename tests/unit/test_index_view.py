@@ -1,56 +1,65 @@
-"""Index views: parameters, golden renderings, escaping, row counting, messages.
+"""Index views: parameters, golden renderings, escaping, rows read back, messages.
 
 A golden case is ``golden/index_view/<name>.toml`` with ``description``, ``lang`` (the page
 language), ``[params]`` (the start marker's parameters) and either ``[pages]`` (title ->
 wikitext, optional ``[metadata."<title>"]`` with revid/last_edit/languages) or
-``pages = "shared"`` for the pages of ``_pages.toml``. The expected output is
-``<name>.wiki``. Run with ``ADVOCACY_UPDATE_GOLDEN=1`` to (re)write the expected files after a
-deliberate change, then review the diff.
+``pages = "shared"`` for the pages of ``_pages.toml``. The expected output ``<name>.wiki`` is
+the marker page as the job renders it for saving (``render_marker_page``): the start marker
+with those parameters, the stamped view, the end marker. Run with ``ADVOCACY_UPDATE_GOLDEN=1``
+to (re)write the expected files after a deliberate change, then review the diff
+(``tests/unit/golden_files.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import mwparserfromhell
 import pytest
 from mwparserfromhell.nodes import Comment, ExternalLink, Heading, Tag, Template, Wikilink
 
+import bots.cases.parser
+import bots.index.view_params
 from bots.cases.parser import parse_case_page
-from bots.cases.record import CASE_PROBLEM_CODES, Case, CaseParseResult
+from bots.cases.record import Case, CaseParseResult
 from bots.config.load import load_config
 from bots.config.model import Config
 from bots.i18n.messages import Messages
-from bots.index.view import (
-    COLUMNS,
-    DEFAULT_COLUMNS,
-    VIEW_PROBLEM_CODES,
-    IndexView,
-    count_rows,
-    parse_view_params,
-    render_index,
-    render_index_view,
-    render_view_errors,
-    rendered_page_titles,
-)
+from bots.index.pages import MarkerNames, render_marker_page, rows_by_title
+from bots.index.view_params import COLUMNS, DEFAULT_COLUMNS, IndexView, parse_view_params
+from bots.index.view_render import CASE_ROW_RE, render_index_view, render_view_errors
 from bots.wikitext.dates import PartialDate
-from bots.wikitext.problems import Problem
+from bots.wikitext.markers import strip_stamp
+from bots.wikitext.problems import Problem, problem_text
+from tests.unit.golden_files import GOLDEN_ROOT, check_golden, golden_cases
 
 HERE = Path(__file__).parent
-GOLDEN = HERE / "golden" / "index_view"
-GOLDEN_CASES = sorted(p for p in GOLDEN.glob("*.toml") if not p.name.startswith("_"))
-UPDATE = os.environ.get("ADVOCACY_UPDATE_GOLDEN") == "1"
+GOLDEN = GOLDEN_ROOT / "index_view"
+GOLDEN_CASES = golden_cases("index_view")
 INDEX_LANGS = ("en", "fr", "es", "zh", "ar")
+NAMES = MarkerNames("Advocacy case index", "Advocacy case index end")
+
+
+def documented_codes(module: ModuleType) -> frozenset[str]:
+    """The problem codes in the table of a module's docstring (the on-wiki contract)."""
+    doc = (module.__doc__ or "").split("Problem codes")[1]
+    return frozenset(re.findall(r"^([a-z-]+) {2,}", doc, re.MULTILINE))
+
+
+CASE_PROBLEM_CODES = documented_codes(bots.cases.parser)
+VIEW_PROBLEM_CODES = documented_codes(bots.index.view_params)
 
 
 @pytest.fixture(scope="module")
 def config() -> Config:
-    return load_config(HERE / "golden" / "cases" / "config.toml")
+    return load_config(GOLDEN_ROOT / "cases" / "config.toml")
 
 
 @pytest.fixture(scope="module")
@@ -63,35 +72,53 @@ def parse_pages(spec: Mapping[str, Any], config: Config) -> list[CaseParseResult
         spec = tomllib.loads((GOLDEN / "_pages.toml").read_text(encoding="utf-8"))
     results = []
     for title, text in spec["pages"].items():
+        result = parse_case_page(title, text, config)
         meta = spec.get("metadata", {}).get(title, {})
-        results.append(
-            parse_case_page(
-                title,
-                text,
-                config,
+        if meta and result.case is not None:
+            case = dataclasses.replace(
+                result.case,
                 revid=meta.get("revid", 0),
                 last_edit=meta.get("last_edit", ""),
                 languages=tuple(meta.get("languages", ())),
             )
-        )
+            result = dataclasses.replace(result, case=case)
+        results.append(result)
     return results
 
 
+def marker_page(params: Mapping[str, str]) -> str:
+    """A page with one index region and these start marker parameters, as an editor makes it."""
+    given = "".join(f"|{name}={value}" for name, value in params.items())
+    return f"{{{{{NAMES.start}{given}}}}}\n{{{{{NAMES.end}}}}}"
+
+
 def render_golden(path: Path, config: Config, messages: Messages) -> str:
+    """The marker page of the case rendered as the job renders it for saving."""
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
     results = parse_pages(spec, config)
     cases = [r.case for r in results if r.case]
-    params = spec.get("params", {})
-    return render_index(params, cases, results, messages, spec["lang"], config) + "\n"
+    text = marker_page(spec.get("params", {}))
+    render = render_marker_page(text, NAMES, cases, results, messages, spec["lang"], config)
+    assert render.text is not None
+    return render.text + "\n"
+
+
+def view_body(page: str) -> str:
+    """The view in a rendered marker page: without markers, stamp and view signature."""
+    (region,) = NAMES.scan(page).regions
+    signature, _, body = strip_stamp(region.inner).partition("\n")
+    assert signature.startswith("<!-- advocacy-hub view: ")
+    return body
+
+
+def row_count(wikitext: str) -> int:
+    """Case rows in rendered view wikitext (a case grouped under two topics: 2)."""
+    return len(CASE_ROW_RE.findall(wikitext))
 
 
 @pytest.mark.parametrize("path", GOLDEN_CASES, ids=lambda p: p.stem)
 def test_golden(path: Path, config: Config, messages: Messages) -> None:
-    out = render_golden(path, config, messages)
-    expected_path = path.with_suffix(".wiki")
-    if UPDATE:
-        expected_path.write_text(out, encoding="utf-8")
-    assert out == expected_path.read_text(encoding="utf-8")
+    check_golden(path.with_suffix(".wiki"), render_golden(path, config, messages))
 
 
 def test_golden_cases_exist() -> None:
@@ -100,8 +127,8 @@ def test_golden_cases_exist() -> None:
 
 @pytest.mark.parametrize("path", GOLDEN_CASES, ids=lambda p: p.stem)
 def test_golden_output_structure(path: Path, config: Config, messages: Messages) -> None:
-    """Parsed back, the output holds only the bot's own constructs."""
-    out = render_golden(path, config, messages)
+    """Parsed back, the view holds only the bot's own constructs."""
+    out = view_body(render_golden(path, config, messages))
     code = mwparserfromhell.parse(out)
     assert not code.filter(forcetype=Template)
     assert not code.filter(forcetype=Comment)
@@ -279,7 +306,7 @@ def test_sort_ties_break_by_page_and_missing_values_go_last(
 def test_limit_note(config: Config, messages: Messages) -> None:
     cases = [make_case(str(i)) for i in range(5)]
     out = render_index_view(view_of({"limit": "3"}, config), cases, [], messages, "en")
-    assert count_rows(out) == 3
+    assert row_count(out) == 3
     assert "Showing the first 3 of 5 cases." in out
 
 
@@ -330,7 +357,7 @@ def test_chart_bars_scale_and_print_numbers(config: Config, messages: Messages) 
     out = render_index_view(view_of({"group": "region"}, config), cases, [], messages, "en")
     assert "width:200px" in out and "width:50px" in out
     assert "</span> 4" in out and "</span> 1" in out
-    assert count_rows(out) == 5
+    assert row_count(out) == 5
 
 
 def test_attention_items_show_every_reason(config: Config, messages: Messages) -> None:
@@ -352,6 +379,17 @@ def test_number_params_stay_plural_friendly(config: Config, messages: Messages) 
     result = CaseParseResult("P", None, (Problem("multiple-case-templates", ("3",)),))
     out = render_index_view(view_of({}, config), [], [result], messages, "en")
     assert "contains 3 case templates" in out
+
+
+def test_problems_use_the_one_problem_rendering(config: Config, messages: Messages) -> None:
+    value = "x" * 115  # shown whole: problem parameters are cut at 120 characters
+    problem = Problem("unknown-region", (value, "africa"))
+    result = CaseParseResult("P", make_case("P"), (problem,))
+    out = render_index_view(view_of({}, config), [make_case("P")], [result], messages, "en")
+    assert problem_text(problem, messages, "en") in out
+    assert f"<bdi>{value}</bdi>" in out
+    errors = render_view_errors([problem], messages, "en")
+    assert f"* {problem_text(problem, messages, 'en')}" in errors
 
 
 def test_error_box_lists_every_problem(messages: Messages) -> None:
@@ -390,8 +428,8 @@ def test_injection_values_render_safely(config: Config, messages: Messages) -> N
     for group in ("none", "region", "topic"):
         params = {"columns": ", ".join(COLUMNS), "group": group, "attention": "yes"}
         out = render_index_view(view_of(params, config), cases, results, messages, "en")
-        assert count_rows(out) == len(cases)
-        assert rendered_page_titles(out) == {c.page for c in cases}
+        assert row_count(out) == len(cases)
+        assert set(rows_by_title(out)) == {c.page for c in cases}
         code = mwparserfromhell.parse(out)
         assert not code.filter(forcetype=Template)
         assert not code.filter(forcetype=Comment)
@@ -412,22 +450,25 @@ def test_injection_values_render_safely(config: Config, messages: Messages) -> N
 # -- rows read back --------------------------------------------------------------------------------
 
 
-def test_count_rows_and_titles(config: Config, messages: Messages) -> None:
+def test_rows_are_read_back_by_page_title(config: Config, messages: Messages) -> None:
     cases = [
         make_case('Advocacy/A & "B"', topics=("copyright", "privacy")),
         make_case("Advocacy/C", topics=("copyright",)),
     ]
     out = render_index_view(view_of({"group": "topic"}, config), cases, [], messages, "en")
-    assert count_rows(out) == 3  # A is under both of its topics
-    assert rendered_page_titles(out) == {'Advocacy/A & "B"', "Advocacy/C"}
-    assert count_rows("") == 0
-    assert rendered_page_titles('| data-advocacy-case="x"') == frozenset()
+    assert row_count(out) == 3  # A is under both of its topics
+    rows = rows_by_title(out)
+    assert set(rows) == {'Advocacy/A & "B"', "Advocacy/C"}
+    assert rows['Advocacy/A & "B"'].count("data-advocacy-case") == 2  # its rows, concatenated
+    assert rows_by_title("") == {}
+    assert rows_by_title('| data-advocacy-case="x"') == {}
 
 
 # -- messages -----------------------------------------------------------------------------------
 
 
 def test_every_problem_code_has_a_message_in_every_language(messages: Messages) -> None:
+    assert len(CASE_PROBLEM_CODES) == 13 and len(VIEW_PROBLEM_CODES) == 10
     for code in {*CASE_PROBLEM_CODES, *VIEW_PROBLEM_CODES}:
         key = f"advocacyhub-problem-{code}"
         for lang in (*INDEX_LANGS, "qqq"):

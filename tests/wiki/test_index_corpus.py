@@ -16,9 +16,6 @@ from pathlib import Path
 import pytest
 
 from bots.config.model import Config
-from bots.i18n.messages import Messages
-from bots.index.job import collect_cases
-from bots.outcomes import JobReport
 from bots.wiki.session import WikiSession
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient
@@ -32,6 +29,7 @@ from tests.support.requestlog import (
 from tests.wiki.test_index_support import (
     PLACEHOLDER,
     Corpus,
+    collect,
     grouped_row_pages,
     index_config,
     load_corpus,
@@ -148,7 +146,7 @@ def _problems(expect: dict[str, object]) -> list[tuple[str, ...]]:
 def test_every_case_page_is_read_as_written(
     session: WikiSession, cconfig: Config, corpus: LoadedCorpus
 ) -> None:
-    collected = collect_cases(session, cconfig, Messages.load(), JobReport("index"))
+    collected = collect(session, cconfig)
     by_page = {r.page.removeprefix(corpus.prefix): r for r in collected.results}
     # translation subpages are languages of their case, not cases of their own; a case on the
     # `/zh` subpage of a page without a case is a case

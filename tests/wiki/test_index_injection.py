@@ -18,9 +18,6 @@ from typing import Any
 import pytest
 
 from bots.config.model import Config
-from bots.i18n.messages import Messages
-from bots.index.job import collect_cases
-from bots.outcomes import JobReport
 from bots.wiki.session import WikiSession
 from bots.wikitext.escape import plain_inline
 from tests.support.devwiki import Devwiki, import_pages
@@ -29,6 +26,7 @@ from tests.support.requestlog import RequestLog, write_requests
 from tests.wiki.test_index_support import (
     END,
     START,
+    collect,
     index_config,
     marker,
     region_bodies,
@@ -141,7 +139,7 @@ def test_injection_corpus_cannot_change_the_index_page(
     assert all(len(row.cells) == 14 for row in table.rows)
     session = WikiSession(cfg)
     session.login()
-    collected = collect_cases(session, cfg, Messages.load(), JobReport("index"))
+    collected = collect(session, cfg)
     cases = {c.page: c for c in collected.cases}
     assert set(cases) == set(case_pages)
     columns = [c.strip() for c in ALL_COLUMNS.split(",")]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-import bots.index.job
+import bots.index.build
 from bots.config.model import Config
 from bots.operations.runlog import run_log_path
 from tests.support.devwiki import Devwiki, import_pages
@@ -331,20 +331,20 @@ def test_broken_markers_leave_the_page_untouched_and_are_reported(
 def _edit_during_build(
     monkeypatch: pytest.MonkeyPatch, tag: str, edit: Callable[[], None]
 ) -> list[int]:
-    """Run `edit` just before the bot computes the new text of the page containing `tag` for
-    its save (after it read the page): the window in which a human's edit must not be lost.
-    Returns the number of times the page was rendered (a list, updated as the job runs)."""
+    """Run `edit` while the bot renders the page containing `tag` (after it read the page,
+    before it saves): the window in which a human's edit must not be lost. Returns the number
+    of times the page was rendered (a list, updated as the job runs)."""
     calls = [0]
-    original = bots.index.job.render_marker_page
+    original = bots.index.build.render_marker_page
 
     def wrapper(text: str, *args: Any, **kwargs: Any) -> Any:
         if tag in text:
             calls[0] += 1
-            if calls[0] == 2:  # the first call checks the markers, the second is the save's
+            if calls[0] == 1:  # the build: the text it renders is the text the save sends
                 edit()
         return original(text, *args, **kwargs)
 
-    monkeypatch.setattr(bots.index.job, "render_marker_page", wrapper)
+    monkeypatch.setattr(bots.index.build, "render_marker_page", wrapper)
     return calls
 
 
@@ -380,12 +380,13 @@ def test_human_edit_between_read_and_save_survives(
     bot_edits = [r for r in by_action(write_requests(request_log.since(mark)), "edit")
                  if r.user == "AdvocacyBot"]  # fmt: skip
     if where == "on the start marker's line":
-        # MediaWiki could not merge: edit conflict, the bot read the page again and re-applied
-        assert len(bot_edits) == 2 and calls[0] == 3
+        # MediaWiki could not merge: edit conflict, the bot read the page again and rendered
+        # it again on that text
+        assert len(bot_edits) == 2 and calls[0] == 2
     else:
         # MediaWiki merged the two edits (they touch different lines): one save; the bot then
-        # looks at the merged page once (nothing of the person's is inside its region)
-        assert len(bot_edits) == 1 and calls[0] == 3
+        # renders the merged page once (nothing of the person's is inside its region)
+        assert len(bot_edits) == 1 and calls[0] == 2
 
 
 @pytest.mark.parametrize("how", ["merged", "conflict"])

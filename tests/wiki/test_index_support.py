@@ -4,7 +4,7 @@
 * `index_config`: the test config with cases read under one prefix and edits allowed only
   under another, so that tests never edit each other's pages;
 * `run_index`: one run of the job in-process, with a fresh `WikiSession` (Pywikibot caches
-  per Page object);
+  per Page object); `collect`: the job's collect step for the cases alone;
 * readers of what the job wrote, from the wikitext (`region_bodies`, `row_pages`, ...) and
   from the wiki's own rendering (`rendered_regions`, from `action=parse` HTML).
 
@@ -24,9 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from bots.config.model import Config
+from bots.i18n.messages import Messages
+from bots.index.collect import CollectedCases, collect_cases
 from bots.operations.jobs import JobResult, run_job
+from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.wiki.session import WikiSession
+from bots.wiki.templates import template_names
 from bots.wikitext.markers import strip_stamp
 
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
@@ -102,6 +106,13 @@ def run_index(config: Config, **options: Any) -> JobResult:
     session.login()
     out = options.pop("out", io.StringIO())
     return run_job("index", session, config, RunOptions(out=out, **options))
+
+
+def collect(session: WikiSession, config: Config) -> CollectedCases:
+    """The job's collect step for the cases alone: every case page, parsed."""
+    case = config.templates.case
+    names = template_names(session, [case])[case]
+    return collect_cases(session, config, Messages.load(), JobReport("index"), names=names)
 
 
 def marker(params: str = "", filler: str = PLACEHOLDER) -> str:

@@ -1,0 +1,276 @@
+"""One index view as wikitext: an :class:`IndexView` and the cases -> the region's body.
+
+Rendering is deterministic (stable sort, ties broken by page title; no timestamps), every
+value from a case page goes through ``bots.wikitext.escape``, and sensitive cases show a
+"hidden" note instead of their contacts. Values inline with other text (needs-attention list,
+problem messages) are wrapped in ``<bdi>``; table cells isolate their content by themselves.
+With grouping by topic a case appears under each of its topics; totals count cases once.
+
+Each case row starts with ``|- data-advocacy-case="<page title>"`` (:data:`CASE_ROW_RE`): the
+next run reads the rows back from the page to tell what it added, updated and removed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from bots.cases.record import Case, CaseParseResult
+from bots.config.model import VocabularyConfig
+from bots.i18n.messages import Messages
+from bots.index.view_params import IndexView, no_vocabulary
+from bots.wikitext.escape import escape_attribute, escape_inline, internal_link
+from bots.wikitext.problems import Problem, problem_text
+
+# The first line of a case row; group 1 is the page title (escaped as an attribute value).
+CASE_ROW_RE = re.compile(r'^\|-[^\n]*?\bdata-advocacy-case="([^"\n]*)"', re.MULTILINE)
+
+_ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+CHART_MAX_WIDTH = 200  # px of the longest bar
+CHART_COLOR = "#36c"
+
+_VOCABULARIES = {"region": "regions", "topic": "topics", "status": "statuses", "method": "methods"}
+
+
+class _Text:
+    """Message lookups for one language, with the vocabulary labels of the configuration."""
+
+    def __init__(self, messages: Messages, lang: str, vocabulary: VocabularyConfig) -> None:
+        self.messages = messages
+        self.lang = lang
+        self.vocabulary = vocabulary
+        self.separator = self.msg("advocacyhub-label-separator")
+
+    def msg(self, key: str, *params: str | int) -> str:
+        return self.messages.msg(key, self.lang, *params)
+
+    def vocabulary_label(self, kind: str, code: str) -> str:
+        """Wikitext label of a vocabulary code; an unknown value is shown escaped as written.
+
+        A translation in the view's language (or its fallbacks before English) wins; otherwise
+        the configuration's English label, which the operator may have changed.
+        """
+        vocabulary: Mapping[str, str] = getattr(self.vocabulary, _VOCABULARIES[kind])
+        if code not in vocabulary:
+            return escape_inline(code)
+        key = f"advocacyhub-{kind}-{code}"
+        for lang in self.messages.fallback_chain(self.lang):
+            if lang == "en":
+                break
+            if self.messages.has(key, lang):
+                return self.msg(key)
+        return escape_inline(vocabulary[code])
+
+    def join(self, items: Iterable[str]) -> str:
+        return self.separator.join(items)
+
+    def problem(self, problem: Problem) -> str:
+        return problem_text(problem, self.messages, self.lang)
+
+
+def _cell(case: Case, column: str, text: _Text) -> str:
+    if column == "title":
+        return internal_link(case.page, case.title)
+    if column == "region":
+        return text.vocabulary_label("region", case.region) if case.region else ""
+    if column == "status":
+        return text.vocabulary_label("status", case.status) if case.status else ""
+    if column == "topic":
+        return text.join(text.vocabulary_label("topic", t) for t in case.topics)
+    if column == "methods":
+        return text.join(text.vocabulary_label("method", m) for m in case.methods)
+    if column == "country":
+        return text.join(escape_inline(c, 100) for c in case.countries)
+    if column == "partners":
+        return text.join(escape_inline(p, 100) for p in case.partners)
+    if column == "contact":
+        if case.sensitive and case.contacts:
+            return f"''{text.msg('advocacyhub-label-hidden')}''"
+        return text.join(escape_inline(c, 100) for c in case.contacts)
+    if column in ("start", "end"):
+        date = case.start if column == "start" else case.end
+        return str(date) if date is not None else ""
+    if column in ("summary", "lessons"):
+        return escape_inline(case.summary if column == "summary" else case.lessons)
+    if column == "languages":
+        return text.join(_language_item(c, case, text) for c in sorted(case.languages))
+    if column == "updated":
+        return case.last_edit[:10] if _ISO_DAY_RE.match(case.last_edit) else ""
+    raise ValueError(f"unknown column {column!r}")
+
+
+def _language_item(code: str, case: Case, text: _Text) -> str:
+    name = escape_inline(text.messages.autonym(code), 50)
+    if code in case.outdated_languages:
+        return text.msg("advocacyhub-translations-language-outdated", name)
+    return name
+
+
+def _header(column: str, text: _Text) -> str:
+    if column in ("languages", "updated"):
+        return text.msg(f"advocacyhub-index-column-{column}")
+    return text.msg(f"advocacyhub-field-{column}")
+
+
+def _table(cases: Sequence[Case], columns: Sequence[str], text: _Text) -> list[str]:
+    lines = ['{| class="wikitable sortable advocacyhub-index-table"']
+    lines.append("! " + " !! ".join(_header(c, text) for c in columns))
+    for case in cases:
+        lines.append(f'|- data-advocacy-case="{escape_attribute(case.page)}"')
+        for column in columns:
+            value = _cell(case, column, text)
+            lines.append(f"| {value}" if value else "|")
+    lines.append("|}")
+    return lines
+
+
+def _sorted_cases(cases: Iterable[Case], view: IndexView) -> list[Case]:
+    # Two stable sorts: page title first (the tie-breaker), then the chosen key; reverse=True
+    # keeps the sort stable. Cases without a value for the key go last whatever the direction.
+    key_of = _sort_key_function(view)
+    keyed = sorted(((key_of(c), c) for c in cases), key=lambda kc: kc[1].page)
+    present = [kc for kc in keyed if kc[0] is not None]
+    present.sort(key=lambda kc: kc[0], reverse=view.descending)
+    return [c for _, c in present] + [c for k, c in keyed if k is None]
+
+
+def _sort_key_function(view: IndexView) -> Callable[[Case], Any]:
+    sort = view.sort
+    if sort == "title":
+        return lambda c: c.title.casefold()
+    if sort in ("start", "end"):
+        return lambda c: getattr(c, sort).sort_key if getattr(c, sort) else None
+    if sort == "updated":
+        return lambda c: c.last_edit or None
+    order = {code: i for i, code in enumerate(getattr(view.vocabulary, _VOCABULARIES[sort]))}
+    return lambda c: order.get(getattr(c, sort))
+
+
+def _groups(cases: Sequence[Case], view: IndexView, text: _Text) -> list[tuple[str, list[Case]]]:
+    """(heading wikitext, cases) per group, in display order; empty groups are left out."""
+    if view.group == "year":
+        by_year: dict[int | None, list[Case]] = {}
+        for case in cases:
+            by_year.setdefault(case.start.year if case.start else None, []).append(case)
+        years = sorted((y for y in by_year if y is not None), reverse=True)
+        groups = [(str(y), by_year[y]) for y in years]
+        if None in by_year:
+            groups.append((text.msg("advocacyhub-index-group-no-year"), by_year[None]))
+        return groups
+    kind = view.group
+    vocabulary = getattr(view.vocabulary, _VOCABULARIES[kind])
+    members: dict[str, list[Case]] = {code: [] for code in vocabulary}
+    other: list[Case] = []
+    for case in cases:
+        codes = case.topics if kind == "topic" else (getattr(case, kind),)
+        known = [c for c in codes if c in members]
+        for code in known:
+            members[code].append(case)
+        if not known:
+            other.append(case)
+    groups = [(text.vocabulary_label(kind, code), members[code]) for code in vocabulary]
+    groups.append((text.msg("advocacyhub-index-group-other"), other))
+    return [(label, group) for label, group in groups if group]
+
+
+def _chart(groups: Sequence[tuple[str, list[Case]]], view: IndexView, text: _Text) -> list[str]:
+    biggest = max(len(g) for _, g in groups)
+    lines = ['{| class="advocacyhub-index-chart"']
+    lines.append(f"|+ {text.msg(f'advocacyhub-index-chart-caption-{view.group}')}")
+    for label, group in groups:
+        width = max(2, round(CHART_MAX_WIDTH * len(group) / biggest))
+        bar = (
+            f'<span aria-hidden="true" style="display:inline-block; width:{width}px; '
+            f'height:0.8em; background:{CHART_COLOR};"></span>'
+        )
+        lines.append("|-")
+        lines.append(f"| {label}")
+        lines.append(f'| style="white-space:nowrap;" | {bar} {len(group)}')
+    lines.append("|}")
+    return lines
+
+
+def _attention(items: Iterable[CaseParseResult], view: IndexView, text: _Text) -> list[str]:
+    chosen = [
+        item
+        for item in items
+        if item.problems and (view.matches(item.case) if item.case else not view.filtered)
+    ]
+    if not chosen:
+        return []
+    lines = [f"=== {text.msg('advocacyhub-index-attention-heading')} ==="]
+    lines.append(text.msg("advocacyhub-index-attention-intro"))
+    reason_separator = text.msg("advocacyhub-index-reason-separator")
+    for item in sorted(chosen, key=lambda i: i.page):
+        label = item.case.title if item.case else item.page
+        link = f"<bdi>{internal_link(item.page, label)}</bdi>"
+        reasons = reason_separator.join(text.problem(p) for p in item.problems)
+        lines.append("* " + text.msg("advocacyhub-index-attention-item", link, reasons))
+    return lines
+
+
+def render_index_view(
+    view: IndexView,
+    cases: Iterable[Case],
+    attention_items: Iterable[CaseParseResult],
+    messages: Messages,
+    lang: str,
+) -> str:
+    """The wikitext of one view (without the stamp, which ``bots.wikitext.markers`` adds).
+
+    ``lang`` is the page's language, used when the view has no ``lang`` parameter.
+    ``attention_items`` are the parse results of all case pages; those with problems are
+    listed when the view shows the needs-attention list.
+    """
+    text = _Text(messages, view.lang or lang, view.vocabulary)
+    matching = _sorted_cases((c for c in cases if view.matches(c)), view)
+    shown = matching[: view.limit] if view.limit else matching
+    direction = "rtl" if messages.is_rtl(text.lang) else "ltr"
+    lang_attribute = escape_attribute(text.lang)
+    lines = [f'<div class="advocacyhub-index" lang="{lang_attribute}" dir="{direction}">']
+    if not matching:
+        lines.append(text.msg("advocacyhub-index-empty"))
+    else:
+        lines.append(text.msg("advocacyhub-index-total", len(matching)))
+        if len(shown) < len(matching):
+            lines.append("")
+            lines.append(text.msg("advocacyhub-index-limited", len(shown), len(matching)))
+        if view.group == "none":
+            lines.extend(_table(shown, view.columns, text))
+        else:
+            groups = _groups(shown, view, text)
+            if view.chart:
+                lines.extend(_chart(groups, view, text))
+            for label, group in groups:
+                lines.append(f"=== {label} ===")
+                lines.append(text.msg("advocacyhub-label-case-count", len(group)))
+                lines.extend(_table(group, view.columns, text))
+    if view.attention:
+        lines.extend(_attention(attention_items, view, text))
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def render_view_errors(problems: Sequence[Problem], messages: Messages, lang: str) -> str:
+    """A visible error box listing every problem with the view's parameters, in plain words."""
+    text = _Text(messages, lang, no_vocabulary())
+    lines = ['<div class="error advocacyhub-index-error">']
+    lines.append(text.msg("advocacyhub-index-error-intro"))
+    lines.extend(f"* {text.problem(p)}" for p in problems)
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def render_view(
+    view: IndexView | list[Problem],
+    cases: Iterable[Case],
+    attention_items: Iterable[CaseParseResult],
+    messages: Messages,
+    lang: str,
+) -> str:
+    """The view, or the error box when its parameters had problems."""
+    if isinstance(view, list):
+        return render_view_errors(view, messages, lang)
+    return render_index_view(view, cases, attention_items, messages, lang)
