@@ -13,11 +13,9 @@ from __future__ import annotations
 from bots.config.model import Config
 from bots.i18n.messages import Messages
 from bots.index.build import IndexContent, build_pages
-from bots.index.collect import collect_cases, without_sensitive_contacts
-from bots.index.languages import page_language, split_translation_subpages
-from bots.index.marker_pages import collect_marker_pages, marker_names, views_show_languages
+from bots.index.collect import collect_cases
+from bots.index.marker_pages import collect_marker_pages, marker_names
 from bots.index.outdated_languages import with_outdated_languages
-from bots.index.pages import MarkerNames
 from bots.index.publish import publish_pages
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
@@ -61,12 +59,3 @@ def run(
     # publish
     publish_pages(session, options, content, builds, report)
     return report
-
-
-# The benchmark's naive baseline (scripts/benchlib/naive.py) takes these from the driver, so
-# that its output stays the bot's; they go once it imports them from their modules.
-__all__ += ["page_language", "split_translation_subpages", "without_sensitive_contacts"]
-
-
-def _shows_languages(text: str, names: MarkerNames) -> bool:
-    return views_show_languages(names.scan(text))

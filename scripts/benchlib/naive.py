@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     from bots.config.load import load_config
     from bots.config.permissions import case_page_allowed, edit_refusal
     from bots.i18n.messages import Messages
-    from bots.index import job as index_job
-    from bots.index.job import page_language, split_translation_subpages
+    from bots.index.collect import without_sensitive_contacts
+    from bots.index.languages import page_language, split_translation_subpages
+    from bots.index.marker_pages import views_show_languages
     from bots.index.pages import MarkerNames, render_marker_page
     from bots.wiki.records import PageSnapshot
     from bots.wikitext.problems import Problem
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     case_titles, languages = split_translation_subpages(listing, existing, config, messages)
 
     # the bot hides the contacts of sensitive cases right after parsing; so does the baseline
-    hide = getattr(index_job, "without_sensitive_contacts", lambda result: result)
+    hide = without_sensitive_contacts
     results: list[CaseParseResult] = []
     for title in sorted(case_titles):
         page = listing[title]
@@ -93,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         if edit_refusal(page.title(), page.namespace().id, config) is None:
             pages.append(page)
     texts = {page.title(): page.text for page in pages}  # one request per page
-    shows = getattr(index_job, "_shows_languages", None)
-    if shows is not None and any(shows(text, names) for text in texts.values()):
+    if any(views_show_languages(names.scan(text)) for text in texts.values()):
         # the languages column marks outdated translations: a subpage older than its source
         from bots.translation_status.records import page_translations, status_from_subpages
 
