@@ -13,7 +13,7 @@ English labels of the configured vocabularies that narrow what the subscriber re
 
 Only calls at the top level of the page count; calls inside comments, ``<nowiki>`` or another
 template's parameters (documentation examples) are ignored. Every line that cannot be used is
-reported with a :class:`~bots.cases.record.Problem` (message ``advocacyhub-problem-<code>``):
+reported with a :class:`~bots.wikitext.problems.Problem` (message ``advocacyhub-problem-<code>``):
 
 =============================== ====================================================== =====
 subscriber-missing-page         no ``page`` parameter                                  skip
@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from bots.cases.parser import closest, match_vocabulary
-from bots.i18n.messages import normalize_lang
+from bots.i18n.languages import is_language_code, normalize_lang
 from bots.wikitext.markers import find_templates, normalize_template_name
 from bots.wikitext.problems import Problem
 
@@ -44,7 +44,6 @@ DEFAULT_LANG = "en"
 
 # What MediaWiki never accepts in a title (plus '#': a fragment is not a page).
 _BAD_TITLE_RE = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f\ufffd]")
-_LANG_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 _LIST_RE = re.compile(r"[,;\n]")
 _MAX_TITLE_BYTES = 255
 
@@ -165,7 +164,7 @@ def parse_subscriber_list(
         first_line[page] = call.line
         raw_lang = _param(params, "lang", "language").strip()
         lang = normalize_lang(raw_lang) if raw_lang else DEFAULT_LANG
-        if not _LANG_RE.fullmatch(lang):
+        if not is_language_code(lang):
             issues.append(
                 LineIssue(call.line, page, Problem("subscriber-bad-lang", (raw_lang,)), False)
             )
