@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from bots.cases.parser import parse_case_page
 from bots.config.model import Config
@@ -35,11 +34,15 @@ from bots.digest.period import Period
 from bots.errors import BotStop
 from bots.outcomes import JobReport
 from bots.translation_status.collect import translation_needs
-from bots.translation_status.records import SOURCE_SUBPAGE, split_unit_title, translation_subpage
-from bots.wiki.history import PageHistory, recent_changes, span, texts_by_revid
+from bots.translation_status.records import (
+    SOURCE_SUBPAGE,
+    TranslationRecord,
+    split_unit_title,
+    translation_subpage,
+)
+from bots.wiki.history import PageHistory, RecentChange, recent_changes, span, texts_by_revid
 from bots.wiki.session import WikiSession
 from bots.wiki.siteinfo import namespace_names
-from bots.wiki.templates import template_names
 from bots.wikitext.titles import bare_title, title_in_namespace
 
 log = logging.getLogger("bots.digest.job")  # the job's logger: its log lines keep their name
@@ -47,8 +50,9 @@ log = logging.getLogger("bots.digest.job")  # the job's logger: its log lines ke
 
 def translation_records(
     session: WikiSession, config: Config, pages: Sequence[str], languages: Sequence[str]
-) -> list[Any]:
-    """Translation figures (page, language, total, translated, outdated) from issue 4's module.
+) -> list[TranslationRecord]:
+    """Translation figures (page, language, total, translated, outdated) from the shared
+    translation status service.
 
     The one place the digest depends on the translation status code; a failure there costs the
     digest its translation section, not the whole digest.
@@ -69,8 +73,8 @@ def translation_records(
 class Changed:
     """What changed in the period, per kind of page: the recent changes inside it."""
 
-    cases: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    talks: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)  # subject
+    cases: dict[str, list[RecentChange]] = field(default_factory=dict)
+    talks: dict[str, tuple[str, list[RecentChange]]] = field(default_factory=dict)  # subject
     translations: set[tuple[str, str]] = field(default_factory=set)  # (source page, language)
 
 
@@ -110,7 +114,7 @@ class Collector:
         changed = Changed()
         for title, h in history.items():
             inside = h.within(period.start, period.end)
-            if not inside or all(e.get("user") == config.wiki.user for e in inside):
+            if not inside or all(e.user == config.wiki.user for e in inside):
                 continue  # the bot's own edits are never news
             if h.namespace == config.translations.unit_namespace:
                 unit = split_unit_title(title)
@@ -133,7 +137,8 @@ class Collector:
         return changed
 
     def subject_facts(
-        self, subjects: Iterable[str], history: Mapping[str, PageHistory], texts: dict[int, Any]
+        self, subjects: Iterable[str], history: Mapping[str, PageHistory],
+        texts: dict[int, str | None],
     ) -> dict[str, CaseFacts | None]:
         """Cases at the period end of pages that did not change but whose talk pages or
         translations did (for the subscribers' filters): by revision id when they changed
@@ -214,15 +219,16 @@ class Collector:
 
 def collect_content(
     session: WikiSession, config: Config, period: Period, report: JobReport, *,
-    languages: Sequence[str], message_langs: Iterable[str],
+    case_names: frozenset[str], languages: Sequence[str], message_langs: Iterable[str],
 ) -> DigestContent:
     """The digest of ``period``: everything in it, before any subscriber's filters.
 
-    ``languages``: the subscribers'; ``message_langs``: languages with message files (their
-    subpages count as translations, not as cases)."""
+    ``case_names``: the case template's names; ``languages``: the subscribers';
+    ``message_langs``: languages with message files (their subpages count as translations,
+    not as cases)."""
     collector = Collector(
         session, config, period,
-        case_names=template_names(session, [config.templates.case])[config.templates.case],
+        case_names=case_names,
         known_langs=frozenset(config.translations.languages) | frozenset(message_langs),
         notes=report.notes,
     )
