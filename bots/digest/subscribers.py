@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from bots.cases.parser import closest, match_vocabulary
 from bots.i18n.languages import is_language_code, normalize_lang
-from bots.wikitext.markers import find_templates, normalize_template_name
+from bots.wikitext.markers import find_templates
 from bots.wikitext.problems import Problem
 
 DEFAULT_LANG = "en"
@@ -57,7 +57,6 @@ class Subscriber:
     lang: str = DEFAULT_LANG
     regions: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
-    massmessage: bool = False  # a {{Target}} line
 
 
 @dataclass(frozen=True)
@@ -133,17 +132,14 @@ def parse_subscriber_list(
     ``subscriber_names`` / ``target_names`` are the template names (redirects included);
     ``normalize_title`` returns the canonical title, or None when the title is impossible.
     """
-    subscriber_set = set(subscriber_names)
-    target_set = set(target_names)
-    calls = find_templates(text, subscriber_set | target_set)
-    mm_normalized = {normalize_template_name(n) for n in target_set - subscriber_set}
+    # Both forms mean the same: a MassMessage line is a subscriber with every default.
+    calls = find_templates(text, set(subscriber_names) | set(target_names))
     subscribers: list[Subscriber] = []
     issues: list[LineIssue] = []
     first_line: dict[str, int] = {}
     for call in calls:
         params = {name.strip().casefold(): value for name, value in call.params}
         raw_page = " ".join(_param(params, "page", "1").split())
-        massmessage = call.normalized_name in mm_normalized
         if not raw_page:
             issues.append(LineIssue(call.line, "", Problem("subscriber-missing-page"), True))
             continue
@@ -182,7 +178,6 @@ def parse_subscriber_list(
                     _param(params, "topics", "topic"), topics,
                     "subscriber-unknown-topic", call.line, page, issues,
                 ),
-                massmessage=massmessage,
             )
         )
     return SubscriberList(tuple(subscribers), tuple(issues))
