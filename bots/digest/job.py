@@ -1,9 +1,10 @@
 """`advocacy-hub run digest`: what changed in advocacy, posted to each subscriber, exactly once.
 
 Collect (reads only): the template names and the subscribers (``targets``) -> the period, read
-back from the archive pages (``period``) -> what changed in it (``collect``) -> the deliverable
-targets and where the digest already arrived (``targets``).
-Build (pure): one message per kind of subscriber and who gets which (``plan``).
+back from the archive pages (``period``) -> the revisions that changed in it (``collect``) ->
+the deliverable targets and where the digest already arrived (``targets``).
+Build (pure): the digest's content (``changes``), one message per kind of subscriber and who
+gets which (``plan``).
 Publish: the archive page in state ``delivering``, one new section per target, the archive in
 state ``complete`` (``publish``). The wikitext is in ``message`` and ``archive``.
 """
@@ -11,7 +12,8 @@ state ``complete`` (``publish``). The wikitext is in ``message`` and ``archive``
 from __future__ import annotations
 
 from bots.config.model import Config
-from bots.digest.collect import collect_content
+from bots.digest.changes import digest_content
+from bots.digest.collect import collect_revisions
 from bots.digest.ledger import DeliveryLedger, RunStop
 from bots.digest.message import RenderContext
 from bots.digest.period import find_period
@@ -49,11 +51,12 @@ def run(
         period = find_period(session, config, report, now=subscribers.read_at)
     except RunStop:
         return report
-    content = collect_content(
-        session, config, period, report, case_names=templates.case,
+    revisions = collect_revisions(
+        session, config, period, report,
         languages=sorted({s.lang for s in subscribers.subscribers}),
         message_langs=messages.languages(),
     )
+    content = digest_content(revisions, config, templates.case, report.notes)
     report.notes.append(f"digest {period.digest_id}: {period.start} to {period.end}"
                         f"{' (resumed)' if period.resumed else ''}, {content.item_count} items")
     if not content.item_count and not config.digest.send_empty and not period.resumed:

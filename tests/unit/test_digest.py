@@ -6,8 +6,8 @@ A golden case is ``golden/digest/<name>.toml``: ``render`` (``message`` or ``arc
 ``[[delivery]]``/``[[warning]]`` entries (archives), and the content, either ``content =
 "shared"`` (``_content.toml``) or its own ``[period]``, ``[[case]]`` (``page``, optional
 ``before``, ``after`` wikitext), ``[[talk]]`` (``page``, ``subject``, ``before``, ``after``,
-``hub``) and ``[[need]]`` tables. The pure pipeline (case parser -> compare_case,
-added_sections -> build_content) gives the content; the rendering is the run's own: a
+``hub``) and ``[[need]]`` tables. The content is the run's own (``digest_content`` of the
+revisions the case lists), and so is the rendering: a
 message is ``subscriber_message`` (what the build step plans and delivery posts), an archive is
 the run's ``DeliveryLedger`` fed the delivery entries and ``render_archive`` of its report
 (what ``save_archive`` saves). ``ADVOCACY_UPDATE_GOLDEN=1`` rewrites the expected files.
@@ -29,12 +29,11 @@ from bots.cases.parser import parse_case_page
 from bots.config.load import load_config
 from bots.config.model import Config
 from bots.digest.archive import render_archive
+from bots.digest.changes import PeriodRevisions, digest_content
 from bots.digest.content import (
     CaseFacts,
     CaseUpdate,
     DigestContent,
-    Discussion,
-    TranslationNeed,
     added_sections,
     build_content,
     case_facts,
@@ -52,10 +51,12 @@ from bots.digest.ids import (
 )
 from bots.digest.ledger import DeliveryLedger, DeliveryLine, DeliveryReport
 from bots.digest.message import RenderContext, subscriber_message
+from bots.digest.period import Period
 from bots.digest.recipients import Target
 from bots.digest.subscribers import LineIssue, Subscriber, parse_subscriber_list
 from bots.i18n.messages import Messages
 from bots.outcomes import JobReport
+from bots.translation_status.records import TranslationRecord
 from bots.wiki.records import PageSnapshot
 from bots.wikitext.escape import escape_inline
 from bots.wikitext.problems import Problem
@@ -89,30 +90,38 @@ def _facts(title: str, text: str | None, config: Config) -> CaseFacts | None:
 
 
 def content_of(spec: dict[str, Any], config: Config) -> DigestContent:
+    """The content the run makes (``digest_content``) of the revisions a golden case lists."""
     if spec.get("content") == "shared":
         spec = tomllib.loads((GOLDEN / "_content.toml").read_text("utf-8"))
     period = spec["period"]
-    facts: dict[str, CaseFacts | None] = {}
-    changes = []
-    for case in spec.get("case", []):
-        after = _facts(case["page"], case["after"], config)
-        facts[case["page"]] = after
-        assert after is not None, f"{case['page']}: no case on the page"
-        change = compare_case(_facts(case["page"], case.get("before"), config), after)
-        if change:
-            changes.append(change)
-    discussions = [
-        Discussion(t["page"], heading, t["subject"], None if t.get("hub") else facts[t["subject"]])
-        for t in spec.get("talk", [])
-        for heading in added_sections(t["before"], t["after"])
-    ]
-    needs = [
-        TranslationNeed(n["page"], n["language"], n["total"], n["translated"], n["outdated"],
-                        facts.get(n["page"]))
+    texts: dict[int, str | None] = {}
+
+    def revision(text: str | None) -> int:
+        if text is None:
+            return 0  # no page yet
+        texts[len(texts) + 1] = text
+        return len(texts)
+
+    cases = {c["page"]: (revision(c.get("before")), revision(c["after"]))
+             for c in spec.get("case", [])}
+    talks = {t["page"]: (t["subject"], revision(t["before"]), revision(t["after"]))
+             for t in spec.get("talk", [])}
+    figures = tuple(
+        TranslationRecord(n["page"], n["language"], n["total"], n["translated"], n["outdated"])
         for n in spec.get("need", [])
-    ]
-    return build_content(period["id"], period["start"], period["end"], changes, discussions,
-                         needs)
+    )
+    revisions = PeriodRevisions(
+        period=Period(period["id"], period["start"], period["end"], f"Archive/{period['id']}"),
+        hubs=frozenset(t["subject"] for t in spec.get("talk", []) if t.get("hub")),
+        cases=cases, talks=talks, translations=frozenset((f.page, f.language) for f in figures),
+        texts=texts, subject_texts={}, translation_figures=figures,
+    )
+    notes: list[str] = []
+    content = digest_content(revisions, config, frozenset(), notes)
+    assert notes == []
+    for page, (_before, after) in cases.items():
+        assert _facts(page, texts[after], config), f"{page}: no case on the page"
+    return content
 
 
 def target(sub: Subscriber, page: str = "") -> Target:
