@@ -1,97 +1,94 @@
-"""The digest's archive page: its title, the delivery report it carries, and saving it.
+"""The digest's archive page: its record line, the digest as a whole (in English), and the
+delivery report. Pure.
 
 The archive page is ``config.digest.archive_prefix`` + the digest's id. It is saved before the
-deliveries (state ``delivering``, the targets still to post to marked pending) and after them
-(state ``complete``); its first line is the record ``bots.digest.period`` reads the period back
-from. The delivery report says, per subscriber line, who received the digest and who was skipped
-and why; :class:`DeliveryLedger` builds it while the run goes.
+deliveries (state ``delivering``, the targets still to post to listed as pending) and after them
+(state ``complete``); its first line is the :class:`~bots.digest.ids.ArchiveRecord` that
+``bots.digest.period`` reads the period back from. The delivery report says, per subscriber
+line, who received the digest and who was skipped and why (each reason rendered by
+``bots.wikitext.problems.problem_text``, the one rendering of a problem).
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
-from typing import Any
-
-from bots.config.model import Config
-from bots.digest.content import (
-    DeliveryLine,
-    DeliveryReport,
-    DigestContent,
-    RenderContext,
-    reason_text,
-    render_archive,
-)
-from bots.digest.recipients import Target
-from bots.digest.subscribers import Subscriber
-from bots.i18n.messages import Messages
-from bots.outcomes import JobReport, Skipped
-from bots.wiki.saves import save_page
-from bots.wiki.session import WikiSession
-from bots.wikitext.problems import Problem
+from bots.digest.content import DigestContent
+from bots.digest.ids import ArchiveRecord
+from bots.digest.ledger import REPORT_LANG, DeliveryLine, DeliveryReport
+from bots.digest.message import RenderContext, Writer, bdi, digest_body
+from bots.wikitext.escape import escape_inline, internal_link
+from bots.wikitext.problems import problem_text
 
 
-class RunStop(Exception):
-    """Ends a digest run early with a failure already recorded in the report."""
+def _report_target(d: DeliveryLine) -> str:
+    if not d.page:
+        return ""
+    link = internal_link(d.page) if d.linkable else bdi(escape_inline(d.page, 120))
+    if d.delivered_to and d.delivered_to != d.page:
+        link += " → " + internal_link(d.delivered_to)
+    return link
 
 
-def archive_prefix(session: WikiSession, config: Config) -> tuple[str, int]:
-    """The archive pages' title prefix as the wiki spells it, and its namespace."""
-    prefix = config.digest.archive_prefix
-    full, namespace = session.normalize(prefix)
-    if prefix.endswith("/") and not full.endswith("/"):
-        full += "/"
-    return full, namespace
-
-
-class DeliveryLedger:
-    """What happened to each subscriber line, and the job report it is also recorded in."""
-
-    def __init__(self, report: JobReport, messages: Messages) -> None:
-        self.report = report
-        self.messages = messages
-        self.lines: dict[int, DeliveryLine] = {}  # by subscriber line
-        self.warnings: list[tuple[int, str, Problem]] = []
-
-    def plain(self, problem: Problem) -> str:
-        """A reason for the console and run log (the wiki gets the escaped form)."""
-        return html.unescape(reason_text(self.messages, problem))
-
-    def skip(self, sub: Subscriber, problem: Problem, delivered_to: str = "") -> None:
-        self.lines[sub.line] = DeliveryLine(
-            sub.page, sub.line, sub.lang, delivered_to, reason=problem
-        )
-        self.report.record(Skipped(delivered_to or sub.page, self.plain(problem)))
-
-    def received(self, target: Target) -> None:
-        self.lines[target.subscriber.line] = DeliveryLine(
-            target.subscriber.page, target.subscriber.line, target.subscriber.lang, target.page
-        )
-
-    def delivery_report(self, pending: Iterable[Target] = ()) -> DeliveryReport:
-        lines = dict(self.lines)
-        for t in pending:
-            lines[t.subscriber.line] = DeliveryLine(
-                t.subscriber.page, t.subscriber.line, t.subscriber.lang, t.page, pending=True
+def render_report(report: DeliveryReport, ctx: RenderContext) -> list[str]:
+    w = Writer(ctx, REPORT_LANG)
+    lines: list[str] = []
+    groups = (
+        ("report-received", report.received),
+        ("report-pending", report.pending),
+        ("report-skipped", report.skipped),
+    )
+    for key, entries in groups:
+        if key == "report-pending" and not entries:
+            continue
+        lines.append(f"'''{w.msg(key, len(entries))}'''")
+        if not entries:
+            lines.append(f"* {w.msg('report-none')}")
+        for d in sorted(entries, key=lambda e: (e.line, e.page)):
+            where = w.msg("report-line", d.line)
+            target = _report_target(d)
+            item = f"{where}{w.msg('colon')}{target}" if target else where
+            if d.lang and d.reason is None:
+                item += f" ({escape_inline(d.lang, 20)})"
+            if d.reason is not None:
+                item += w.msg("colon") + problem_text(d.reason, ctx.messages, REPORT_LANG)
+            lines.append(f"* {item}")
+        lines.append("")
+    if report.warnings:
+        lines.append(f"'''{w.msg('report-warnings', len(report.warnings))}'''")
+        for line, _page, problem in sorted(report.warnings, key=lambda x: (x[0], x[2].code)):
+            lines.append(
+                f"* {w.msg('report-line', line)}{w.msg('colon')}"
+                f"{problem_text(problem, ctx.messages, REPORT_LANG)}"
             )
-        return DeliveryReport(tuple(lines[k] for k in sorted(lines)), tuple(self.warnings))
+        lines.append("")
+    return lines
 
 
-def save_archive(
-    session: WikiSession, config: Config, options: Any, ctx: RenderContext,
-    ledger: DeliveryLedger, content: DigestContent, pending: Sequence[Target], *,
-    complete: bool,
-) -> None:
-    """Save the archive page with the delivery report so far (``pending``: still to post)."""
-    report = ledger.delivery_report(pending)
-    text = render_archive(content, report, ctx, complete=complete)
-    full, _ns = archive_prefix(session, config)
-    summary = ledger.messages.msg(
-        "advocacyhub-digest-archive-summary", "en", content.digest_id,
+def render_archive(
+    content: DigestContent, report: DeliveryReport, ctx: RenderContext, *, complete: bool
+) -> str:
+    """The archive page: record, the digest as a whole (English), and the delivery report."""
+    w = Writer(ctx, REPORT_LANG)
+    record = ArchiveRecord(content.digest_id, content.start, content.end, complete)
+    parts = [
+        record.marker(),
+        w.msg("archive-intro", content.digest_id, content.start[:10], content.end[:10],
+              internal_link(ctx.subscriber_page)),
+        "",
+        f"== {w.msg('archive-content')} ==",
+        *digest_body(w, content),
+        "",
+        f"== {w.msg('archive-report')} ==",
+    ]
+    if not complete:
+        parts.append(w.msg("archive-in-progress"))
+        parts.append("")
+    parts.extend(render_report(report, ctx))
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def archive_summary(report: DeliveryReport, ctx: RenderContext, digest: str) -> str:
+    """The archive edit's summary: the digest's id and how many lines received it or not."""
+    return ctx.messages.msg(
+        "advocacyhub-digest-archive-summary", REPORT_LANG, digest,
         len(report.received), len(report.skipped),
     )
-    outcome = save_page(
-        session, f"{full}{content.digest_id}", lambda _base: text, summary,
-        may_create=True, show_diff=options.diff, diff_out=options.out,
-    )
-    ledger.report.record(outcome)

@@ -1,9 +1,9 @@
-"""What changed in a digest's period: new cases, status changes, new discussions, translations.
+"""What a digest's period is made of, read from the wiki: the revisions that changed in it.
 
 Recent changes (``bots.wiki.history``) -> the pages they touch, classified (case pages, talk
 pages of cases and hub pages, translations) -> the revisions current at the period's start and
-end, read by revision id in one batched pass -> ``bots.digest.content`` compares them (pure) ->
-:class:`~bots.digest.content.DigestContent`.
+end, read by revision id in one batched pass -> :class:`PeriodRevisions`, from which
+``bots.digest.changes`` makes the :class:`~bots.digest.content.DigestContent` (pure).
 
 Reads, all batched: namespace names; ``list=recentchanges`` of the case namespaces, their talk
 namespaces and the translation unit namespace since the period start; the revisions at the
@@ -16,30 +16,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from bots.cases.parser import parse_case_page
 from bots.config.model import Config
 from bots.config.permissions import case_page_allowed
-from bots.digest.content import (
-    CaseFacts,
-    DigestContent,
-    Discussion,
-    TranslationNeed,
-    added_sections,
-    build_content,
-    case_facts,
-    compare_case,
-)
+from bots.digest.changes import PeriodRevisions
 from bots.digest.period import Period
 from bots.errors import BotStop
 from bots.outcomes import JobReport
 from bots.translation_status.collect import translation_needs
-from bots.translation_status.records import SOURCE_SUBPAGE, split_unit_title, translation_subpage
-from bots.wiki.history import PageHistory, recent_changes, span, texts_by_revid
+from bots.translation_status.records import (
+    TranslationRecord,
+    split_unit_title,
+    translation_subpage,
+)
+from bots.wiki.history import PageHistory, RecentChange, recent_changes, span, texts_by_revid
 from bots.wiki.session import WikiSession
 from bots.wiki.siteinfo import namespace_names
-from bots.wiki.templates import template_names
 from bots.wikitext.titles import bare_title, title_in_namespace
 
 log = logging.getLogger("bots.digest.job")  # the job's logger: its log lines keep their name
@@ -47,8 +39,9 @@ log = logging.getLogger("bots.digest.job")  # the job's logger: its log lines ke
 
 def translation_records(
     session: WikiSession, config: Config, pages: Sequence[str], languages: Sequence[str]
-) -> list[Any]:
-    """Translation figures (page, language, total, translated, outdated) from issue 4's module.
+) -> list[TranslationRecord]:
+    """Translation figures (page, language, total, translated, outdated) from the shared
+    translation status service.
 
     The one place the digest depends on the translation status code; a failure there costs the
     digest its translation section, not the whole digest.
@@ -69,8 +62,8 @@ def translation_records(
 class Changed:
     """What changed in the period, per kind of page: the recent changes inside it."""
 
-    cases: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    talks: dict[str, tuple[str, list[dict[str, Any]]]] = field(default_factory=dict)  # subject
+    cases: dict[str, list[RecentChange]] = field(default_factory=dict)
+    talks: dict[str, tuple[str, list[RecentChange]]] = field(default_factory=dict)  # subject
     translations: set[tuple[str, str]] = field(default_factory=set)  # (source page, language)
 
 
@@ -79,17 +72,9 @@ class Collector:
     session: WikiSession
     config: Config
     period: Period
-    case_names: frozenset[str]
     known_langs: frozenset[str]
-    notes: list[str]
     pages_read: int = 0
     hubs: dict[str, int] = field(default_factory=dict)  # hub page -> namespace
-
-    def facts(self, title: str, text: str | None) -> CaseFacts | None:
-        if not text:
-            return None
-        case = parse_case_page(title, text, self.config, template_names=self.case_names).case
-        return case_facts(case) if case is not None else None
 
     def tracked(self, title: str) -> bool:
         """A case page (by namespace and prefix) or a hub page: whose news a digest carries."""
@@ -110,7 +95,7 @@ class Collector:
         changed = Changed()
         for title, h in history.items():
             inside = h.within(period.start, period.end)
-            if not inside or all(e.get("user") == config.wiki.user for e in inside):
+            if not inside or all(e.user == config.wiki.user for e in inside):
                 continue  # the bot's own edits are never news
             if h.namespace == config.translations.unit_namespace:
                 unit = split_unit_title(title)
@@ -132,13 +117,13 @@ class Collector:
                     changed.talks[title] = (subject, inside)
         return changed
 
-    def subject_facts(
-        self, subjects: Iterable[str], history: Mapping[str, PageHistory], texts: dict[int, Any]
-    ) -> dict[str, CaseFacts | None]:
-        """Cases at the period end of pages that did not change but whose talk pages or
+    def subject_texts(
+        self, subjects: Iterable[str], history: Mapping[str, PageHistory]
+    ) -> dict[str, str | None]:
+        """Texts at the period end of pages that did not change but whose talk pages or
         translations did (for the subscribers' filters): by revision id when they changed
-        after the period, else as they are now (one batched read)."""
-        out: dict[str, CaseFacts | None] = {}
+        after the period, else as they are now (one batched read). A page that did not exist
+        at the period's end has none."""
         current: list[str] = []
         by_revid: dict[str, int] = {}
         for subject in sorted(subjects):
@@ -147,17 +132,16 @@ class Collector:
                 current.append(subject)
             elif at_end:
                 by_revid[subject] = at_end
-        texts.update(texts_by_revid(self.session, by_revid.values()))
+        texts = texts_by_revid(self.session, by_revid.values())
         snapshots = self.session.read_pages(current) if current else {}
         self.pages_read += len(by_revid) + len(current)
-        for subject, revid in by_revid.items():
-            out[subject] = self.facts(subject, texts.get(revid))
+        out = {subject: texts.get(revid) for subject, revid in by_revid.items()}
         for subject in current:
             snap = snapshots.get(subject)
-            out[subject] = self.facts(subject, snap.text if snap else None)
+            out[subject] = snap.text if snap else None
         return out
 
-    def collect(self, languages: Sequence[str]) -> DigestContent:
+    def collect(self, languages: Sequence[str]) -> PeriodRevisions:
         session, config, period = self.session, self.config, self.period
         names = namespace_names(session)
         for hub in config.digest.hub_pages:
@@ -171,61 +155,39 @@ class Collector:
         changed = self.classify(history, names)
 
         # Every revision compared, from the period's start and end, in one batched pass.
-        spans = [span(i) for i in changed.cases.values()]
-        spans += [span(i) for _, i in changed.talks.values()]
+        cases = {title: span(inside) for title, inside in changed.cases.items()}
+        talks = {talk: (subject, *span(inside))
+                 for talk, (subject, inside) in changed.talks.items()}
+        spans = [*cases.values(), *((before, after) for _, before, after in talks.values())]
         texts = texts_by_revid(session, [r for s in spans for r in s])
         self.pages_read += len(texts)
 
-        facts: dict[str, CaseFacts | None] = {}
-        changes = []
-        for title, inside in changed.cases.items():
-            before_id, after_id = span(inside)
-            now = facts[title] = self.facts(title, texts.get(after_id))
-            if now is None:
-                continue  # not (or no longer) a case page
-            if before_id and texts.get(before_id) is None:
-                self.notes.append(f"{title}: the revision before the period cannot be read")
-                continue
-            change = compare_case(self.facts(title, texts.get(before_id)), now)
-            if change is not None:
-                changes.append(change)
         subjects = {s for s, _ in changed.talks.values()} | {p for p, _ in changed.translations}
-        facts.update(self.subject_facts(subjects - set(facts) - set(self.hubs), history, texts))
-
-        discussions = []
-        for talk, (subject, inside) in changed.talks.items():
-            case = facts.get(subject)
-            if subject in self.hubs or case is not None:
-                before_id, after_id = span(inside)
-                for heading in added_sections(texts.get(before_id), texts.get(after_id)):
-                    discussions.append(Discussion(talk, heading, subject, case))
-
-        needs = []
         sources = sorted(set(changed.cases) | {p for p, _ in changed.translations})
-        for rec in translation_records(session, config, sources, languages):
-            if rec.source == SOURCE_SUBPAGE and not rec.present:
-                continue  # never translated by hand: not a page anyone marked for translation
-            if rec.page in changed.cases or (rec.page, rec.language) in changed.translations:
-                needs.append(TranslationNeed(rec.page, rec.language, rec.total, rec.translated,
-                                             rec.outdated, facts.get(rec.page)))
-        return build_content(period.digest_id, period.start, period.end, changes,
-                             discussions, needs)
+        return PeriodRevisions(
+            period=period,
+            hubs=frozenset(self.hubs),
+            cases=cases,
+            talks=talks,
+            translations=frozenset(changed.translations),
+            texts=texts,
+            subject_texts=self.subject_texts(subjects - set(cases) - set(self.hubs), history),
+            translation_figures=tuple(translation_records(session, config, sources, languages)),
+        )
 
 
-def collect_content(
+def collect_revisions(
     session: WikiSession, config: Config, period: Period, report: JobReport, *,
     languages: Sequence[str], message_langs: Iterable[str],
-) -> DigestContent:
-    """The digest of ``period``: everything in it, before any subscriber's filters.
+) -> PeriodRevisions:
+    """Everything the digest of ``period`` is made from (``bots.digest.changes`` makes it).
 
     ``languages``: the subscribers'; ``message_langs``: languages with message files (their
     subpages count as translations, not as cases)."""
     collector = Collector(
         session, config, period,
-        case_names=template_names(session, [config.templates.case])[config.templates.case],
         known_langs=frozenset(config.translations.languages) | frozenset(message_langs),
-        notes=report.notes,
     )
-    content = collector.collect(languages)
+    revisions = collector.collect(languages)
     report.pages_read += collector.pages_read
-    return content
+    return revisions

@@ -2,12 +2,12 @@
 
 * The period starts where the latest complete archive's period ended (else ``period_days``
   ago, and never more than :data:`MAX_PERIOD_DAYS` ago, the span recent changes cover on
-  Wikimedia wikis). Its end is the server's time when the run starts; the id is the end's date.
+  Wikimedia wikis). Its end is the server's time when the run started (the time of its first
+  read, the subscriber list); the id is the end's date.
 * An archive in state ``delivering`` (a run that crashed) or with today's id is resumed: same
   id, same period, so the same content, delivered only where it is missing.
 
-Reads: the archive pages' titles (one prefix listing, which also gives the server's time) and
-the latest one.
+Reads: the archive pages' titles (one prefix listing) and the latest one.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from bots.config.model import Config
-from bots.digest.archive import RunStop, archive_prefix
-from bots.digest.content import digest_id, parse_archive_record
+from bots.digest.ids import digest_id, parse_archive_record
+from bots.digest.ledger import RunStop
 from bots.outcomes import Failed, JobReport
 from bots.wiki.session import WikiSession
 from bots.wikitext.titles import bare_title
@@ -34,6 +33,7 @@ class Period:
     digest_id: str
     start: str
     end: str
+    archive_page: str  # the title of this digest's archive page, as the wiki spells it
     resumed: bool = False  # the archive of this digest exists: finish what it started
 
 
@@ -45,23 +45,20 @@ def _format_ts(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime(_TS_FORMAT)
 
 
-def find_period(session: WikiSession, config: Config, report: JobReport) -> Period:
-    """The period of this run's digest, from the archive pages (no local state)."""
+def archive_prefix(session: WikiSession, config: Config) -> tuple[str, int]:
+    """The archive pages' title prefix as the wiki spells it, and its namespace."""
+    prefix = config.digest.archive_prefix
+    full, namespace = session.normalize(prefix)
+    if prefix.endswith("/") and not full.endswith("/"):
+        full += "/"
+    return full, namespace
+
+
+def find_period(session: WikiSession, config: Config, report: JobReport, now: str) -> Period:
+    """The period of this run's digest, from the archive pages (no local state); ``now``: the
+    server's time at the start of the run (ISO 8601, UTC)."""
     full, namespace = archive_prefix(session, config)
-    params: dict[str, Any] = {
-        "action": "query", "list": "allpages", "apprefix": bare_title(full, namespace),
-        "apnamespace": namespace, "aplimit": "max", "curtimestamp": True,
-    }
-    titles: list[str] = []
-    now = ""
-    cont: dict[str, Any] = {}
-    while True:
-        result = session.api(**params, **cont)
-        now = now or result.get("curtimestamp", "")
-        titles += [p["title"] for p in result.get("query", {}).get("allpages", [])]
-        if "continue" not in result:
-            break
-        cont = dict(result["continue"])
+    titles = list(session.all_pages(bare_title(full, namespace), namespace))
     end_time = _parse_ts(now)
     today = now[:10]
     ids = sorted(t[len(full):] for t in titles if _ARCHIVE_ID_RE.fullmatch(t[len(full):]))
@@ -82,7 +79,8 @@ def find_period(session: WikiSession, config: Config, report: JobReport) -> Peri
             report.notes.append(f"{latest} has no record line; the period starts on its date")
             start_time = _parse_ts(f"{ids[-1]}T00:00:00Z")
         elif not record.complete or record.digest_id == today:
-            return Period(record.digest_id, record.start, record.end, resumed=True)
+            return Period(record.digest_id, record.start, record.end,
+                          f"{full}{record.digest_id}", resumed=True)
         else:
             start_time = _parse_ts(record.end)
     if start_time < earliest:
@@ -92,4 +90,5 @@ def find_period(session: WikiSession, config: Config, report: JobReport) -> Peri
         report.record(Failed(full, f"the last digest ended at {_format_ts(start_time)}, "
                              "not before now; nothing to do"))
         raise RunStop
-    return Period(digest_id(now), _format_ts(start_time), now)
+    digest = digest_id(now)
+    return Period(digest, _format_ts(start_time), now, f"{full}{digest}")

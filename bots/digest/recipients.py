@@ -12,7 +12,7 @@ from bots.wiki.records import PageSnapshot
 NS_USER_TALK = 3
 
 
-@dataclass
+@dataclass(frozen=True)
 class Target:
     subscriber: Subscriber
     page: str  # the page that receives the digest (after one redirect)

@@ -13,7 +13,7 @@ English labels of the configured vocabularies that narrow what the subscriber re
 
 Only calls at the top level of the page count; calls inside comments, ``<nowiki>`` or another
 template's parameters (documentation examples) are ignored. Every line that cannot be used is
-reported with a :class:`~bots.cases.record.Problem` (message ``advocacyhub-problem-<code>``):
+reported with a :class:`~bots.wikitext.problems.Problem` (message ``advocacyhub-problem-<code>``):
 
 =============================== ====================================================== =====
 subscriber-missing-page         no ``page`` parameter                                  skip
@@ -36,15 +36,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from bots.cases.parser import closest, match_vocabulary
-from bots.i18n.messages import normalize_lang
-from bots.wikitext.markers import find_templates, normalize_template_name
+from bots.i18n.languages import is_language_code, normalize_lang
+from bots.wikitext.markers import find_templates
 from bots.wikitext.problems import Problem
 
 DEFAULT_LANG = "en"
 
 # What MediaWiki never accepts in a title (plus '#': a fragment is not a page).
 _BAD_TITLE_RE = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f\ufffd]")
-_LANG_RE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 _LIST_RE = re.compile(r"[,;\n]")
 _MAX_TITLE_BYTES = 255
 
@@ -58,7 +57,6 @@ class Subscriber:
     lang: str = DEFAULT_LANG
     regions: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
-    massmessage: bool = False  # a {{Target}} line
 
 
 @dataclass(frozen=True)
@@ -134,17 +132,14 @@ def parse_subscriber_list(
     ``subscriber_names`` / ``target_names`` are the template names (redirects included);
     ``normalize_title`` returns the canonical title, or None when the title is impossible.
     """
-    subscriber_set = set(subscriber_names)
-    target_set = set(target_names)
-    calls = find_templates(text, subscriber_set | target_set)
-    mm_normalized = {normalize_template_name(n) for n in target_set - subscriber_set}
+    # Both forms mean the same: a MassMessage line is a subscriber with every default.
+    calls = find_templates(text, set(subscriber_names) | set(target_names))
     subscribers: list[Subscriber] = []
     issues: list[LineIssue] = []
     first_line: dict[str, int] = {}
     for call in calls:
         params = {name.strip().casefold(): value for name, value in call.params}
         raw_page = " ".join(_param(params, "page", "1").split())
-        massmessage = call.normalized_name in mm_normalized
         if not raw_page:
             issues.append(LineIssue(call.line, "", Problem("subscriber-missing-page"), True))
             continue
@@ -165,7 +160,7 @@ def parse_subscriber_list(
         first_line[page] = call.line
         raw_lang = _param(params, "lang", "language").strip()
         lang = normalize_lang(raw_lang) if raw_lang else DEFAULT_LANG
-        if not _LANG_RE.fullmatch(lang):
+        if not is_language_code(lang):
             issues.append(
                 LineIssue(call.line, page, Problem("subscriber-bad-lang", (raw_lang,)), False)
             )
@@ -183,7 +178,6 @@ def parse_subscriber_list(
                     _param(params, "topics", "topic"), topics,
                     "subscriber-unknown-topic", call.line, page, issues,
                 ),
-                massmessage=massmessage,
             )
         )
     return SubscriberList(tuple(subscribers), tuple(issues))

@@ -1,38 +1,69 @@
-"""Who receives a digest: the subscriber list -> valid talk pages -> deliverable targets.
+"""Who receives a digest: the subscriber list -> valid talk pages -> deliverable targets, and
+where the digest already arrived.
 
 Only talk pages are targets. A redirect is followed once (a renamed user's moved talk page); a
 user talk page needs an existing user; a page that does not exist may be created only when it is
-a user's own talk page; a target listed twice gets one copy. ``{{bots}}``/``{{nobots}}`` on the
-page, or on the redirect that led to it, exclude it (:func:`exclusion`). Every line that is not
-delivered to is recorded with its reason in the :class:`~bots.digest.archive.DeliveryLedger`.
+a user's own talk page; a target listed twice gets one copy. Every line that is not delivered to
+is recorded with its reason in the :class:`~bots.digest.ledger.DeliveryLedger`.
 
 More valid targets than ``config.digest.max_targets``: nothing is delivered and the job fails
 with the count: a vandalised list must not reach anyone, and the first N lines of it are no
 safer than the rest.
 
-Reads, batched: the subscriber list page; the target pages; the redirects they make and the
-pages they lead to; ``list=users`` for user talk targets.
+A target already has the digest when the bot's contributions since the period end hold an edit
+summary with the digest's id (:func:`delivered_pages`; recipients archive their talk pages, so
+the text alone cannot be trusted, and contributions survive archiving and page moves), or the
+page's text holds the section's marker (``bots.digest.plan``).
+
+Reads, batched: the names of the templates the digest reads (one request); the subscriber list
+page; the target pages; the redirects they make and the pages they lead to; ``list=users`` for
+user talk targets; the bot's contributions since the period end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bots.config.model import Config
 from bots.config.permissions import delivery_refusal
-from bots.digest.archive import DeliveryLedger, RunStop
-from bots.digest.content import DeliveryLine
+from bots.digest.ids import summary_has_token
+from bots.digest.ledger import DeliveryLedger, RunStop
+from bots.digest.period import Period
 from bots.digest.recipients import NS_USER_TALK, Target
 from bots.digest.subscribers import Subscriber, basic_title, parse_subscriber_list
-from bots.outcomes import Failed, Skipped
-from bots.wiki.batches import chunks
-from bots.wiki.records import PageSnapshot
+from bots.outcomes import Failed
+from bots.wiki.contributions import contributions_since
 from bots.wiki.session import WikiSession
 from bots.wiki.templates import template_names
-from bots.wikitext.exclusion import find_exclusion
+from bots.wiki.users import existing_users, first_redirect_hops
 from bots.wikitext.problems import Problem
-from bots.wikitext.titles import bare_title
+from bots.wikitext.titles import bare_title, root_title
+
+
+@dataclass(frozen=True)
+class DigestTemplates:
+    """The names (redirects included) of the templates the digest reads pages with."""
+
+    subscriber: frozenset[str]
+    case: frozenset[str]
+    bots: frozenset[str]
+    nobots: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SubscriberLines:
+    """The usable lines of the subscriber list, and when it was read (the server's time)."""
+
+    subscribers: tuple[Subscriber, ...]
+    read_at: str
+
+
+def digest_templates(session: WikiSession, config: Config) -> DigestTemplates:
+    """All four templates' names in one request."""
+    subscriber, case = config.templates.subscriber, config.templates.case
+    names = template_names(session, [subscriber, case, "Bots", "Nobots"])
+    return DigestTemplates(names[subscriber], names[case], names["Bots"], names["Nobots"])
 
 
 def _wiki_title(session: WikiSession, title: str) -> str | None:
@@ -49,40 +80,14 @@ def _wiki_title(session: WikiSession, title: str) -> str | None:
     return name if name.count(":") >= basic.count(":") else None
 
 
-def _first_hops(session: WikiSession, titles: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """For each redirect title, the API's first hop (``to``, ``tointerwiki``), and whether the
-    target redirects again (``again``)."""
-    out: dict[str, dict[str, Any]] = {}
-    for batch in chunks(list(titles), session.batch_size(content=False)):
-        hops: dict[str, dict[str, Any]] = {}
-        for q in session.query_results(titles=list(batch), redirects=True):
-            for item in q.get("redirects", []):
-                hops[item["from"]] = item
-        for title in batch:
-            hop = hops.get(title)
-            if hop is not None:
-                out[title] = {**hop, "again": hop.get("to") in hops}
-    return out
-
-
 def _user_of(page: str) -> str:
-    return page.split(":", 1)[1].split("/", 1)[0]
-
-
-def existing_users(session: WikiSession, names: Iterable[str]) -> set[str]:
-    wanted = sorted(set(names))
-    found: set[str] = set()
-    for batch in chunks(wanted, session.batch_size(content=False)):
-        result = session.api(action="query", list="users", ususers=list(batch))
-        for user in result.get("query", {}).get("users", []):
-            if "missing" not in user and "invalid" not in user and user.get("userid"):
-                found.add(user["name"])
-    return found
+    """The account whose user talk page (or subpage of it) ``page`` is."""
+    return root_title(bare_title(page, NS_USER_TALK))
 
 
 def read_subscribers(
-    session: WikiSession, config: Config, ledger: DeliveryLedger
-) -> list[Subscriber]:
+    session: WikiSession, config: Config, templates: DigestTemplates, ledger: DeliveryLedger
+) -> SubscriberLines:
     """The subscribers whose pages may receive a digest; raises :class:`RunStop` when there
     are none to read or more than ``config.digest.max_targets``."""
     page = config.digest.subscriber_page
@@ -91,27 +96,16 @@ def read_subscribers(
     if snap is None or not snap.exists or not snap.text:
         ledger.report.notes.append(f"no subscribers: {page} is missing or empty")
         raise RunStop
-    subscriber = config.templates.subscriber
     parsed = parse_subscriber_list(
         snap.text,
-        subscriber_names=template_names(session, [subscriber])[subscriber],
+        subscriber_names=templates.subscriber,
         target_names=(config.templates.massmessage_target,),
         regions=config.vocabulary.regions,
         topics=config.vocabulary.topics,
         normalize_title=lambda t: _wiki_title(session, t),
     )
     for issue in parsed.issues:
-        if issue.skipped:
-            linkable = issue.problem.code not in (
-                "subscriber-invalid-title", "subscriber-missing-page", "subscriber-other-wiki"
-            )
-            ledger.lines[issue.line] = DeliveryLine(
-                issue.page, issue.line, reason=issue.problem, linkable=linkable
-            )
-            shown = issue.page or f"{page} line {issue.line}"
-            ledger.report.record(Skipped(shown, ledger.plain(issue.problem)))
-        else:
-            ledger.warnings.append((issue.line, issue.page, issue.problem))
+        ledger.line_issue(issue, page)
     valid = []
     for sub in parsed.subscribers:
         namespace = session.normalize(sub.page)[1]
@@ -128,7 +122,7 @@ def read_subscribers(
             f"({config.digest.max_targets}); nothing was delivered. Check the list for "
             "vandalism, or raise the limit")))
         raise RunStop
-    return valid
+    return SubscriberLines(tuple(valid), snap.read_at)
 
 
 def resolve_targets(
@@ -137,7 +131,7 @@ def resolve_targets(
     """Follow redirects once, check users, pages and duplicates; keep deliverable ones."""
     snaps = session.read_pages([s.page for s in subscribers])
     redirects = [s.page for s in subscribers if s.page in snaps and snaps[s.page].is_redirect]
-    hops = _first_hops(session, redirects) if redirects else {}
+    hops = first_redirect_hops(session, redirects) if redirects else {}
     finals: dict[str, tuple[str, int]] = {}
     for sub in subscribers:
         hop = hops.get(sub.page)
@@ -147,12 +141,12 @@ def resolve_targets(
             finals[sub.page] = (sub.page, snaps[sub.page].namespace)
         elif hop is None:
             ledger.skip(sub, Problem("digest-broken-redirect"))
-        elif hop.get("tointerwiki"):
-            ledger.skip(sub, Problem("digest-redirect-other-wiki", (hop["to"],)))
-        elif hop["again"]:
-            ledger.skip(sub, Problem("digest-double-redirect", (hop["to"],)))
+        elif hop.interwiki:
+            ledger.skip(sub, Problem("digest-redirect-other-wiki", (hop.target,)))
+        elif hop.again:
+            ledger.skip(sub, Problem("digest-double-redirect", (hop.target,)))
         else:
-            title, namespace = session.normalize(hop["to"])
+            title, namespace = session.normalize(hop.target)
             if namespace < 0 or namespace % 2 != 1:
                 ledger.skip(sub, Problem("digest-redirect-not-talk", (title,)))
             else:
@@ -186,7 +180,7 @@ def resolve_targets(
             ledger.skip(sub, problem, title)
         else:
             # Only a user's own talk page may be created, never a subpage or other talk.
-            may_create = bool(user) and "/" not in bare_title(title, namespace)
+            may_create = bool(user) and bare_title(title, namespace) == user
             if not snap.exists and not may_create:
                 ledger.skip(sub, Problem("digest-missing-page"), title)
                 continue
@@ -195,17 +189,13 @@ def resolve_targets(
     return targets
 
 
-def exclusion(
-    target: Target, snap: PageSnapshot, bot_user: str, *,
-    bots_names: frozenset[str], nobots_names: frozenset[str],
-) -> Problem | None:
-    """{{bots}}/{{nobots}} on the page (and on the redirect that led to it)."""
-    for page in (target.via, snap):
-        if page is None:
-            continue
-        found = find_exclusion(
-            page.text, bot_user, bots_names=bots_names, nobots_names=nobots_names,
-        )
-        if found:
-            return Problem(f"digest-{found.code}", (found.call,))
-    return None
+def delivered_pages(
+    session: WikiSession, config: Config, targets: Sequence[Target], period: Period
+) -> frozenset[str]:
+    """Pages where the bot's edit summaries since the period end carry this digest's id."""
+    namespaces = {t.namespace for t in targets}
+    return frozenset(
+        c.title
+        for c in contributions_since(session, config.wiki.user, namespaces, period.end)
+        if summary_has_token(c.comment, period.digest_id)
+    )

@@ -6,12 +6,23 @@ revision contents by id (as many per request as the session allows for content).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from bots.wiki.batches import chunks
 from bots.wiki.session import WikiSession
+
+
+@dataclass(frozen=True)
+class RecentChange:
+    """One edit or page creation, as ``list=recentchanges`` reports it."""
+
+    title: str
+    namespace: int
+    revid: int
+    old_revid: int  # 0: the edit created the page
+    timestamp: str  # ISO 8601, UTC
+    user: str = ""
 
 
 @dataclass
@@ -19,21 +30,21 @@ class PageHistory:
     """Recent changes of one page, oldest first."""
 
     namespace: int
-    entries: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[RecentChange] = field(default_factory=list)
 
-    def within(self, start: str, end: str) -> list[dict[str, Any]]:
-        return [e for e in self.entries if start < e["timestamp"] <= end]
+    def within(self, start: str, end: str) -> list[RecentChange]:
+        return [e for e in self.entries if start < e.timestamp <= end]
 
     def revid_at(self, moment: str) -> int | None:
         """The revision current at ``moment`` (0: no page yet), None when it is the latest."""
-        later = [e for e in self.entries if e["timestamp"] > moment]
-        return int(later[0].get("old_revid", 0)) if later else None
+        later = [e for e in self.entries if e.timestamp > moment]
+        return later[0].old_revid if later else None
 
 
-def span(inside: list[dict[str, Any]]) -> tuple[int, int]:
+def span(inside: Sequence[RecentChange]) -> tuple[int, int]:
     """(revision at the period's start (0: no page yet), revision at its end) of a page,
     from its recent changes inside the period."""
-    return int(inside[0].get("old_revid", 0)), int(inside[-1]["revid"])
+    return inside[0].old_revid, inside[-1].revid
 
 
 def recent_changes(
@@ -44,11 +55,16 @@ def recent_changes(
     for q in session.query_results(
         list="recentchanges", rcnamespace=sorted(set(namespaces)), rcend=start,
         rcprop="title|ids|timestamp|user", rctype="edit|new", rclimit="max",
-    ):
+    ):  # fmt: skip
         for rc in q.get("recentchanges", []):
-            out.setdefault(rc["title"], PageHistory(int(rc["ns"]))).entries.append(rc)
+            change = RecentChange(
+                title=str(rc["title"]), namespace=int(rc["ns"]), revid=int(rc.get("revid", 0)),
+                old_revid=int(rc.get("old_revid", 0)), timestamp=str(rc["timestamp"]),
+                user=str(rc.get("user", "")),
+            )
+            out.setdefault(change.title, PageHistory(change.namespace)).entries.append(change)
     for history in out.values():
-        history.entries.sort(key=lambda e: (e["timestamp"], e.get("revid", 0)))
+        history.entries.sort(key=lambda e: (e.timestamp, e.revid))
     return out
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.config.model import Config
-from bots.digest.content import parse_archive_record
+from bots.digest.ids import parse_archive_record
 from bots.operations.jobs import JobResult
 from tests.faults.helpers import (
     EditHook,

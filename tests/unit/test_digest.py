@@ -1,18 +1,21 @@
-"""The digest's content model and wikitext (bots.digest.content), with golden files.
+"""The digest's content model and wikitext (bots.digest.content, .message, .archive), with
+golden files (``tests/unit/golden_files.py``).
 
 A golden case is ``golden/digest/<name>.toml``: ``render`` (``message`` or ``archive``),
 ``lang``/``regions``/``topics`` (the subscriber, for messages), ``complete`` and
 ``[[delivery]]``/``[[warning]]`` entries (archives), and the content, either ``content =
 "shared"`` (``_content.toml``) or its own ``[period]``, ``[[case]]`` (``page``, optional
 ``before``, ``after`` wikitext), ``[[talk]]`` (``page``, ``subject``, ``before``, ``after``,
-``hub``) and ``[[need]]`` tables. The pure pipeline (case parser -> compare_case,
-added_sections -> build_content -> for_subscriber -> render) turns it into ``<name>.wiki``.
-Run with ``ADVOCACY_UPDATE_GOLDEN=1`` to rewrite the expected files, then review the diff.
+``hub``) and ``[[need]]`` tables. The content is the run's own (``digest_content`` of the
+revisions the case lists), and so is the rendering: a
+message is ``subscriber_message`` (what the build step plans and delivery posts), an archive is
+the run's ``DeliveryLedger`` fed the delivery entries and ``render_archive`` of its report
+(what ``save_archive`` saves). ``ADVOCACY_UPDATE_GOLDEN=1`` rewrites the expected files.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -25,37 +28,43 @@ from mwparserfromhell.nodes import Wikilink
 from bots.cases.parser import parse_case_page
 from bots.config.load import load_config
 from bots.config.model import Config
+from bots.digest.archive import render_archive
+from bots.digest.changes import PeriodRevisions, digest_content
 from bots.digest.content import (
-    ArchiveRecord,
     CaseFacts,
     CaseUpdate,
-    DeliveryLine,
-    DeliveryReport,
     DigestContent,
-    Discussion,
-    RenderContext,
-    TranslationNeed,
     added_sections,
     build_content,
     case_facts,
     compare_case,
+    for_subscriber,
+)
+from bots.digest.ids import (
+    ArchiveRecord,
     delivery_marker,
     digest_id,
-    for_subscriber,
     has_delivery_marker,
     parse_archive_record,
-    render_archive,
-    render_message,
     summary_has_token,
     summary_token,
 )
+from bots.digest.ledger import DeliveryLedger, DeliveryLine, DeliveryReport
+from bots.digest.message import RenderContext, subscriber_message
+from bots.digest.period import Period
+from bots.digest.recipients import Target
+from bots.digest.subscribers import LineIssue, Subscriber, parse_subscriber_list
 from bots.i18n.messages import Messages
+from bots.outcomes import JobReport
+from bots.translation_status.records import TranslationRecord
+from bots.wiki.records import PageSnapshot
+from bots.wikitext.escape import escape_inline
 from bots.wikitext.problems import Problem
+from tests.unit.golden_files import GOLDEN_ROOT, check_golden, golden_cases
 
 HERE = Path(__file__).parent
-GOLDEN = HERE / "golden" / "digest"
-GOLDEN_CASES = sorted(p for p in GOLDEN.glob("*.toml") if not p.name.startswith("_"))
-UPDATE = os.environ.get("ADVOCACY_UPDATE_GOLDEN") == "1"
+GOLDEN = GOLDEN_ROOT / "digest"
+GOLDEN_CASES = golden_cases("digest")
 SUBSCRIBERS = "Advocacy/Digest/Subscribers"
 
 
@@ -81,51 +90,77 @@ def _facts(title: str, text: str | None, config: Config) -> CaseFacts | None:
 
 
 def content_of(spec: dict[str, Any], config: Config) -> DigestContent:
+    """The content the run makes (``digest_content``) of the revisions a golden case lists."""
     if spec.get("content") == "shared":
         spec = tomllib.loads((GOLDEN / "_content.toml").read_text("utf-8"))
     period = spec["period"]
-    facts: dict[str, CaseFacts | None] = {}
-    changes = []
-    for case in spec.get("case", []):
-        after = _facts(case["page"], case["after"], config)
-        facts[case["page"]] = after
-        assert after is not None, f"{case['page']}: no case on the page"
-        change = compare_case(_facts(case["page"], case.get("before"), config), after)
-        if change:
-            changes.append(change)
-    discussions = [
-        Discussion(t["page"], heading, t["subject"], None if t.get("hub") else facts[t["subject"]])
-        for t in spec.get("talk", [])
-        for heading in added_sections(t["before"], t["after"])
-    ]
-    needs = [
-        TranslationNeed(n["page"], n["language"], n["total"], n["translated"], n["outdated"],
-                        facts.get(n["page"]))
+    texts: dict[int, str | None] = {}
+
+    def revision(text: str | None) -> int:
+        if text is None:
+            return 0  # no page yet
+        texts[len(texts) + 1] = text
+        return len(texts)
+
+    cases = {c["page"]: (revision(c.get("before")), revision(c["after"]))
+             for c in spec.get("case", [])}
+    talks = {t["page"]: (t["subject"], revision(t["before"]), revision(t["after"]))
+             for t in spec.get("talk", [])}
+    figures = tuple(
+        TranslationRecord(n["page"], n["language"], n["total"], n["translated"], n["outdated"])
         for n in spec.get("need", [])
-    ]
-    return build_content(period["id"], period["start"], period["end"], changes, discussions,
-                         needs)
+    )
+    revisions = PeriodRevisions(
+        period=Period(period["id"], period["start"], period["end"], f"Archive/{period['id']}"),
+        hubs=frozenset(t["subject"] for t in spec.get("talk", []) if t.get("hub")),
+        cases=cases, talks=talks, translations=frozenset((f.page, f.language) for f in figures),
+        texts=texts, subject_texts={}, translation_figures=figures,
+    )
+    notes: list[str] = []
+    content = digest_content(revisions, config, frozenset(), notes)
+    assert notes == []
+    for page, (_before, after) in cases.items():
+        assert _facts(page, texts[after], config), f"{page}: no case on the page"
+    return content
+
+
+def target(sub: Subscriber, page: str = "") -> Target:
+    page = page or sub.page
+    return Target(sub, page, 3, PageSnapshot(page, 3, exists=True))
+
+
+def archive_report(spec: dict[str, Any], messages: Messages) -> DeliveryReport:
+    """The delivery entries of a golden case, recorded the way a run records them: subscriber
+    list problems as line issues, refusals as skips, deliveries as received or pending."""
+    ledger = DeliveryLedger(JobReport(job="digest"), messages)
+    pending = []
+    for d in spec.get("delivery", []):
+        sub = Subscriber(d["page"], d["line"], d.get("lang", "en"))
+        if "reason" in d:
+            problem = Problem(d["reason"][0], tuple(d["reason"][1:]))
+            if problem.code.startswith("subscriber-"):
+                ledger.line_issue(LineIssue(sub.line, sub.page, problem, True), SUBSCRIBERS)
+            else:
+                ledger.skip(sub, problem, d.get("delivered_to", ""))
+        elif d.get("pending"):
+            pending.append(target(sub, d.get("delivered_to", "")))
+        else:
+            ledger.received(target(sub, d.get("delivered_to", "")))
+    for w in spec.get("warning", []):
+        problem = Problem(w["code"], tuple(w["params"]))
+        ledger.line_issue(LineIssue(w["line"], "", problem, False), SUBSCRIBERS)
+    return ledger.delivery_report(pending)
 
 
 def render_golden(path: Path, config: Config, messages: Messages) -> str:
     spec = tomllib.loads(path.read_text("utf-8"))
     content = content_of(spec, config)
     if spec["render"] == "archive":
-        lines = tuple(
-            DeliveryLine(
-                d["page"], d["line"], d.get("lang", ""), d.get("delivered_to", ""),
-                reason=Problem(d["reason"][0], tuple(d["reason"][1:])) if "reason" in d else None,
-                pending=d.get("pending", False), linkable=d.get("linkable", True),
-            )
-            for d in spec.get("delivery", [])
-        )
-        warnings = tuple(
-            (w["line"], "", Problem(w["code"], tuple(w["params"]))) for w in spec.get("warning", [])
-        )
-        return render_archive(content, DeliveryReport(lines, warnings), ctx(messages),
+        return render_archive(content, archive_report(spec, messages), ctx(messages),
                               complete=spec["complete"])
-    mine = for_subscriber(content, spec["lang"], spec.get("regions", ()), spec.get("topics", ()))
-    msg = render_message(mine, spec["lang"], ctx(messages))
+    sub = Subscriber("User talk:Reader", 1, spec["lang"], tuple(spec.get("regions", ())),
+                     tuple(spec.get("topics", ())))
+    msg = subscriber_message(content, sub, ctx(messages))
     return (
         f"heading: {msg.heading}\nsummary: {msg.summary}\nlang: {msg.lang}\n"
         f"items: {msg.item_count}\n----\n{msg.text}\n"
@@ -134,11 +169,7 @@ def render_golden(path: Path, config: Config, messages: Messages) -> str:
 
 @pytest.mark.parametrize("path", GOLDEN_CASES, ids=lambda p: p.stem)
 def test_golden(path: Path, config: Config, messages: Messages) -> None:
-    out = render_golden(path, config, messages)
-    expected = path.with_suffix(".wiki")
-    if UPDATE:
-        expected.write_text(out, encoding="utf-8")
-    assert out == expected.read_text(encoding="utf-8")
+    check_golden(path.with_suffix(".wiki"), render_golden(path, config, messages))
 
 
 @pytest.mark.parametrize("path", GOLDEN_CASES, ids=lambda p: p.stem)
@@ -304,7 +335,7 @@ def test_build_content_is_deterministic() -> None:
 def test_message_structure(config: Config, messages: Messages) -> None:
     spec = tomllib.loads((GOLDEN / "_content.toml").read_text("utf-8"))
     content = content_of(spec, config)
-    msg = render_message(for_subscriber(content, "en"), "en", ctx(messages))
+    msg = subscriber_message(content, Subscriber("User talk:A", 1, "en"), ctx(messages))
     lines = msg.text.split("\n")
     assert lines[0] == "<!-- advocacy-hub-digest: 2026-11-30 -->"
     assert lines[-1] == "~~~~"
@@ -319,7 +350,7 @@ def test_every_language_file_renders_without_missing_keys(config: Config,
     spec = tomllib.loads((GOLDEN / "_content.toml").read_text("utf-8"))
     content = content_of(spec, config)
     for lang in ("en", "fr", "es", "zh", "ar"):
-        msg = render_message(for_subscriber(content, lang), lang, ctx(messages))
+        msg = subscriber_message(content, Subscriber("User talk:A", 1, lang), ctx(messages))
         assert "⧼" not in msg.text + msg.heading + msg.summary, lang
         assert msg.lang == lang
     report = DeliveryReport((DeliveryLine("User talk:A", 1, "fr"),))
@@ -332,8 +363,8 @@ def test_every_language_file_renders_without_missing_keys(config: Config,
 
 def _used_digest_keys() -> set[str]:
     root = HERE.parent.parent / "bots"
-    digest_src = (root / "digest" / "content.py").read_text("utf-8")
     job_src = "".join(p.read_text("utf-8") for p in sorted((root / "digest").glob("*.py")))
+    digest_src = job_src
     subs_src = (root / "digest" / "subscribers.py").read_text("utf-8")
     called = re.findall(r'w\.msg\(\s*["\']([a-z-]+)["\']', digest_src)
     keys = {f"advocacyhub-digest-{k}" for k in called}
@@ -370,11 +401,6 @@ def test_digest_messages_are_complete_and_documented(messages: Messages) -> None
 
 
 def test_injection_corpus_in_subscriber_lines(config: Config, messages: Messages) -> None:
-    import json
-
-    from bots.digest.subscribers import parse_subscriber_list
-    from bots.wikitext.escape import escape_inline
-
     corpus = json.loads((HERE / "golden" / "injection_corpus.json").read_text("utf-8"))
     lines = []
     for value in corpus:

@@ -30,7 +30,7 @@ def test_both_line_forms_in_page_order() -> None:
     assert result.issues == ()
     assert result.subscribers == (
         Subscriber("User talk:Alice", 2, "fr", ("europe",), ("copyright", "censorship")),
-        Subscriber("User talk:Bob", 3, "en", massmessage=True),
+        Subscriber("User talk:Bob", 3, "en"),
         Subscriber("User talk:Carol", 4, "en"),
     )
 

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from bots.config.model import Config
-from bots.digest.content import parse_archive_record
+from bots.digest.ids import parse_archive_record
 from bots.operations.jobs import JobResult, run_job
 from bots.run_options import RunOptions
 from bots.wiki.session import WikiSession
@@ -312,15 +312,16 @@ def test_digest_content_and_subscribers(
         "",
         "'''Skipped (5)'''",
         f"* line 4: [[:User talk:{w.user('Nobots')}|User talk:{w.user('Nobots')}]]: "
-        "the page keeps bots away: &#123;&#123;nobots&#125;&#125;",
+        "the page keeps bots away: <bdi>&#123;&#123;nobots&#125;&#125;</bdi>",
         f"* line 5: [[:User talk:{w.user('Deny')}|User talk:{w.user('Deny')}]]: "
-        "the page denies this bot: &#123;&#123;bots&#124;deny&#61;AdvocacyBot&#125;&#125;",
+        "the page denies this bot: "
+        "<bdi>&#123;&#123;bots&#124;deny&#61;AdvocacyBot&#125;&#125;</bdi>",
         f"* line 7: [[:User talk:{w.user('Ghost')}|User talk:{w.user('Ghost')}]]: "
-        f"the user account \"{w.user('Ghost')}\" does not exist",
+        f"the user account \"<bdi>{w.user('Ghost')}</bdi>\" does not exist",
         f"* line 8: [[:{p('Some article')}|{p('Some article')}]]: "
         "not a talk page: digests are delivered to talk pages only",
         f"* line 9: [[:User talk:{w.user('Zh')}|User talk:{w.user('Zh')}]]: "
-        f"User talk:{w.user('Zh')} is already listed on line 2",
+        f"<bdi>User talk:{w.user('Zh')}</bdi> is already listed on line 2",
     ])
     # the whole digest lists exactly the period's news: no typo fix, no unchanged case
     assert "Privacy law in Brazil" not in archive

@@ -1,0 +1,192 @@
+"""The digest as a new talk page section in the subscriber's language. Pure.
+
+Every value copied from a page is escaped (``bots.wikitext.escape``) and isolated with
+``<bdi>``; links are colon links, so no category, file or interlanguage link can form. The
+section opens with the digest's delivery marker and its edit summary ends with the summary
+token (``bots.digest.ids``): what lets a rerun tell where the digest already arrived.
+:class:`Writer` and :func:`digest_body` also write the archive page (``bots.digest.archive``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bots.digest.content import (
+    CaseFacts,
+    CaseUpdate,
+    DigestContent,
+    Discussion,
+    for_subscriber,
+)
+from bots.digest.ids import delivery_marker, summary_token
+from bots.digest.subscribers import Subscriber
+from bots.i18n.messages import Messages
+from bots.wikitext.escape import escape_inline, internal_link
+
+SUMMARY_MAX_LEN = 120  # characters of a case summary shown with a new case
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    messages: Messages
+    subscriber_page: str
+    unsubscribe_page: str = ""
+
+
+class Writer:
+    """Messages in one language (the first of the chain that has the digest's messages)."""
+
+    def __init__(self, ctx: RenderContext, lang: str) -> None:
+        self.ctx = ctx
+        self.requested = lang
+        chain = ctx.messages.fallback_chain(lang)
+        self.lang = next(
+            (c for c in chain if ctx.messages.has("advocacyhub-digest-heading", c)), "en"
+        )
+
+    def msg(self, key: str, *params: object) -> str:
+        return self.ctx.messages.msg(f"advocacyhub-digest-{key}", self.requested, *params)
+
+    def label(self, kind: str, code: str) -> str:
+        """A vocabulary label in the reader's language; an unknown code shows escaped."""
+        key = f"advocacyhub-{kind}-{code}"
+        chain = self.ctx.messages.fallback_chain(self.requested)
+        if not code:
+            return self.ctx.messages.msg("advocacyhub-label-unknown", self.requested)
+        if any(self.ctx.messages.has(key, c) for c in chain):
+            return self.ctx.messages.msg(key, self.requested)
+        return escape_inline(code, 60)
+
+
+def bdi(wikitext: str) -> str:
+    return f"<bdi>{wikitext}</bdi>"
+
+
+def _case_link(case: CaseFacts) -> str:
+    return bdi(internal_link(case.page, case.title))
+
+
+def _section_link(d: Discussion) -> str:
+    # A heading with characters that cannot be in a link target gets a link to the page only.
+    if d.heading and not re.search(r"[\[\]{}|<>#]", d.heading):
+        return bdi(internal_link(f"{d.talk_page}#{d.heading}", d.heading))
+    return bdi(internal_link(d.talk_page, d.heading or d.talk_page))
+
+
+def _update_text(w: Writer, update: CaseUpdate) -> str:
+    if update.kind == "lessons":
+        return w.msg("update-lessons")
+    if update.kind == "end":
+        return w.msg("update-end", escape_inline(update.value, 20))
+    return w.msg(f"update-{update.kind}", update.count)
+
+
+def _items(w: Writer, content: DigestContent) -> list[tuple[str, list[str]]]:
+    """(section label, list items) of the non-empty sections, in reading order."""
+    sections: list[tuple[str, list[str]]] = []
+    new = []
+    for c in content.new_cases:
+        line = w.msg("new-case", _case_link(c.case), w.label("region", c.case.region),
+                     w.label("status", c.case.status))
+        if c.case.summary:
+            line += w.msg("colon") + bdi(escape_inline(c.case.summary, SUMMARY_MAX_LEN))
+        new.append(line)
+    status = [
+        w.msg("status-change", _case_link(c.case), w.label("status", c.old_status),
+              w.label("status", c.case.status))
+        for c in content.status_changes
+    ]
+    updates = [
+        w.msg("update", _case_link(c.case),
+              w.msg("list-separator").join(_update_text(w, u) for u in c.updates))
+        for c in content.updates
+    ]
+    discussions = [
+        w.msg("discussion", _section_link(d),
+              _case_link(d.case) if d.case else bdi(internal_link(d.subject)))
+        for d in content.discussions
+    ]
+    for key, items, count in (
+        ("section-new-cases", new, len(new)),
+        ("section-status-changes", status, len(status)),
+        ("section-updates", updates, len(updates)),
+        ("section-discussions", discussions, len(discussions)),
+    ):
+        if items:
+            sections.append((w.msg(key, count), items))
+    # One section per language (a subscriber's digest has only theirs; the archive has all).
+    by_language: dict[str, list[str]] = {}
+    for n in content.translation_needs:
+        link = bdi(internal_link(n.page, n.title))
+        if n.translated == 0 and n.outdated == 0:
+            line = w.msg("translation-missing", link)
+        else:
+            line = w.msg("translation-partial", link, n.translated, n.total, n.outdated)
+        by_language.setdefault(n.language, []).append(line)
+    for language, lines in by_language.items():
+        name = escape_inline(w.ctx.messages.autonym(language), 60)
+        sections.append((w.msg("section-translations", name, len(lines)), lines))
+    return sections
+
+
+def digest_body(w: Writer, content: DigestContent) -> list[str]:
+    start, end = content.start[:10], content.end[:10]
+    sections = _items(w, content)
+    lines = [w.msg("intro" if sections else "empty", start, end)]
+    for label, items in sections:
+        lines.append("")
+        lines.append(f"'''{label}'''")
+        lines.extend(f"* {item}" for item in items)
+    return lines
+
+
+@dataclass(frozen=True)
+class DigestMessage:
+    heading: str
+    text: str
+    summary: str
+    lang: str  # the language the text is in (after fallback)
+    item_count: int
+
+
+def render_message(content: DigestContent, lang: str, ctx: RenderContext) -> DigestMessage:
+    """The new section for one subscriber (already filtered with :func:`for_subscriber`)."""
+    w = Writer(ctx, lang)
+    direction = "rtl" if ctx.messages.is_rtl(w.lang) else "ltr"
+    unsubscribe = ctx.unsubscribe_page or ctx.subscriber_page
+    footer = w.msg(
+        "footer",
+        internal_link(ctx.subscriber_page),
+        internal_link(unsubscribe),
+        "<code><nowiki>{{nobots}}</nowiki></code>",
+    )
+    text = "\n".join(
+        [
+            delivery_marker(content.digest_id),
+            f'<div lang="{w.lang}" dir="{direction}" class="advocacy-hub-digest">',
+            *digest_body(w, content),
+            "",
+            f"<small>{footer}</small>",
+            "</div>",
+            "~~~~",
+        ]
+    )
+    summary = w.msg("summary", content.digest_id, content.item_count)
+    return DigestMessage(
+        heading=w.msg("heading", content.digest_id),
+        text=text,
+        summary=f"{summary} ({summary_token(content.digest_id)})",
+        lang=w.lang,
+        item_count=content.item_count,
+    )
+
+
+def subscriber_message(
+    content: DigestContent, sub: Subscriber, ctx: RenderContext
+) -> DigestMessage:
+    """What ``sub`` receives: the digest filtered by their regions and topics, in their language.
+
+    The one rendering of a delivery: the run posts exactly this (``bots.digest.plan``)."""
+    mine = for_subscriber(content, sub.lang, sub.regions, sub.topics)
+    return render_message(mine, sub.lang, ctx)

@@ -1,0 +1,147 @@
+"""Publishing a digest: the archive page, one new section per planned target, the archive again.
+
+* Before the first post the archive page is saved in state ``delivering``, the targets still to
+  post to marked pending; after the last post, in state ``complete``. A run that stops in between
+  leaves the record the next run resumes from (``bots.digest.period``).
+* Each post is the message planned in the build step (``bots.digest.plan``); nothing is rendered
+  here but the archive, whose report is the outcome of the posts. A post is a new section
+  (``post_section``: non-minor, shutoff and account checked first, never creating a page outside
+  the user talk pages of existing users).
+* Posts go :data:`DELIVERY_CHUNK` at a time, and each chunk's pages are read again just before:
+  the guard of the write itself, as an edit's base revision is. A concurrent run may have
+  delivered meanwhile, or the page changed ({{nobots}} added, page deleted); the plan's checks
+  run again on the fresh text, which is also the base of the post.
+
+Writes: the archive page (before and after), one new section per target.
+Reads: the targets again, a chunk at a time (one page again after an edit conflict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bots.digest.archive import archive_summary, render_archive
+from bots.digest.content import DigestContent
+from bots.digest.ids import has_delivery_marker
+from bots.digest.ledger import DeliveryLedger
+from bots.digest.message import DigestMessage, RenderContext
+from bots.digest.plan import DeliveryPlan, has_digest, obstacle
+from bots.digest.recipients import Target
+from bots.outcomes import EditOutcome, Failed, Saved, Skipped, Unchanged
+from bots.progress import progress
+from bots.run_options import RunOptions
+from bots.wiki.records import PageSnapshot
+from bots.wiki.saves import post_section, save_page
+from bots.wiki.session import WikiSession
+
+DELIVERY_CHUNK = 10  # targets read again together just before their posts
+
+
+class DeliveryInterrupted(RuntimeError):
+    """Raised by the ``stop_after`` test hook: the run ends the way a crash would."""
+
+
+def record_plan(ledger: DeliveryLedger, plan: DeliveryPlan) -> None:
+    """What the plan already decided: targets that have the digest, and those refused."""
+    for target in plan.already:
+        ledger.received(target)
+    for target, problem in plan.refused:
+        ledger.skip(target.subscriber, problem, target.page)
+    if plan.already:
+        ledger.report.notes.append(
+            f"{len(plan.already)} targets already had digest {plan.digest_id}"
+        )
+
+
+def save_archive(
+    session: WikiSession, options: RunOptions, ctx: RenderContext, ledger: DeliveryLedger,
+    content: DigestContent, archive_page: str, pending: Sequence[Target], *, complete: bool,
+) -> None:
+    """Save the archive page with the delivery report so far (``pending``: still to post)."""
+    report = ledger.delivery_report(pending)
+    text = render_archive(content, report, ctx, complete=complete)
+    outcome = save_page(
+        session, archive_page, lambda _base: text, archive_summary(report, ctx, content.digest_id),
+        may_create=True, show_diff=options.diff, diff_out=options.out,
+    )
+    ledger.report.record(outcome)
+
+
+def _post_section(
+    session: WikiSession, options: RunOptions | None, target: Target, snap: PageSnapshot,
+    msg: DigestMessage,
+) -> EditOutcome | str:
+    """``post_section`` with the type it has: it answers "conflict" (a string) when the page
+    was created or deleted since the read."""
+    return post_section(
+        session, snap, msg.heading, msg.text, msg.summary, may_create=target.may_create,
+        show_diff=options.diff if options else False, diff_out=options.out if options else None,
+    )
+
+
+def _post(
+    session: WikiSession, options: RunOptions, target: Target, snap: PageSnapshot,
+    msg: DigestMessage, digest: str,
+) -> EditOutcome:
+    outcome = _post_section(session, options, target, snap, msg)
+    if isinstance(outcome, Saved | Unchanged | Skipped | Failed):
+        return outcome
+    # A conflict: look again once. A post whose answer was lost shows as the marker on the page.
+    fresh = session.read_pages([target.page])[target.page]
+    if has_delivery_marker(fresh.text, digest):
+        return Unchanged(target.page)
+    outcome = _post_section(session, None, target, fresh, msg)
+    if isinstance(outcome, Saved | Unchanged | Skipped | Failed):
+        return outcome
+    return Failed(target.page, "the page kept changing between read and save")
+
+
+def deliver(
+    session: WikiSession, options: RunOptions, ledger: DeliveryLedger, plan: DeliveryPlan
+) -> None:
+    """Post each planned message, a chunk at a time; outcomes go to the ledger."""
+    posts = plan.posts
+    delivered = 0
+    fresh: dict[str, PageSnapshot] = {}
+    shown = progress(posts, total=len(posts), label="delivering the digest",
+                     enabled=options.progress)
+    for i, post in enumerate(shown):
+        if i % DELIVERY_CHUNK == 0:
+            chunk = posts[i : i + DELIVERY_CHUNK]
+            fresh = session.read_pages([p.target.page for p in chunk])
+            ledger.report.pages_read += len(chunk)
+        target = post.target
+        snap = fresh.get(target.page, target.snapshot)
+        if has_digest(target, snap, plan.digest_id):
+            ledger.received(target)
+            continue
+        problem = obstacle(target, snap, post.message, plan.rules)
+        if problem is not None:
+            ledger.skip(target.subscriber, problem, target.page)
+            continue
+        outcome = _post(session, options, target, snap, post.message, plan.digest_id)
+        if isinstance(outcome, Saved):
+            ledger.report.record(outcome)
+            delivered += 1
+        if isinstance(outcome, Saved | Unchanged):
+            ledger.received(target)
+        else:
+            ledger.not_posted(target, outcome)
+        stop_after = options.stop_after
+        if stop_after is not None and delivered >= stop_after and i + 1 < len(posts):
+            raise DeliveryInterrupted(f"stopped after {delivered} deliveries (test hook)")
+
+
+def publish(
+    session: WikiSession, options: RunOptions, ctx: RenderContext, ledger: DeliveryLedger,
+    content: DigestContent, plan: DeliveryPlan, archive_page: str,
+) -> None:
+    """The archive (``delivering``, when there is anything to post), the posts, the archive
+    (``complete``)."""
+    record_plan(ledger, plan)
+    pending = [post.target for post in plan.posts]
+    if pending:
+        save_archive(session, options, ctx, ledger, content, archive_page, pending,
+                     complete=False)
+    deliver(session, options, ledger, plan)
+    save_archive(session, options, ctx, ledger, content, archive_page, (), complete=True)
