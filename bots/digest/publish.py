@@ -27,7 +27,7 @@ from bots.digest.ledger import DeliveryLedger
 from bots.digest.message import DigestMessage, RenderContext
 from bots.digest.plan import DeliveryPlan, has_digest, obstacle
 from bots.digest.recipients import Target
-from bots.outcomes import EditOutcome, Failed, Saved, Skipped, Unchanged
+from bots.outcomes import EditConflict, EditOutcome, Failed, Saved, Unchanged
 from bots.progress import progress
 from bots.run_options import RunOptions
 from bots.wiki.records import PageSnapshot
@@ -70,9 +70,9 @@ def save_archive(
 def _post_section(
     session: WikiSession, options: RunOptions | None, target: Target, snap: PageSnapshot,
     msg: DigestMessage,
-) -> EditOutcome | str:
-    """``post_section`` with the type it has: it answers "conflict" (a string) when the page
-    was created or deleted since the read."""
+) -> EditOutcome | EditConflict:
+    """``post_section`` for one target (an ``EditConflict`` when the page was created or
+    deleted since the read)."""
     return post_section(
         session, snap, msg.heading, msg.text, msg.summary, may_create=target.may_create,
         show_diff=options.diff if options else False, diff_out=options.out if options else None,
@@ -84,14 +84,14 @@ def _post(
     msg: DigestMessage, digest: str,
 ) -> EditOutcome:
     outcome = _post_section(session, options, target, snap, msg)
-    if isinstance(outcome, Saved | Unchanged | Skipped | Failed):
+    if not isinstance(outcome, EditConflict):
         return outcome
     # A conflict: look again once. A post whose answer was lost shows as the marker on the page.
     fresh = session.read_pages([target.page])[target.page]
     if has_delivery_marker(fresh.text, digest):
         return Unchanged(target.page)
     outcome = _post_section(session, None, target, fresh, msg)
-    if isinstance(outcome, Saved | Unchanged | Skipped | Failed):
+    if not isinstance(outcome, EditConflict):
         return outcome
     return Failed(target.page, "the page kept changing between read and save")
 
