@@ -9,8 +9,11 @@ once; read the new expected file before committing it.
 
 from __future__ import annotations
 
+import json
 import os
+import tomllib
 from pathlib import Path
+from typing import Any
 
 GOLDEN_ROOT = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ADVOCACY_UPDATE_GOLDEN") == "1"
@@ -22,6 +25,11 @@ def golden_cases(suite: str) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("_"))
 
 
+def read_case(path: Path) -> dict[str, Any]:
+    """A case's TOML input."""
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
 def check_golden(expected: Path, got: str) -> None:
     """Compare ``got`` with the expected file, or (re)write it under ADVOCACY_UPDATE_GOLDEN=1."""
     if UPDATE or not expected.exists():
@@ -29,6 +37,18 @@ def check_golden(expected: Path, got: str) -> None:
             raise AssertionError(
                 f"{expected} is missing: run with ADVOCACY_UPDATE_GOLDEN=1 and review it"
             )
-        expected.write_text(got, encoding="utf-8")
+        with expected.open("w", encoding="utf-8", newline="") as f:
+            f.write(got)
         return
-    assert got == expected.read_text(encoding="utf-8"), f"golden mismatch: {expected.name}"
+    with expected.open(encoding="utf-8", newline="") as f:  # "\r\n" stays as it is
+        want = f.read()
+    assert got == want, f"golden mismatch: {expected.name}"
+
+
+def check_golden_json(expected: Path, got: Any) -> None:
+    """``check_golden`` for records: compared as JSON values, written indented."""
+    if UPDATE or not expected.exists():
+        check_golden(expected, json.dumps(got, indent=1, ensure_ascii=False) + "\n")
+        return
+    want = json.loads(expected.read_text(encoding="utf-8"))
+    assert got == want, f"golden mismatch: {expected.name}"

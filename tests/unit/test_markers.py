@@ -1,16 +1,17 @@
 """Marker regions: golden pages, byte-for-byte replacement, and the content stamp.
 
-A golden case is ``golden/markers/<name>.wiki`` (the page) with ``<name>.json``:
-``{"regions": [{"params": {...}, "inner": "...", "line": N}], "error": null | {"code", "line"},
-"start"/"end"/"extra_names"/"extra_end_names": optional, "replace": {"0": "new inner"}}``;
-with ``replace``, ``<name>.after.wiki`` is the expected page after the replacement.
+A golden case (``tests/unit/golden_files.py``) is ``golden/markers/<name>.toml``: ``text`` (the
+page), optional ``start``/``end``/``extra_names``/``extra_end_names`` and ``[replace]`` (region
+index -> new inner text). ``<name>.json`` holds the expected scan (``regions`` with ``params``,
+``inner``, ``line``; ``error`` with ``code`` and ``line``) and, with ``replace``,
+``<name>.wiki`` the expected page after the replacement.
 """
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,19 +27,13 @@ from bots.wikitext.markers import (
     stamp_content,
     strip_stamp,
 )
+from tests.unit.golden_files import check_golden, check_golden_json, golden_cases, read_case
 
-GOLDEN = Path(__file__).parent / "golden" / "markers"
-GOLDEN_CASES = sorted(GOLDEN.glob("*.json"))
+GOLDEN_CASES = golden_cases("markers")
 START, END = "Advocacy case index", "Advocacy case index end"
 
 
-def read(path: Path) -> str:
-    # newline="" keeps "\r\n" as it is in the file
-    with path.open(encoding="utf-8", newline="") as f:
-        return f.read()
-
-
-def scan_for(case: dict, text: str) -> MarkerScan:
+def scan_for(case: dict[str, Any], text: str) -> MarkerScan:
     return find_marker_regions(
         text,
         case.get("start", START),
@@ -50,30 +45,24 @@ def scan_for(case: dict, text: str) -> MarkerScan:
 
 @pytest.mark.parametrize("path", GOLDEN_CASES, ids=lambda p: p.stem)
 def test_golden(path: Path) -> None:
-    case = json.loads(path.read_text(encoding="utf-8"))
-    text = read(path.with_suffix(".wiki"))
+    case = read_case(path)
+    text = case["text"]
     scan = scan_for(case, text)
-    if case["error"] is None:
-        assert scan.ok, scan.error
-        got = [{"params": r.params, "inner": r.inner, "line": r.line} for r in scan.regions]
-        assert got == case["regions"]
+    regions = [{"params": r.params, "inner": r.inner, "line": r.line} for r in scan.regions]
+    error = None if scan.error is None else {"code": scan.error.code, "line": scan.error.line}
+    check_golden_json(path.with_suffix(".json"), {"regions": regions, "error": error})
+    if scan.ok:
         for region in scan.regions:
-            assert list(region.params) == list(case["regions"][region.index]["params"]), (
-                "parameter order"
-            )
             b, e = region.start_span
             assert text[b:e].startswith("{{") and text[b:e].endswith("}}")
             assert region.start_span[1] == region.inner_span[0]
             assert region.inner_span[1] == region.end_span[0]
     else:
-        assert not scan.ok
         assert scan.regions == ()
-        assert scan.error is not None
-        assert (scan.error.code, scan.error.line) == (case["error"]["code"], case["error"]["line"])
-        assert str(case["error"]["line"]) in scan.error.reason
+        assert scan.error is not None and str(scan.error.line) in scan.error.reason
     if "replace" in case:
         new = {int(k): v for k, v in case["replace"].items()}
-        assert replace_regions(text, scan.regions, new) == read(path.with_suffix(".after.wiki"))
+        check_golden(path.with_suffix(".wiki"), replace_regions(text, scan.regions, new))
 
 
 def test_golden_cases_exist() -> None:
@@ -82,8 +71,8 @@ def test_golden_cases_exist() -> None:
 
 @pytest.mark.parametrize("path", GOLDEN_CASES, ids=lambda p: p.stem)
 def test_replacing_with_the_same_inner_is_identity(path: Path) -> None:
-    case = json.loads(path.read_text(encoding="utf-8"))
-    text = read(path.with_suffix(".wiki"))
+    case = read_case(path)
+    text = case["text"]
     scan = scan_for(case, text)
     assert replace_regions(text, scan.regions, {r.index: r.inner for r in scan.regions}) == text
 

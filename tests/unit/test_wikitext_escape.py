@@ -1,7 +1,7 @@
 """Escaping of untrusted text: golden cases plus properties over an injection corpus.
 
-Golden cases live in ``golden/wikitext_escape/<name>.json`` as
-``{"input": ..., "max_len": 300 | null, "expected": ...}``; add a file to add a case.
+Golden cases (``tests/unit/golden_files.py``) are ``golden/wikitext_escape/<name>.toml`` with
+``input`` and optional ``max_len``, and the expected output in ``<name>.wiki``.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from bots.wikitext.escape import (
     internal_link,
     plain_inline,
 )
+from tests.unit.golden_files import check_golden, golden_cases, read_case
 
-GOLDEN = Path(__file__).parent / "golden" / "wikitext_escape"
-GOLDEN_CASES = sorted(GOLDEN.glob("*.json"))
+GOLDEN_CASES = golden_cases("wikitext_escape")
 
 # Values an editor (or vandal) could put into a case page field.
 # Values an editor (or vandal) could put into a case page field; shared with the index view
@@ -62,8 +62,8 @@ def assert_safe(out: str) -> None:
 
 @pytest.mark.parametrize("path", GOLDEN_CASES, ids=lambda p: p.stem)
 def test_golden(path: Path) -> None:
-    case = json.loads(path.read_text(encoding="utf-8"))
-    assert escape_inline(case["input"], case["max_len"]) == case["expected"]
+    case = read_case(path)
+    check_golden(path.with_suffix(".wiki"), escape_inline(case["input"], case.get("max_len")))
 
 
 def test_golden_cases_exist() -> None:
