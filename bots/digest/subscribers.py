@@ -206,7 +206,7 @@ def parse_subscriber_list(
         if not raw_page:
             issues.append(LineIssue(line, "", Problem("subscriber-missing-page"), True, number))
             continue
-        shown = " ".join(raw_page.split())
+        shown = " ".join(raw_page.split())[:_MAX_TITLE_BYTES]  # as written, for the report
         site = _param(params, "site").strip()
         if site:
             problem = Problem("subscriber-other-wiki", (site,))
