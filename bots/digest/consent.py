@@ -2,8 +2,10 @@
 not ask for it (MassMessage restricts who may send; our list is editable by anyone). Pure.
 
 A line that subscribes a user talk page (or a subpage of one) is delivered only when that user
-added the page to the list: the revision after which the page is listed, where before it was
-not, is by that user. The history is read incrementally (:class:`ConsentState` remembers the
+added the line: the last revision that listed the page where it was not listed before, or that
+changed the line listing it, is by that user. So the owner confirms a line someone else wrote
+by editing it (adding ``lang=en`` will do), and a line changed by someone else waits until its
+owner edits it again. The history is read incrementally (:class:`ConsentState` remembers the
 last revision read and who added each page still listed, in the bot's local state), so each run
 reads only the revisions since the last one. Project and group talk pages are exempt; the
 operator can turn the rule off (``digest.require_self_subscription = false``).
@@ -31,22 +33,26 @@ class ConsentState:
     pageid: int = 0
     revid: int = 0  # the last revision read (0: none yet)
     adders: Mapping[str, str] = field(default_factory=dict)  # listed page -> who added it
+    lines: Mapping[str, str] = field(default_factory=dict)  # listed page -> its line as written
 
 
 @dataclass(frozen=True)
 class ListedAt:
-    """One revision of the list: who made it and which pages it lists (None: text hidden)."""
+    """One revision of the list: who made it and which pages it lists, each with the line that
+    lists it first (None: text hidden)."""
 
     revid: int
     user: str
-    pages: frozenset[str] | None
+    pages: Mapping[str, str] | None
 
 
 def advance(state: ConsentState, pageid: int, revisions: Iterable[ListedAt]) -> ConsentState:
     """The state after ``revisions`` (oldest first, all after ``state.revid``). A state of
     another page (the list was deleted and re-created) starts afresh."""
-    adders = dict(state.adders) if state.pageid == pageid else {}
-    last = state.revid if state.pageid == pageid else 0
+    same = state.pageid == pageid
+    adders = dict(state.adders) if same else {}
+    lines = dict(state.lines) if same else {}
+    last = state.revid if same else 0
     for rev in revisions:
         if rev.revid <= last:
             continue
@@ -56,10 +62,12 @@ def advance(state: ConsentState, pageid: int, revisions: Iterable[ListedAt]) -> 
         for page in list(adders):
             if page not in rev.pages:
                 del adders[page]
-        for page in rev.pages:
-            if page not in adders:
+                lines.pop(page, None)
+        for page, line in rev.pages.items():
+            if page not in adders or lines.get(page) != line:
                 adders[page] = rev.user  # "" for a hidden author: matches no one
-    return ConsentState(pageid, last, adders)
+                lines[page] = line
+    return ConsentState(pageid, last, adders, lines)
 
 
 def owner(page: str, namespace: int) -> str:

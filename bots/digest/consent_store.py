@@ -27,7 +27,9 @@ def load_state(config: Config, list_page: str) -> ConsentState:
         data = json.loads(store_path(config).read_text(encoding="utf-8"))
         entry = data.get(list_page) or {}
         adders = {str(k): str(v) for k, v in (entry.get("adders") or {}).items()}
-        return ConsentState(int(entry.get("pageid", 0)), int(entry.get("revid", 0)), adders)
+        lines = {str(k): str(v) for k, v in (entry.get("lines") or {}).items()}
+        return ConsentState(int(entry.get("pageid", 0)), int(entry.get("revid", 0)), adders,
+                            lines)
     except FileNotFoundError:
         return ConsentState()
     except (OSError, ValueError, TypeError, AttributeError) as exc:
@@ -44,7 +46,8 @@ def save_state(config: Config, list_page: str, state: ConsentState) -> None:
     except (OSError, ValueError):
         data = {}
     data[list_page] = {"pageid": state.pageid, "revid": state.revid,
-                       "adders": dict(sorted(state.adders.items()))}
+                       "adders": dict(sorted(state.adders.items())),
+                       "lines": dict(sorted(state.lines.items()))}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".digest-consent-")

@@ -25,7 +25,7 @@ from bots.config.permissions import edit_refusal
 from bots.digest.consent import ConsentState, ListedAt, advance
 from bots.digest.consent_store import load_state, save_state
 from bots.digest.ledger import RunStop
-from bots.digest.subscribers import listed_pages, possible_title
+from bots.digest.subscribers import listed_lines, listed_pages, possible_title
 from bots.outcomes import Failed, JobReport
 from bots.wiki.digest_history import ListPage, read_list_page
 from bots.wiki.session import WikiSession
@@ -72,19 +72,33 @@ def _follow(session: WikiSession, config: Config, report: JobReport, page: ListP
     return snap.title, target
 
 
-def _history_titles(revisions: Sequence[tuple[int, str, list[str] | None]], limit: int,
+Past = tuple[int, str, list[tuple[str, str]] | None]  # revid, user, (title, line) listed
+
+
+def _history_titles(revisions: Sequence[Past], limit: int,
                     known: set[str]) -> tuple[list[str], int]:
     """Page values of past revisions to ask the wiki about, and how many revisions they cover
     (the rest are read by a later run)."""
     extra: list[str] = []
     seen = set(known)
     for count, (_revid, _user, values) in enumerate(revisions):
-        new = [v for v in values or () if v not in seen]
+        new = [v for v, _line in values or () if v not in seen]
         if len(seen) + len(new) > limit + len(known):
             return extra, count
         seen.update(new)
         extra.extend(new)
     return extra, len(revisions)
+
+
+def _first_lines(values: Sequence[tuple[str, str]],
+                 titles: Mapping[str, WikiTitle]) -> dict[str, str]:
+    """The wiki's title of each listed page -> the first line listing it."""
+    out: dict[str, str] = {}
+    for value, line in values:
+        found = titles.get(value)
+        if found is not None and found.title and found.title not in out:
+            out[found.title] = line
+    return out
 
 
 def read_list(session: WikiSession, config: Config, report: JobReport,
@@ -109,18 +123,19 @@ def read_list(session: WikiSession, config: Config, report: JobReport,
     if len(asked) > 4 * digest.max_targets + 100:
         raise _stop(report, title, f"the subscriber list names {len(asked)} pages, far more "
                     f"than digest.max_targets ({digest.max_targets}); check it for vandalism")
-    past = [(r.revid, r.user, None if r.text is None else
-             [t for t in (possible_title(v) for v in listed_pages(r.text, *names)) if t])
-            for r in page.revisions]
+    past: list[Past] = [
+        (r.revid, r.user, None if r.text is None else
+         [(t, line) for t, line in ((possible_title(v), line)
+                                    for v, line in listed_lines(r.text, *names)) if t])
+        for r in page.revisions]
     extra, covered = _history_titles(past, MAX_HISTORY_TITLES, asked)
     titles = wiki_titles(session, sorted(asked) + extra)
     if state is None:
         return ListRead(title, page, titles, None)
     if state.pageid != page.snapshot.pageid and state.pageid:
         state = ConsentState()  # another page now: its history from the start
-    listed = [ListedAt(revid, user, None if values is None else frozenset(
-        titles[v].title for v in values if v in titles and titles[v].title))
-        for revid, user, values in past[:covered]]
+    listed = [ListedAt(revid, user, None if values is None else _first_lines(values, titles))
+              for revid, user, values in past[:covered]]
     new_state = advance(state, page.snapshot.pageid, listed)
     complete = page.history_complete and covered == len(past)
     if not complete:

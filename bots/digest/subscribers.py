@@ -176,8 +176,15 @@ def listed_pages(
     text: str, subscriber_names: Iterable[str], target_names: Iterable[str]
 ) -> list[str]:
     """The page values of every subscriber call, as written (trimmed): what to ask the wiki."""
-    return [_param(params, "page", "1").strip()
-            for _call, _n, params in subscriber_calls(text, subscriber_names, target_names)]
+    return [page for page, _line in listed_lines(text, subscriber_names, target_names)]
+
+
+def listed_lines(
+    text: str, subscriber_names: Iterable[str], target_names: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(page value as written (trimmed), the call as written) of every subscriber call."""
+    return [(_param(params, "page", "1").strip(), text[call.begin:call.end])
+            for call, _n, params in subscriber_calls(text, subscriber_names, target_names)]
 
 
 def parse_subscriber_list(

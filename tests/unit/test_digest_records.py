@@ -60,7 +60,7 @@ def content_of(cases: int) -> DigestContent:
 
 
 def at(revid: int, user: str, *pages: str) -> ListedAt:
-    return ListedAt(revid, user, frozenset(pages))
+    return ListedAt(revid, user, {p.split("|")[0]: p for p in pages})
 
 
 def test_the_adder_is_who_listed_the_page_where_it_was_not_listed() -> None:
@@ -72,8 +72,20 @@ def test_the_adder_is_who_listed_the_page_where_it_was_not_listed() -> None:
         at(5, "Bob", "User talk:Alice", "User talk:Bob"),  # and Bob adds himself
         at(6, "Dave", "User talk:Alice", "User talk:Bob", "Talk:Project"),
     ])
-    assert state == ConsentState(7, 6, {"User talk:Alice": "Alice", "User talk:Bob": "Bob",
-                                        "Talk:Project": "Dave"})
+    assert state.pageid == 7 and state.revid == 6
+    assert state.adders == {"User talk:Alice": "Alice", "User talk:Bob": "Bob",
+                            "Talk:Project": "Dave"}
+
+
+def test_the_owner_confirms_a_line_by_editing_it_and_a_change_by_another_suspends_it() -> None:
+    state = advance(ConsentState(), 7, [
+        at(1, "Mallory", "User talk:Bob"),
+        at(2, "Bob", "User talk:Bob|lang=en"),  # Bob edits the line Mallory wrote
+    ])
+    assert state.adders == {"User talk:Bob": "Bob"}
+    state = advance(state, 7, [at(3, "Mallory", "User talk:Bob|lang=en", "Talk:X"),
+                               at(4, "Mallory", "User talk:Bob|lang=fr", "Talk:X")])
+    assert state.adders == {"User talk:Bob": "Mallory", "Talk:X": "Mallory"}
 
 
 def test_reading_is_incremental_and_a_new_page_starts_afresh() -> None:
@@ -83,7 +95,7 @@ def test_reading_is_incremental_and_a_new_page_starts_afresh() -> None:
     assert second.adders == {"User talk:Bob": "Mallory"} and second.revid == 2
     # the list was deleted and re-created: its history is another page's
     fresh = advance(second, 9, [at(10, "Bob", "User talk:Bob")])
-    assert fresh == ConsentState(9, 10, {"User talk:Bob": "Bob"})
+    assert (fresh.pageid, fresh.revid, fresh.adders) == (9, 10, {"User talk:Bob": "Bob"})
 
 
 def test_hidden_revisions_attribute_nothing() -> None:
