@@ -82,6 +82,8 @@ def read_list_page(
     if not record:
         return None
     revisions = tuple(_revision(r) for r in record.get("revisions", []))
+    # the page as it is now: its latest revision (the history is oldest first)
+    record = {**record, "revisions": record.get("revisions", [])[-1:]}
     if history_from is None or not complete:
         latest = read_list_page(session, title) if not complete else None
         snap = latest.snapshot if latest else snapshot_from(record, read_at)
