@@ -181,7 +181,7 @@ def test_a_user_talk_page_is_subscribed_only_by_its_user(
     me, victim, mallory = f"TSelf-{tag}", f"TVictim-{tag}", f"TMallory-{tag}"
     project = f"Talk:{prefix}Project"
     lines = [target(f"User talk:{me}")]
-    harassed = lines + [target(f"User talk:{victim}"), target(project)]
+    harassed = [*lines, target(f"User talk:{victim}"), target(project)]
     subscribers = f"{prefix}Digest/Subscribers"
     import_pages(devwiki, [
         {"title": f"{prefix}News", "text": case("News"), "age_days": 1},
@@ -300,7 +300,7 @@ def test_titles_are_the_wikis_and_every_call_is_reported(
     user, other = f"TMarks-{tag}", f"TOther-{tag}"
     spellings = [f"User talk:{user}\u200e", f"user_talk:{user}", f"User\u00a0talk:{user}",
                  f"User talk:\u200f{user}", f"User_talk:{user[0].lower()}{user[1:]}"]
-    lines = [target(f"User talk:{user}")] + [target(s) for s in spellings]
+    lines = [target(f"User talk:{user}"), *(target(s) for s in spellings)]
     lines.append(target(f"User talk:{other}") + " {{Target|page=}} " + target(f"User talk:{user}"))
     import_pages(devwiki, [
         {"title": f"{prefix}News", "text": case("News"), "age_days": 1},
