@@ -5,6 +5,8 @@ and adversarial subscriber lines through the parser and renderers (hypothesis)."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import mwparserfromhell
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,8 +26,8 @@ from bots.outcomes import JobReport
 from bots.wiki.contributions import Contribution
 from bots.wiki.digest_reads import Evidence, Move
 from bots.wikitext.problems import Problem
-from tests.conftest import DEVWIKI_CONFIG
 
+DEVWIKI_CONFIG = Path(__file__).resolve().parents[2] / "config" / "devwiki.toml"
 DIGEST = "2026-11-30"
 TOKEN = f"Advocacy Hub digest {DIGEST}: 1 item (advocacy-hub-digest:{DIGEST})"
 
