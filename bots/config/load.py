@@ -114,6 +114,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "send_empty": (_BOOL, False),
         "period_days": (_INT, False),
         "unsubscribe_page": (_STR, False),
+        "require_self_subscription": (_BOOL, False),
     },
     "schedule": {
         "index": (_STR, False),

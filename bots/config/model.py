@@ -125,6 +125,8 @@ class DigestConfig:
     send_empty: bool = False
     period_days: int = 7
     unsubscribe_page: str = ""
+    # a line subscribing someone's user talk page counts only when that user added it
+    require_self_subscription: bool = True
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,18 @@ from bots.digest.ledger import DeliveryLedger, RunStop
 from bots.digest.message import RenderContext
 from bots.digest.period import find_period
 from bots.digest.plan import DeliveryRules, plan_deliveries
-from bots.digest.publish import publish
+from bots.digest.publish import Freshness, publish
 from bots.digest.targets import (
     delivered_pages,
     digest_templates,
+    evidence_query,
     read_subscribers,
     resolve_targets,
 )
 from bots.i18n.messages import Messages
 from bots.outcomes import Failed, JobReport
 from bots.run_options import RunOptions
+from bots.wiki.digest_reads import digest_site
 from bots.wiki.session import WikiSession
 
 
@@ -46,6 +48,7 @@ def run(
     ledger = DeliveryLedger(report, messages)
 
     templates = digest_templates(session, config)
+    site = digest_site(session)
     try:
         subscribers = read_subscribers(session, config, templates, ledger)
         period = find_period(session, config, report, now=subscribers.read_at)
@@ -62,13 +65,14 @@ def run(
     if not content.item_count and not config.digest.send_empty and not period.resumed:
         report.notes.append("nothing new in the period: no digest sent, no archive")
         return report
-    targets = resolve_targets(session, ledger, subscribers.subscribers)
-    delivered = delivered_pages(session, config, targets, period)
+    targets = resolve_targets(session, ledger, subscribers, site)
+    delivered = delivered_pages(session, config, targets, period, site)
 
     ctx = RenderContext(messages, config.digest.subscriber_page, config.digest.unsubscribe_page)
     rules = DeliveryRules(config.wiki.user, config.digest.send_empty, templates.bots,
                           templates.nobots)
     plan = plan_deliveries(content, targets, delivered, ctx, rules)
 
-    publish(session, options, ctx, ledger, content, plan, period.archive_page)
+    fresh = Freshness(site, evidence_query(config, targets, period))
+    publish(session, options, ctx, ledger, content, plan, period.archive_page, fresh)
     return report

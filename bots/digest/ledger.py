@@ -40,12 +40,18 @@ class DeliveryLine:
     reason: Problem | None = None
     pending: bool = False
     linkable: bool = True  # False for a value that is no title (shown as text)
+    call: int = 1  # the call's place on its line (several calls may share one)
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.line, self.call)
 
 
 @dataclass(frozen=True)
 class DeliveryReport:
     lines: tuple[DeliveryLine, ...] = ()
     warnings: tuple[tuple[int, str, Problem], ...] = field(default=())
+    calls: tuple[tuple[int, int], ...] = ()  # (line, call) of warnings, in their order
 
     @property
     def received(self) -> tuple[DeliveryLine, ...]:
@@ -72,44 +78,49 @@ class DeliveryLedger:
     def __init__(self, report: JobReport, messages: Messages) -> None:
         self.report = report
         self.messages = messages
-        self.lines: dict[int, DeliveryLine] = {}  # by subscriber line
+        self.lines: dict[tuple[int, int], DeliveryLine] = {}  # by (line, call)
         self.warnings: list[tuple[int, str, Problem]] = []
+        self.warning_calls: list[tuple[int, int]] = []
 
     def line_issue(self, issue: LineIssue, list_page: str) -> None:
         """A problem with a line of the subscriber list (``list_page``)."""
         if not issue.skipped:
             self.warnings.append((issue.line, issue.page, issue.problem))
+            self.warning_calls.append(issue.key)
             return
         linkable = issue.problem.code not in UNLINKABLE_CODES
-        self.lines[issue.line] = DeliveryLine(
-            issue.page, issue.line, reason=issue.problem, linkable=linkable
+        self.lines[issue.key] = DeliveryLine(
+            issue.page, issue.line, reason=issue.problem, linkable=linkable, call=issue.call
         )
         shown = issue.page or f"{list_page} line {issue.line}"
         self.report.record(Skipped(shown, plain_problem(self.messages, issue.problem)))
 
     def skip(self, sub: Subscriber, problem: Problem, delivered_to: str = "") -> None:
-        self.lines[sub.line] = DeliveryLine(
-            sub.page, sub.line, sub.lang, delivered_to, reason=problem
+        self.lines[sub.key] = DeliveryLine(
+            sub.page, sub.line, sub.lang, delivered_to, reason=problem, call=sub.call
         )
         self.report.record(Skipped(delivered_to or sub.page, plain_problem(self.messages, problem)))
 
     def received(self, target: Target) -> None:
         sub = target.subscriber
-        self.lines[sub.line] = DeliveryLine(sub.page, sub.line, sub.lang, target.page)
+        self.lines[sub.key] = DeliveryLine(sub.page, sub.line, sub.lang, target.page,
+                                           call=sub.call)
 
     def delivery_report(self, pending: Iterable[Target] = ()) -> DeliveryReport:
         """The report so far; ``pending``: targets still to post to."""
         lines = dict(self.lines)
         for t in pending:
             sub = t.subscriber
-            lines[sub.line] = DeliveryLine(sub.page, sub.line, sub.lang, t.page, pending=True)
-        return DeliveryReport(tuple(lines[k] for k in sorted(lines)), tuple(self.warnings))
+            lines[sub.key] = DeliveryLine(sub.page, sub.line, sub.lang, t.page, pending=True,
+                                          call=sub.call)
+        return DeliveryReport(tuple(lines[k] for k in sorted(lines)), tuple(self.warnings),
+                              tuple(self.warning_calls))
 
     def not_posted(self, target: Target, outcome: Skipped | Failed) -> None:
         """The wiki did not take a post: the line says why, the job report keeps the outcome."""
         sub = target.subscriber
-        self.lines[sub.line] = DeliveryLine(
+        self.lines[sub.key] = DeliveryLine(
             sub.page, sub.line, sub.lang, target.page,
-            reason=Problem("digest-save", (outcome.reason,)),
+            reason=Problem("digest-save", (outcome.reason,)), call=sub.call,
         )
         self.report.record(outcome)

@@ -25,6 +25,9 @@ from bots.i18n.messages import Messages
 from bots.wikitext.escape import escape_inline, internal_link
 
 SUMMARY_MAX_LEN = 120  # characters of a case summary shown with a new case
+# Items of one section in a post: the rest is counted, and listed on the archive page. A week
+# of mass edits must not make a talk page post too big for the wiki (or for a reader).
+MAX_POST_ITEMS = 50
 
 
 @dataclass(frozen=True)
@@ -130,14 +133,19 @@ def _items(w: Writer, content: DigestContent) -> list[tuple[str, list[str]]]:
     return sections
 
 
-def digest_body(w: Writer, content: DigestContent) -> list[str]:
+def digest_body(w: Writer, content: DigestContent, max_items: int | None = None) -> list[str]:
+    """The digest's sections; with ``max_items`` each lists at most that many items and
+    counts the rest."""
     start, end = content.start[:10], content.end[:10]
     sections = _items(w, content)
     lines = [w.msg("intro" if sections else "empty", start, end)]
     for label, items in sections:
         lines.append("")
         lines.append(f"'''{label}'''")
-        lines.extend(f"* {item}" for item in items)
+        shown = items if max_items is None else items[:max_items]
+        lines.extend(f"* {item}" for item in shown)
+        if len(shown) < len(items):
+            lines.append(f"* {w.msg('more', len(items) - len(shown))}")
     return lines
 
 
@@ -165,7 +173,7 @@ def render_message(content: DigestContent, lang: str, ctx: RenderContext) -> Dig
         [
             delivery_marker(content.digest_id),
             f'<div lang="{w.lang}" dir="{direction}" class="advocacy-hub-digest">',
-            *digest_body(w, content),
+            *digest_body(w, content, MAX_POST_ITEMS),
             "",
             f"<small>{footer}</small>",
             "</div>",

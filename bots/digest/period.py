@@ -6,8 +6,15 @@
   read, the subscriber list); the id is the end's date.
 * An archive in state ``delivering`` (a run that crashed) or with today's id is resumed: same
   id, same period, so the same content, delivered only where it is missing.
+* Only the bot's own records count. A page under the archive prefix that the bot did not create
+  is ignored (and named in the run's notes): it never moves the period. When someone else edited
+  one of the bot's archive pages since, the record is read from the bot's own latest revision of
+  it (noted too); the bot's next save of it replaces the edit. A page of today's id made by
+  someone else stops the run (exit 1): the bot will not write its record over another's page.
 
-Reads: the archive pages' titles (one prefix listing) and the latest one.
+Reads: the archive pages with the authors of their latest revisions and the bot's own page
+creations among them (one request), the latest usable one (one request; one more when someone
+else edited it since, for the bot's own revision).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from bots.config.model import Config
 from bots.digest.ids import digest_id, parse_archive_record
 from bots.digest.ledger import RunStop
 from bots.outcomes import Failed, JobReport
+from bots.wiki.digest_history import ArchivePage, archive_pages, own_revision_text
 from bots.wiki.session import WikiSession
 from bots.wikitext.titles import bare_title
 
@@ -54,14 +62,37 @@ def archive_prefix(session: WikiSession, config: Config) -> tuple[str, int]:
     return full, namespace
 
 
+def _own_record(
+    session: WikiSession, page: ArchivePage, bot: str, report: JobReport
+) -> str | None:
+    """The text of the bot's own latest revision of an archive page."""
+    if page.latest_user == bot:
+        return session.read_pages([page.title])[page.title].text
+    report.notes.append(f"{page.title} was edited by someone else since the bot's last save; "
+                        "its record is read from the bot's own revision")
+    return own_revision_text(session, page.title, bot)
+
+
 def find_period(session: WikiSession, config: Config, report: JobReport, now: str) -> Period:
-    """The period of this run's digest, from the archive pages (no local state); ``now``: the
-    server's time at the start of the run (ISO 8601, UTC)."""
+    """The period of this run's digest, from the bot's own archive pages (no local state);
+    ``now``: the server's time at the start of the run (ISO 8601, UTC)."""
     full, namespace = archive_prefix(session, config)
-    titles = list(session.all_pages(bare_title(full, namespace), namespace))
+    bot = config.wiki.user
+    pages = archive_pages(session, bare_title(full, namespace), namespace, bot)
     end_time = _parse_ts(now)
     today = now[:10]
-    ids = sorted(t[len(full):] for t in titles if _ARCHIVE_ID_RE.fullmatch(t[len(full):]))
+    dated = {p.title[len(full):]: p for p in pages
+             if p.title.startswith(full) and _ARCHIVE_ID_RE.fullmatch(p.title[len(full):])}
+    foreign = sorted(i for i, p in dated.items() if not p.created_by)
+    if foreign:
+        report.notes.append("ignored archive pages the bot did not create: "
+                            + ", ".join(f"{full}{i}" for i in foreign))
+    if today in foreign:
+        report.record(Failed(f"{full}{today}", "this digest's archive page was created by "
+                             "someone else; the bot keeps its record only on its own pages. "
+                             "Delete the page, then run again"))
+        raise RunStop
+    ids = sorted(i for i, p in dated.items() if p.created_by)
     future = [i for i in ids if i > today]
     if future:
         report.notes.append(f"ignored archive pages dated in the future: {', '.join(future)}")
@@ -70,7 +101,9 @@ def find_period(session: WikiSession, config: Config, report: JobReport, now: st
     start_time = end_time - dt.timedelta(days=config.digest.period_days)
     if ids:
         latest = f"{full}{ids[-1]}"
-        record = parse_archive_record(session.read_pages([latest])[latest].text)
+        record = parse_archive_record(_own_record(session, dated[ids[-1]], bot, report))
+        if record is not None and record.digest_id != ids[-1]:
+            record = None  # a record moved to another date's page is no record of that date
         if record is None and ids[-1] == today:
             report.record(Failed(latest, "today's archive page lost its first-line record; "
                                  "restore it or delete the page, then run again"))

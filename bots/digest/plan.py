@@ -1,12 +1,16 @@
 """Who gets the digest and which message each one gets: the run's build step. Pure.
 
-A target that has the digest already counts as received: the bot's contributions name the page
-with the digest's id in their summary (``delivered``), or the page holds the section's marker.
-A target that must not get it is skipped with the reason: ``{{bots}}``/``{{nobots}}`` on the page
-or on the redirect that led to it, a page that turned into a redirect, a page that does not exist
-and may not be created, or (unless ``digest.send_empty``) nothing in the digest for the
-subscriber's regions and topics. Every other target gets a :class:`PlannedPost` with its message,
-rendered once per kind of subscriber (language, regions, topics).
+A target that has the digest already counts as received: the bot's own contributions name the
+page (or a page it was moved from) with the digest's id in their summary (``delivered``, see
+``bots.digest.evidence``); a marker on the page proves nothing, anyone can paste one.
+A target that must not get it is skipped with the opt-out that applied, on the page or on the
+redirect that led to it: ``{{bots}}``/``{{nobots}}`` in any form (``bots.wikitext.exclusion``,
+the wiki's redirects to them included), MassMessage's opt-out category, or a ``{{bots}}`` or
+``{{nobots}}`` the page transcludes through another template (the bot cannot read its
+parameters: it stays away). Also skipped: a page that turned into a redirect, a page that does
+not exist and may not be created, or (unless ``digest.send_empty``) nothing in the digest for
+the subscriber's regions and topics. Every other target gets a :class:`PlannedPost` with its
+message, rendered once per kind of subscriber (language, regions, topics).
 
 The same judgement (:func:`has_digest`, :func:`obstacle`) runs again on a fresh read of each
 target just before posting to it (``bots.digest.publish``).
@@ -18,11 +22,10 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from bots.digest.content import DigestContent
-from bots.digest.ids import has_delivery_marker
 from bots.digest.message import DigestMessage, RenderContext, subscriber_message
 from bots.digest.recipients import Target
-from bots.wiki.records import PageSnapshot
-from bots.wikitext.exclusion import find_exclusion
+from bots.wiki.digest_reads import RecipientPage
+from bots.wikitext.exclusion import find_exclusions, template_key
 from bots.wikitext.problems import Problem
 
 
@@ -51,32 +54,53 @@ class DeliveryPlan:
     refused: tuple[tuple[Target, Problem], ...] = ()
 
 
-def has_digest(
-    target: Target, snap: PageSnapshot, digest: str, delivered: Set[str] = frozenset()
-) -> bool:
-    """Whether the target has this digest: by the bot's contributions or the page's text."""
-    return target.page in delivered or has_delivery_marker(snap.text, digest)
+def has_digest(target: Target, delivered: Set[str]) -> bool:
+    """Whether the target has this digest, by the bot's own contributions (``delivered``)."""
+    return target.page in delivered
 
 
-def exclusion(target: Target, snap: PageSnapshot, rules: DeliveryRules) -> Problem | None:
-    """{{bots}}/{{nobots}} on the page (and on the redirect that led to it)."""
-    for page in (target.via, snap):
-        if page is None:
-            continue
-        found = find_exclusion(
-            page.text, rules.bot_user, bots_names=rules.bots_names,
-            nobots_names=rules.nobots_names,
-        )
-        if found:
-            return Problem(f"digest-{found.code}", (found.call,))
+def _indirect(read: RecipientPage, called: set[str], rules: DeliveryRules) -> str:
+    """An exclusion template the page transcludes without calling it in its own text."""
+    names = {"Bots": rules.bots_names, "Nobots": rules.nobots_names}
+    for canonical, aliases in names.items():
+        keys = {template_key(n) for n in aliases} | {template_key(canonical)}
+        if template_key(canonical) in {template_key(t) for t in read.exclusion_templates} \
+                and not keys & called:
+            return canonical
+    return ""
+
+
+def page_exclusion(read: RecipientPage, rules: DeliveryRules) -> Problem | None:
+    """The opt-out that keeps the digest off one page as read, or None."""
+    found, called = find_exclusions(
+        read.snapshot.text, rules.bot_user, bots_names=rules.bots_names,
+        nobots_names=rules.nobots_names,
+    )
+    if found:
+        return Problem(f"digest-{found[0].code}", (found[0].call,))
+    if read.optout_category:
+        return Problem("digest-optout-category", (read.optout_category,))
+    indirect = _indirect(read, called, rules)
+    if indirect:
+        return Problem("digest-exclusion-indirect", (indirect,))
+    return None
+
+
+def exclusion(target: Target, read: RecipientPage, rules: DeliveryRules) -> Problem | None:
+    """Every opt-out on the page, and on the redirect that led to it."""
+    for page in (target.via_read, read):
+        problem = page_exclusion(page, rules) if page is not None else None
+        if problem is not None:
+            return problem
     return None
 
 
 def obstacle(
-    target: Target, snap: PageSnapshot, message: DigestMessage, rules: DeliveryRules
+    target: Target, read: RecipientPage, message: DigestMessage, rules: DeliveryRules
 ) -> Problem | None:
-    """Why not to post ``message`` to a target, judged on a snapshot of its page; None: post."""
-    problem = exclusion(target, snap, rules)
+    """Why not to post ``message`` to a target, judged on its page as read; None: post."""
+    snap = read.snapshot
+    problem = exclusion(target, read, rules)
     if problem is None and snap.is_redirect:
         problem = Problem("digest-double-redirect", (target.page,))
     if problem is None and not snap.exists and not target.may_create:
@@ -84,6 +108,11 @@ def obstacle(
     if problem is None and not rules.send_empty and not message.item_count:
         problem = Problem("digest-empty")
     return problem
+
+
+def as_read(target: Target) -> RecipientPage:
+    """The target's page as read while planning."""
+    return target.read if target.read is not None else RecipientPage(target.snapshot)
 
 
 def plan_deliveries(
@@ -97,13 +126,13 @@ def plan_deliveries(
     refused: list[tuple[Target, Problem]] = []
     for target in targets:
         sub = target.subscriber
-        if has_digest(target, target.snapshot, content.digest_id, delivered):
+        if has_digest(target, delivered):
             already.append(target)
             continue
         key = (sub.lang, sub.regions, sub.topics)
         if key not in messages:
             messages[key] = subscriber_message(content, sub, ctx)
-        problem = obstacle(target, target.snapshot, messages[key], rules)
+        problem = obstacle(target, as_read(target), messages[key], rules)
         if problem is None:
             posts.append(PlannedPost(target, messages[key]))
         else:

@@ -2,34 +2,39 @@
 
 * Before the first post the archive page is saved in state ``delivering``, the targets still to
   post to marked pending; after the last post, in state ``complete``. A run that stops in between
-  leaves the record the next run resumes from (``bots.digest.period``).
+  leaves the record the next run resumes from (``bots.digest.period``). When the ``delivering``
+  state cannot be saved, nothing is posted: the run fails with the reason (exit 1).
 * Each post is the message planned in the build step (``bots.digest.plan``); nothing is rendered
   here but the archive, whose report is the outcome of the posts. A post is a new section
   (``post_section``: non-minor, shutoff and account checked first, never creating a page outside
   the user talk pages of existing users).
 * Posts go :data:`DELIVERY_CHUNK` at a time, and each chunk's pages are read again just before:
   the guard of the write itself, as an edit's base revision is. A concurrent run may have
-  delivered meanwhile, or the page changed ({{nobots}} added, page deleted); the plan's checks
-  run again on the fresh text, which is also the base of the post.
+  delivered meanwhile (the bot's own contributions, read in the same request, say so), or the
+  page changed ({{nobots}} added, opt-out category, page deleted); the plan's checks run again on
+  the fresh page, which is also the base of the post.
 
 Writes: the archive page (before and after), one new section per target.
-Reads: the targets again, a chunk at a time (one page again after an edit conflict).
+Reads: the targets again with the bot's contributions and moves since the period end, a chunk
+at a time in one request (one page again after an edit conflict).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bots.digest.archive import archive_summary, render_archive
 from bots.digest.content import DigestContent
-from bots.digest.ids import has_delivery_marker
+from bots.digest.evidence import delivered_titles
 from bots.digest.ledger import DeliveryLedger
 from bots.digest.message import DigestMessage, RenderContext
-from bots.digest.plan import DeliveryPlan, has_digest, obstacle
-from bots.digest.recipients import Target
+from bots.digest.plan import DeliveryPlan, as_read, has_digest, obstacle
+from bots.digest.recipients import EXCLUSION_TEMPLATES, Target
 from bots.outcomes import EditConflict, EditOutcome, Failed, Saved, Unchanged
 from bots.progress import progress
 from bots.run_options import RunOptions
+from bots.wiki.digest_reads import DigestSite, EvidenceQuery, RecipientPage, read_recipients
 from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import post_section, save_page
 from bots.wiki.session import WikiSession
@@ -53,18 +58,36 @@ def record_plan(ledger: DeliveryLedger, plan: DeliveryPlan) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """How to read targets again just before posting: the wiki's facts and the evidence query."""
+
+    site: DigestSite
+    evidence: EvidenceQuery
+
+
+def _fresh(session: WikiSession, fresh: Freshness, titles: Sequence[str],
+           digest: str) -> tuple[dict[str, RecipientPage], frozenset[str]]:
+    pages, evidence = read_recipients(session, titles, site=fresh.site,
+                                      exclusion_templates=EXCLUSION_TEMPLATES,
+                                      with_evidence=fresh.evidence)
+    return pages, delivered_titles(evidence, digest)
+
+
 def save_archive(
     session: WikiSession, options: RunOptions, ctx: RenderContext, ledger: DeliveryLedger,
     content: DigestContent, archive_page: str, pending: Sequence[Target], *, complete: bool,
-) -> None:
+    max_bytes: int,
+) -> EditOutcome:
     """Save the archive page with the delivery report so far (``pending``: still to post)."""
     report = ledger.delivery_report(pending)
-    text = render_archive(content, report, ctx, complete=complete)
+    text = render_archive(content, report, ctx, complete=complete, max_bytes=max_bytes)
     outcome = save_page(
         session, archive_page, lambda _base: text, archive_summary(report, ctx, content.digest_id),
         may_create=True, show_diff=options.diff, diff_out=options.out,
     )
     ledger.report.record(outcome)
+    return outcome
 
 
 def _post_section(
@@ -81,45 +104,51 @@ def _post_section(
 
 def _post(
     session: WikiSession, options: RunOptions, target: Target, snap: PageSnapshot,
-    msg: DigestMessage, digest: str,
+    msg: DigestMessage, fresh: Freshness, digest: str,
 ) -> EditOutcome:
     outcome = _post_section(session, options, target, snap, msg)
     if not isinstance(outcome, EditConflict):
         return outcome
-    # A conflict: look again once. A post whose answer was lost shows as the marker on the page.
-    fresh = session.read_pages([target.page])[target.page]
-    if has_delivery_marker(fresh.text, digest):
+    # A conflict: look again once. A post whose answer was lost shows in the bot's contributions.
+    pages, delivered = _fresh(session, fresh, [target.page], digest)
+    if target.page in delivered:
         return Unchanged(target.page)
-    outcome = _post_section(session, None, target, fresh, msg)
+    if target.page not in pages:
+        return Failed(target.page, "the page could not be read again after an edit conflict")
+    outcome = _post_section(session, None, target, pages[target.page].snapshot, msg)
     if not isinstance(outcome, EditConflict):
         return outcome
     return Failed(target.page, "the page kept changing between read and save")
 
 
 def deliver(
-    session: WikiSession, options: RunOptions, ledger: DeliveryLedger, plan: DeliveryPlan
+    session: WikiSession, options: RunOptions, ledger: DeliveryLedger, plan: DeliveryPlan,
+    freshness: Freshness,
 ) -> None:
     """Post each planned message, a chunk at a time; outcomes go to the ledger."""
     posts = plan.posts
     delivered = 0
-    fresh: dict[str, PageSnapshot] = {}
+    fresh: dict[str, RecipientPage] = {}
+    already: frozenset[str] = frozenset()
     shown = progress(posts, total=len(posts), label="delivering the digest",
                      enabled=options.progress)
     for i, post in enumerate(shown):
         if i % DELIVERY_CHUNK == 0:
             chunk = posts[i : i + DELIVERY_CHUNK]
-            fresh = session.read_pages([p.target.page for p in chunk])
+            fresh, already = _fresh(session, freshness, [p.target.page for p in chunk],
+                                    plan.digest_id)
             ledger.report.pages_read += len(chunk)
         target = post.target
-        snap = fresh.get(target.page, target.snapshot)
-        if has_digest(target, snap, plan.digest_id):
+        read = fresh.get(target.page, as_read(target))
+        if has_digest(target, already):
             ledger.received(target)
             continue
-        problem = obstacle(target, snap, post.message, plan.rules)
+        problem = obstacle(target, read, post.message, plan.rules)
         if problem is not None:
             ledger.skip(target.subscriber, problem, target.page)
             continue
-        outcome = _post(session, options, target, snap, post.message, plan.digest_id)
+        outcome = _post(session, options, target, read.snapshot, post.message, freshness,
+                        plan.digest_id)
         if isinstance(outcome, Saved):
             ledger.report.record(outcome)
             delivered += 1
@@ -134,14 +163,21 @@ def deliver(
 
 def publish(
     session: WikiSession, options: RunOptions, ctx: RenderContext, ledger: DeliveryLedger,
-    content: DigestContent, plan: DeliveryPlan, archive_page: str,
+    content: DigestContent, plan: DeliveryPlan, archive_page: str, freshness: Freshness,
 ) -> None:
     """The archive (``delivering``, when there is anything to post), the posts, the archive
-    (``complete``)."""
+    (``complete``). Nothing is posted when the ``delivering`` state was not saved."""
     record_plan(ledger, plan)
     pending = [post.target for post in plan.posts]
+    size = freshness.site.max_page_bytes
     if pending:
-        save_archive(session, options, ctx, ledger, content, archive_page, pending,
-                     complete=False)
-    deliver(session, options, ledger, plan)
-    save_archive(session, options, ctx, ledger, content, archive_page, (), complete=True)
+        outcome = save_archive(session, options, ctx, ledger, content, archive_page, pending,
+                               complete=False, max_bytes=size)
+        if not isinstance(outcome, Saved | Unchanged):
+            ledger.report.record(Failed(archive_page, (
+                f"the archive could not be saved in state delivering ({outcome.reason}); "
+                f"nothing was delivered")))
+            return
+    deliver(session, options, ledger, plan, freshness)
+    save_archive(session, options, ctx, ledger, content, archive_page, (), complete=True,
+                 max_bytes=size)

@@ -3,42 +3,49 @@ where the digest already arrived.
 
 Only talk pages are targets. A redirect is followed once (a renamed user's moved talk page); a
 user talk page needs an existing user; a page that does not exist may be created only when it is
-a user's own talk page; a target listed twice gets one copy. Every line that is not delivered to
-is recorded with its reason in the :class:`~bots.digest.ledger.DeliveryLedger`.
+a user's own talk page; a target listed twice gets one copy. With
+``digest.require_self_subscription`` a line subscribing a user talk page (or a subpage of one)
+counts only when that user added it (``bots.digest.consent``); other talk pages are exempt.
+Every line that is not delivered to is recorded with its reason in the
+:class:`~bots.digest.ledger.DeliveryLedger`.
 
 More valid targets than ``config.digest.max_targets``: nothing is delivered and the job fails
 with the count: a vandalised list must not reach anyone, and the first N lines of it are no
 safer than the rest.
 
-A target already has the digest when the bot's contributions since the period end hold an edit
-summary with the digest's id (:func:`delivered_pages`; recipients archive their talk pages, so
-the text alone cannot be trusted, and contributions survive archiving and page moves), or the
-page's text holds the section's marker (``bots.digest.plan``).
+A target already has the digest when the bot's own contributions since the period end hold an
+edit summary with the digest's id on that page, or on a page it was moved from since
+(``bots.digest.evidence``): recipients archive their talk pages by editing or by moving them,
+and only the bot's own edits are trusted; a marker someone else put on a page proves nothing.
 
-Reads, batched: the names of the templates the digest reads (one request); the subscriber list
-page; the target pages; the redirects they make and the pages they lead to; ``list=users`` for
-user talk targets; the bot's contributions since the period end.
+Reads, batched: the names of the templates the digest reads (one request); the list page and
+the wiki's titles (``bots.digest.listpage``); the target pages with their opt-out categories
+and transcluded exclusion templates; the redirects they make and the pages they lead to;
+``list=users`` for user talk targets; the bot's contributions and the move log since the period
+end (one request).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bots.config.model import Config
 from bots.config.permissions import delivery_refusal
-from bots.digest.ids import summary_has_token
+from bots.digest.consent import owner, self_subscribed
+from bots.digest.evidence import delivered_titles
 from bots.digest.ledger import DeliveryLedger, RunStop
+from bots.digest.listpage import read_list
 from bots.digest.period import Period
-from bots.digest.recipients import NS_USER_TALK, Target
-from bots.digest.subscribers import Subscriber, basic_title, parse_subscriber_list
+from bots.digest.recipients import EXCLUSION_TEMPLATES, Target
+from bots.digest.subscribers import Subscriber, parse_subscriber_list
 from bots.outcomes import Failed
-from bots.wiki.contributions import contributions_since
+from bots.wiki.digest_reads import DigestSite, EvidenceQuery, RecipientPage, read_recipients
 from bots.wiki.session import WikiSession
 from bots.wiki.templates import template_names
 from bots.wiki.users import existing_users, first_redirect_hops
 from bots.wikitext.problems import Problem
-from bots.wikitext.titles import bare_title, root_title
+from bots.wikitext.titles import bare_title
 
 
 @dataclass(frozen=True)
@@ -57,32 +64,15 @@ class SubscriberLines:
 
     subscribers: tuple[Subscriber, ...]
     read_at: str
+    namespaces: Mapping[str, int]  # listed page (the wiki's title) -> namespace
+    adders: Mapping[str, str] | None = None  # listed page -> who added it; None: rule off
 
 
 def digest_templates(session: WikiSession, config: Config) -> DigestTemplates:
     """All four templates' names in one request."""
     subscriber, case = config.templates.subscriber, config.templates.case
-    names = template_names(session, [subscriber, case, "Bots", "Nobots"])
+    names = template_names(session, [subscriber, case, *EXCLUSION_TEMPLATES])
     return DigestTemplates(names[subscriber], names[case], names["Bots"], names["Nobots"])
-
-
-def _wiki_title(session: WikiSession, title: str) -> str | None:
-    """The wiki's spelling of a title, or None when the wiki would not accept it."""
-    basic = basic_title(title)
-    if basic is None:
-        return None
-    try:
-        name = session.normalize(basic)[0]
-    except Exception:  # Pywikibot's InvalidTitleError and relatives
-        return None
-    # An interwiki prefix ("fr:User talk:X") is dropped by Pywikibot, which moves the page to
-    # the other wiki; the title it returns would name a page here. Such lines are refused.
-    return name if name.count(":") >= basic.count(":") else None
-
-
-def _user_of(page: str) -> str:
-    """The account whose user talk page (or subpage of it) ``page`` is."""
-    return root_title(bare_title(page, NS_USER_TALK))
 
 
 def read_subscribers(
@@ -90,25 +80,30 @@ def read_subscribers(
 ) -> SubscriberLines:
     """The subscribers whose pages may receive a digest; raises :class:`RunStop` when there
     are none to read or more than ``config.digest.max_targets``."""
-    page = config.digest.subscriber_page
-    snap = session.read_pages([page]).get(page)
+    target_names = frozenset({config.templates.massmessage_target})
+    read = read_list(session, config, ledger.report, (templates.subscriber, target_names))
     ledger.report.pages_read += 1
-    if snap is None or not snap.exists or not snap.text:
-        ledger.report.notes.append(f"no subscribers: {page} is missing or empty")
-        raise RunStop
+
+    def wiki_title(raw: str) -> str | Problem | None:
+        found = read.titles.get(raw.strip())
+        if found is not None and found.interwiki:
+            return Problem("subscriber-other-wiki", (found.interwiki,))
+        return found.title if found is not None and found.title else None
+
     parsed = parse_subscriber_list(
-        snap.text,
+        read.page.snapshot.text or "",
         subscriber_names=templates.subscriber,
-        target_names=(config.templates.massmessage_target,),
+        target_names=target_names,
         regions=config.vocabulary.regions,
         topics=config.vocabulary.topics,
-        normalize_title=lambda t: _wiki_title(session, t),
+        normalize_title=wiki_title,
     )
     for issue in parsed.issues:
-        ledger.line_issue(issue, page)
+        ledger.line_issue(issue, read.title)
+    namespaces = {t.title: t.namespace for t in read.titles.values() if t.title}
     valid = []
     for sub in parsed.subscribers:
-        namespace = session.normalize(sub.page)[1]
+        namespace = namespaces.get(sub.page, 0)
         refusal = delivery_refusal(sub.page, namespace)
         if refusal is None:
             valid.append(sub)
@@ -117,28 +112,29 @@ def read_subscribers(
         else:
             ledger.skip(sub, Problem("digest-refused", (refusal,)))
     if len(valid) > config.digest.max_targets:
-        ledger.report.record(Failed(page, (
+        ledger.report.record(Failed(read.title, (
             f"{len(valid)} valid targets exceed digest.max_targets "
             f"({config.digest.max_targets}); nothing was delivered. Check the list for "
             "vandalism, or raise the limit")))
         raise RunStop
-    return SubscriberLines(tuple(valid), snap.read_at)
+    return SubscriberLines(tuple(valid), read.page.snapshot.read_at, namespaces, read.adders)
 
 
-def resolve_targets(
-    session: WikiSession, ledger: DeliveryLedger, subscribers: Sequence[Subscriber]
-) -> list[Target]:
-    """Follow redirects once, check users, pages and duplicates; keep deliverable ones."""
-    snaps = session.read_pages([s.page for s in subscribers])
-    redirects = [s.page for s in subscribers if s.page in snaps and snaps[s.page].is_redirect]
+def _finals(
+    session: WikiSession, ledger: DeliveryLedger, subscribers: Sequence[Subscriber],
+    pages: Mapping[str, RecipientPage],
+) -> dict[str, str]:
+    """Listed page -> the page that receives the digest (after one redirect)."""
+    redirects = [s.page for s in subscribers if s.page in pages
+                 and pages[s.page].snapshot.is_redirect]
     hops = first_redirect_hops(session, redirects) if redirects else {}
-    finals: dict[str, tuple[str, int]] = {}
+    finals: dict[str, str] = {}
     for sub in subscribers:
         hop = hops.get(sub.page)
-        if sub.page not in snaps:  # the API did not answer for it: a title it rejects
+        if sub.page not in pages:  # the API did not answer for it: a title it rejects
             ledger.skip(sub, Problem("subscriber-invalid-title", (sub.page,)))
-        elif not snaps[sub.page].is_redirect:
-            finals[sub.page] = (sub.page, snaps[sub.page].namespace)
+        elif not pages[sub.page].snapshot.is_redirect:
+            finals[sub.page] = sub.page
         elif hop is None:
             ledger.skip(sub, Problem("digest-broken-redirect"))
         elif hop.interwiki:
@@ -146,35 +142,54 @@ def resolve_targets(
         elif hop.again:
             ledger.skip(sub, Problem("digest-double-redirect", (hop.target,)))
         else:
-            title, namespace = session.normalize(hop.target)
-            if namespace < 0 or namespace % 2 != 1:
-                ledger.skip(sub, Problem("digest-redirect-not-talk", (title,)))
-            else:
-                finals[sub.page] = (title, namespace)
-    extra = sorted({t for t, _ in finals.values()} - set(snaps))
+            finals[sub.page] = hop.target
+    return finals
+
+
+def resolve_targets(
+    session: WikiSession, ledger: DeliveryLedger, lines: SubscriberLines, site: DigestSite
+) -> list[Target]:
+    """Follow redirects once, check users, consent, pages and duplicates; keep deliverable
+    ones."""
+    subscribers = lines.subscribers
+    pages, _ = read_recipients(session, [s.page for s in subscribers], site=site,
+                               exclusion_templates=EXCLUSION_TEMPLATES)
+    finals = _finals(session, ledger, subscribers, pages)
+    extra = sorted(set(finals.values()) - set(pages))
     if extra:
-        snaps.update(session.read_pages(extra))
+        pages.update(read_recipients(session, extra, site=site,
+                                     exclusion_templates=EXCLUSION_TEMPLATES)[0])
     ledger.report.pages_read += len(subscribers) + len(extra)
-    user_pages = {t for t, ns in finals.values() if ns == NS_USER_TALK}
-    users = existing_users(session, {_user_of(t) for t in user_pages})
+    namespaces = {t: pages[t].snapshot.namespace for t in finals.values() if t in pages}
+    users = existing_users(session, {owner(t, ns) for t, ns in namespaces.items()} - {""})
     targets: list[Target] = []
     first_line: dict[str, int] = {}
     for sub in subscribers:
         if sub.page not in finals:
             continue
-        title, namespace = finals[sub.page]
-        snap = snaps.get(title)
-        via = snaps[sub.page] if title != sub.page else None
+        read = pages.get(finals[sub.page])
+        if read is None:
+            ledger.skip(sub, Problem("subscriber-invalid-title", (finals[sub.page],)))
+            continue
+        snap = read.snapshot
+        title, namespace = snap.title, snap.namespace
+        via = pages[sub.page] if title != sub.page else None
         refusal = delivery_refusal(title, namespace)
-        user = _user_of(title) if namespace == NS_USER_TALK else ""
-        if snap is None:
-            ledger.skip(sub, Problem("subscriber-invalid-title", (title,)), title)
+        user = owner(title, namespace)
+        owners = (owner(sub.page, lines.namespaces.get(sub.page, 0)), user)
+        adder = None if lines.adders is None else lines.adders.get(sub.page)
+        if namespace % 2 != 1 or namespace < 0:
+            ledger.skip(sub, Problem("digest-redirect-not-talk", (title,)), title)
         elif refusal:
             ledger.skip(sub, Problem("digest-refused", (refusal,)), title)
         elif snap.is_redirect:
             ledger.skip(sub, Problem("digest-double-redirect", (title,)), title)
         elif user and user not in users:
             ledger.skip(sub, Problem("digest-no-user", (user,)), title)
+        elif lines.adders is not None and not self_subscribed(adder, owners):
+            problem = (Problem("digest-not-self-subscribed", (adder, user or owners[0]))
+                       if adder else Problem("digest-adder-unknown", (user or owners[0],)))
+            ledger.skip(sub, problem, title)
         elif title in first_line:
             problem = Problem("digest-duplicate-target", (title, str(first_line[title])))
             ledger.skip(sub, problem, title)
@@ -185,17 +200,24 @@ def resolve_targets(
                 ledger.skip(sub, Problem("digest-missing-page"), title)
                 continue
             first_line[title] = sub.line
-            targets.append(Target(sub, title, namespace, snap, may_create, via))
+            targets.append(Target(sub, title, namespace, snap, may_create,
+                                  via.snapshot if via else None, read, via))
     return targets
 
 
+def evidence_query(config: Config, targets: Sequence[Target], period: Period) -> EvidenceQuery:
+    return EvidenceQuery(config.wiki.user, tuple(sorted({t.namespace for t in targets})),
+                         period.end)
+
+
 def delivered_pages(
-    session: WikiSession, config: Config, targets: Sequence[Target], period: Period
+    session: WikiSession, config: Config, targets: Sequence[Target], period: Period,
+    site: DigestSite,
 ) -> frozenset[str]:
-    """Pages where the bot's edit summaries since the period end carry this digest's id."""
-    namespaces = {t.namespace for t in targets}
-    return frozenset(
-        c.title
-        for c in contributions_since(session, config.wiki.user, namespaces, period.end)
-        if summary_has_token(c.comment, period.digest_id)
-    )
+    """Pages (and pages moved away since) where the bot's own edit summaries since the period
+    end carry this digest's id (one request)."""
+    if not targets:
+        return frozenset()
+    _, evidence = read_recipients(session, [], site=site, exclusion_templates=(),
+                                  with_evidence=evidence_query(config, targets, period))
+    return delivered_titles(evidence, period.digest_id)

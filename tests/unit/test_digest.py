@@ -379,7 +379,7 @@ def _used_digest_keys() -> set[str]:
     keys |= set(re.findall(r'"(advocacyhub-digest-[a-z-]+)"', job_src))
     codes = set(re.findall(r'Problem\(\s*"([a-z-]+)"', job_src + subs_src))
     codes |= set(re.findall(r'"(subscriber-[a-z-]+)"', subs_src))
-    codes |= {f"digest-{c}" for c in ("nobots", "deny", "not-allowed", "optout")}
+    codes |= {f"digest-{c}" for c in ("nobots", "deny", "not-allowed", "optout", "unclear")}
     return keys | {f"advocacyhub-problem-{c}" for c in codes}
 
 

@@ -13,6 +13,7 @@ from bots.digest.recipients import Target
 from bots.digest.subscribers import LineIssue, Subscriber
 from bots.i18n.messages import Messages
 from bots.outcomes import JobReport
+from bots.wiki.digest_reads import RecipientPage
 from bots.wiki.records import PageSnapshot
 from bots.wikitext.problems import Problem
 
@@ -41,10 +42,12 @@ def content() -> DigestContent:
 
 def target(line: int, text: str | None = "Hello.", *, lang: str = "en",
            regions: tuple[str, ...] = (), exists: bool = True, may_create: bool = False,
-           redirect: bool = False, via: PageSnapshot | None = None) -> Target:
+           redirect: bool = False, via: RecipientPage | None = None, call: int = 1,
+           category: str = "", transcluded: frozenset[str] = frozenset()) -> Target:
     page = f"User talk:U{line}"
     snap = PageSnapshot(page, 3, exists, text if exists else None, is_redirect=redirect)
-    return Target(Subscriber(page, line, lang, regions), page, 3, snap, may_create, via)
+    return Target(Subscriber(page, line, lang, regions, call=call), page, 3, snap, may_create,
+                  via.snapshot if via else None, RecipientPage(snap, category, transcluded), via)
 
 
 def test_messages_are_rendered_once_per_kind_of_subscriber(
@@ -65,17 +68,18 @@ def test_messages_are_rendered_once_per_kind_of_subscriber(
 def test_targets_that_have_the_digest_count_as_received(
     content: DigestContent, ctx: RenderContext
 ) -> None:
+    """Only the bot's own contributions prove a delivery: a marker anyone pasted does not."""
     marked = target(2, f"== Digest ==\n{delivery_marker(DIGEST)}\nold post")
     other_digest = target(3, f"{delivery_marker('2026-11-23')}")
     plan = plan_deliveries(content, [target(1), marked, other_digest],
                            frozenset({"User talk:U1"}), ctx, RULES)
-    assert [t.subscriber.line for t in plan.already] == [1, 2]
-    assert [p.target.subscriber.line for p in plan.posts] == [3]
+    assert [t.subscriber.line for t in plan.already] == [1]
+    assert [p.target.subscriber.line for p in plan.posts] == [2, 3]
 
 
 def test_refusals_carry_their_reason(content: DigestContent, ctx: RenderContext) -> None:
-    redirect_with_nobots = PageSnapshot("User talk:Old", 3, True, "#REDIRECT [[x]] {{nobots}}",
-                                        is_redirect=True)
+    redirect_with_nobots = RecipientPage(PageSnapshot(
+        "User talk:Old", 3, True, "#REDIRECT [[x]] {{nobots}}", is_redirect=True))
     targets = [
         target(1, "{{No bots}}"),
         target(2, "{{bots|deny=AdvocacyBot}}"),
@@ -103,13 +107,16 @@ def test_send_empty_posts_an_empty_digest(content: DigestContent, ctx: RenderCon
 def test_the_fresh_read_is_judged_the_same_way(content: DigestContent, ctx: RenderContext) -> None:
     planned = target(1)
     message = subscriber_message(content, planned.subscriber, ctx)
-    assert obstacle(planned, planned.snapshot, message, RULES) is None
-    nobots_now = PageSnapshot(planned.page, 3, True, "{{nobots}}\nHello.")
+    assert obstacle(planned, RecipientPage(planned.snapshot), message, RULES) is None
+    nobots_now = RecipientPage(PageSnapshot(planned.page, 3, True, "{{nobots}}\nHello."))
     problem = obstacle(planned, nobots_now, message, RULES)
     assert problem is not None and problem.code == "digest-nobots"
-    delivered_now = PageSnapshot(planned.page, 3, True, f"Hello.\n{delivery_marker(DIGEST)}")
-    assert has_digest(planned, delivered_now, DIGEST)
-    assert not has_digest(planned, planned.snapshot, DIGEST)
+    category_now = RecipientPage(planned.snapshot, "Opted-out of message delivery")
+    problem = obstacle(planned, category_now, message, RULES)
+    assert problem is not None and problem.code == "digest-optout-category"
+    assert problem.params == ("Opted-out of message delivery",)
+    assert has_digest(planned, frozenset({planned.page}))
+    assert not has_digest(planned, frozenset({"User talk:Someone else"}))
 
 
 def test_ledger_records_skips_in_plain_words_and_reports_by_line(messages: Messages) -> None:

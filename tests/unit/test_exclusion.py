@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bots.wikitext.exclusion import find_exclusion
+from bots.wikitext.exclusion import find_exclusion, find_exclusions
 
 BOT = "AdvocacyBot"
 
@@ -86,3 +86,116 @@ def test_message_types_are_configurable() -> None:
 def test_bot_name_with_underscores_and_spaces() -> None:
     found = find_exclusion("{{bots|deny=Advocacy Hub Bot}}", "Advocacy_Hub_Bot")
     assert found is not None and found.code == "deny"
+
+
+# ---------------------------------------------------------------------------------------------
+# Degenerate and unusual forms fail closed (issue 17 point 6): each row is one member of a class
+# the bot cannot read with certainty, and every one keeps it away.
+
+FAIL_CLOSED = [
+    # empty values, in every parameter and spelling
+    ("{{nobots|}}", "nobots"),
+    ("{{nobots| }}", "nobots"),
+    ("{{nobots|1=}}", "nobots"),
+    ("{{nobots|deny=}}", "nobots"),
+    ("{{nobots|allow=}}", "nobots"),
+    ("{{bots|deny=}}", "unclear"),
+    ("{{bots|deny= }}", "unclear"),
+    ("{{bots|deny=,}}", "unclear"),
+    ("{{bots|deny= , ;}}", "unclear"),
+    ("{{bots|deny=<!-- nobody -->}}", "unclear"),
+    ("{{bots|allow=}}", "unclear"),
+    ("{{bots|optout=}}", "unclear"),
+    ("{{bots|}}", "unclear"),
+    # values the bot cannot evaluate: templates, parser functions, links, tags
+    ("{{bots|deny={{User:Me/bots}}}}", "unclear"),
+    ("{{bots|deny={{#if:x|AdvocacyBot}}}}", "unclear"),
+    ("{{bots|allow={{{1|AdvocacyBot}}}}}", "unclear"),
+    ("{{bots|deny=[[User:AdvocacyBot]]}}", "unclear"),
+    ("{{bots|deny=<span>AdvocacyBot</span>}}", "unclear"),
+    ("{{nobots|{{BOTNAME}}}}", "nobots"),
+    # parameters the convention does not define, or unnamed values on {{bots}}
+    ("{{bots|AdvocacyBot}}", "unclear"),
+    ("{{bots|reason=please no}}", "unclear"),
+    ("{{bots|den y=AdvocacyBot}}", "unclear"),
+    ("{{nobots|reason=quiet please}}", "nobots"),
+    # odd spacing, case and invisible marks in the template's name
+    ("{{ NoBots }}", "nobots"),
+    ("{{NOBOTS}}", "nobots"),
+    ("{{nobots\u200e}}", "nobots"),
+    ("{{\u200fnobots}}", "nobots"),
+    ("{{no\u00adbots}}", "nobots"),
+    ("{{nobots\u00a0}}", "nobots"),
+    ("{{template:NOBOTS}}", "nobots"),
+    ("{{Template_:_nobots}}", "nobots"),
+    ("{{msg:nobots}}", "nobots"),
+    ("{{safesubst:nobots}}", "nobots"),
+    ("{{\nnobots\n}}", "nobots"),
+    # odd spacing, case and invisible marks in parameter names and values
+    ("{{bots| DENY = AdvocacyBot }}", "deny"),
+    ("{{bots|Deny=AdvocacyBot}}", "deny"),
+    ("{{bots|deny=ADVOCACYBOT}}", "deny"),
+    ("{{bots|deny=AdvocacyBot\u200e}}", "deny"),
+    ("{{bots|deny=\u202bAdvocacyBot\u202c}}", "deny"),
+    ("{{bots|deny=Advocacy\u200bBot}}", "deny"),
+    ("{{bots|deny=user:AdvocacyBot}}", "deny"),
+    ("{{bots|deny= Other ;AdvocacyBot }}", "deny"),
+    ("{{bots|deny=ALL}}", "deny"),
+    ("{{bots|optout=DIGEST}}", "optout"),
+    ("{{bots|optout= MassMessage }}", "optout"),
+    ("{{bots|allow=OtherBot\u200e}}", "not-allowed"),
+    # Pywikibot's script forms, our kinds being the script names
+    ("{{bots|denyscript=all}}", "deny"),
+    ("{{bots|denyscript=digest}}", "deny"),
+    ("{{bots|allowscript=replace}}", "not-allowed"),
+    # opt-outs inside other templates' parameters are transcluded: they count
+    ("{{Talk header|{{nobots}}}}", "nobots"),
+    ("{{Talk header|note=x|1={{bots|deny=all}}}}", "deny"),
+    ("{{Archives|{{Box|{{nobots|}}}}}}", "nobots"),
+    ("{{#if:1|{{nobots}}}}", "nobots"),
+    ("[[File:X.png|thumb|{{nobots}}]]", "nobots"),
+    # several calls: any refusal wins, whichever comes first
+    ("{{bots|allow=all}}{{bots|deny=}}", "unclear"),
+    ("{{bots|deny=OtherBot}}\n{{nobots|}}", "nobots"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FAIL_CLOSED)
+def test_degenerate_and_unusual_forms_fail_closed(text: str, expected: str) -> None:
+    found = find_exclusion(text, BOT)
+    assert found is not None, text
+    assert found.code == expected
+
+
+STILL_ALLOWED = [
+    "{{bots}}",
+    "{{ bots }}",
+    "{{bots|deny=none}}",
+    "{{bots|deny=OtherBot, Another}}",
+    "{{bots|allow=AdvocacyBot, OtherBot}}",
+    "{{bots|optout=nosource, orfud}}",
+    "{{bots|allowscript=digest}}",
+    "{{nobots|OtherBot}}",
+    "{{Robots|deny=all}}",  # another template
+    "<nowiki>{{nobots|}}</nowiki>",
+]
+
+
+@pytest.mark.parametrize("text", STILL_ALLOWED)
+def test_clear_permissions_still_allow(text: str) -> None:
+    assert find_exclusion(text, BOT) is None
+
+
+def test_redirect_names_need_no_word_bots() -> None:
+    """A wiki's own redirect to {{nobots}} may be called anything (asked from the wiki)."""
+    found = find_exclusion("{{Keine Roboter}}", BOT, nobots_names=("Nobots", "Keine Roboter"))
+    assert found is not None and found.code == "nobots"
+    found = find_exclusion("{{keine_Roboter|}}", BOT, nobots_names=("Nobots", "Keine Roboter"))
+    assert found is not None and found.code == "nobots"
+
+
+def test_every_refusing_call_and_every_call_is_returned() -> None:
+    found, called = find_exclusions("{{bots|deny=all}} {{nobots}} {{Stop|why=x}}", BOT,
+                                    nobots_names=("Nobots", "Stop"))
+    assert [f.code for f in found] == ["deny", "nobots", "nobots"]
+    assert called == {"bots", "nobots", "stop"}

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bots.digest.subscribers import Subscriber, basic_title, parse_subscriber_list
+from bots.digest.subscribers import (
+    MAX_FILTER_VALUES,
+    Subscriber,
+    basic_title,
+    listed_pages,
+    parse_subscriber_list,
+)
 from bots.wikitext.problems import Problem
 
 REGIONS = {"europe": "Europe", "asia-pacific": "Asia and the Pacific", "global": "Global"}
@@ -135,3 +141,74 @@ def test_basic_title() -> None:
     assert basic_title("") is None
     assert basic_title("A|B") is None
     assert basic_title("x" * 300) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Several calls on one line (issue 17 point 6), languages and list bounds (issue 11 points 2, 6)
+
+
+def test_every_call_on_one_line_is_its_own_subscription() -> None:
+    result = parse(
+        "{{Target|page=User talk:A}}{{Target|page=User talk:B}} {{Target|page=User talk:A}}\n"
+        "{{Target|page=User talk:C}}\n"
+        "{{Target|page=}}{{Advocacy digest subscriber|page=User talk:D|lang=qqq}}\n"
+    )
+    assert [(s.page, s.key) for s in result.subscribers] == [
+        ("User talk:A", (1, 1)), ("User talk:B", (1, 2)), ("User talk:C", (2, 1)),
+        ("User talk:D", (3, 2))]
+    assert [(i.key, i.problem.code) for i in result.issues] == [
+        ((1, 3), "subscriber-duplicate"), ((3, 1), "subscriber-missing-page"),
+        ((3, 2), "subscriber-bad-lang")]
+
+
+def test_only_real_languages_the_bot_knows() -> None:
+    """Pseudo-codes and typos get the same clear warning, and English."""
+    for value in ("qqq", "qqx", "QQQ", "en-x-piglatin", "fr-FRR", "englsh", "xx", "zz-zz",
+                  "fr<script>", "１２", "en\u200e", "und", "mul", "zxx"):
+        result = parse(f"{{{{Target|page=User talk:A|lang={value}}}}}")
+        assert result.subscribers[0].lang == "en", value
+        expected = [Problem("subscriber-bad-lang", (value,))]
+        assert [i.problem for i in result.issues] == expected, value
+    for value, lang in (("fr", "fr"), ("FR", "fr"), ("zh_Hant", "zh-hant"), (" ar ", "ar"),
+                        ("", "en")):
+        result = parse(f"{{{{Target|page=User talk:A|lang={value}}}}}")
+        assert result.subscribers[0].lang == lang and result.issues == (), value
+
+
+def test_filter_lists_are_bounded() -> None:
+    many = ",".join(["europe"] * 5 + [f"zone{i}" for i in range(100)])
+    result = parse(f"{{{{Advocacy digest subscriber|page=User talk:A|regions={many}}}}}")
+    sub = result.subscribers[0]
+    assert len(sub.regions) <= MAX_FILTER_VALUES
+    codes = [i.problem.code for i in result.issues]
+    assert codes.count("subscriber-too-many") == 1
+    assert Problem("subscriber-too-many", ("regions", str(MAX_FILTER_VALUES))) in [
+        i.problem for i in result.issues]
+    long_value = "x" * 10_000
+    result = parse(f"{{{{Advocacy digest subscriber|page=User talk:A|topics={long_value}}}}}")
+    assert all(len(t) <= 100 for t in result.subscribers[0].topics)
+    assert all(len(p) <= 100 for i in result.issues for p in i.problem.params)
+
+
+def test_a_normaliser_can_refuse_a_line_with_its_own_problem() -> None:
+    def wiki(raw: str) -> str | Problem | None:
+        if raw.startswith("fr:"):
+            return Problem("subscriber-other-wiki", ("fr",))
+        return None if raw == "Bad" else basic_title(raw)
+
+    result = parse_subscriber_list(
+        "{{Target|page=fr:User talk:A}}\n{{Target|page=Bad}}\n{{Target|page=User talk:B}}",
+        subscriber_names=(), target_names=("Target",), regions=REGIONS, topics=TOPICS,
+        normalize_title=wiki,
+    )
+    assert [s.page for s in result.subscribers] == ["User talk:B"]
+    assert [i.problem for i in result.issues] == [
+        Problem("subscriber-other-wiki", ("fr",)),
+        Problem("subscriber-invalid-title", ("Bad",))]
+
+
+def test_listed_pages_are_what_is_asked_of_the_wiki() -> None:
+    text = ("{{Target|page= User talk:A\u200e }}\n<!-- {{Target|page=Hidden}} -->\n"
+            "{{Advocacy digest subscriber|user_talk:b}}{{Target}}")
+    assert listed_pages(text, {"Advocacy digest subscriber"}, {"Target"}) == [
+        "User talk:A\u200e", "user_talk:b", ""]

@@ -1,0 +1,168 @@
+"""The digest's batched reads of recipients, and of the evidence of where it already arrived.
+
+* :func:`digest_site`: the wiki's maximum page size, the name of MassMessage's opt-out category
+  (the wiki's message ``massmessage-optout-category``, in whatever form the wiki has it; the
+  MassMessage default when the wiki has no such message) and the Category namespace's names.
+  One request.
+* :func:`read_recipients`: talk pages with their text, whether they are in the opt-out category
+  (``prop=categories``) and whether they transclude ``{{bots}}``/``{{nobots}}`` at all, even
+  through another template (``prop=templates``). One request per batch of titles.
+* Evidence (``with_evidence``): the bot's own contributions since a moment and the page moves
+  since then (``list=usercontribs|logevents``), riding along in the first batch's request.
+
+Nothing here decides anything: ``bots.digest.plan`` judges the pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bots.wiki.batches import chunks
+from bots.wiki.contributions import Contribution
+from bots.wiki.records import PageSnapshot, merge_page, snapshot_from
+from bots.wiki.session import WikiSession
+
+NS_CATEGORY = 14
+NS_TEMPLATE = 10
+OPTOUT_MESSAGE = "massmessage-optout-category"
+OPTOUT_DEFAULT = "Opted-out of message delivery"  # MassMessage's own default for the message
+DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DigestSite:
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    optout_categories: tuple[str, ...] = (OPTOUT_DEFAULT,)  # names without the namespace
+    category_names: tuple[str, ...] = ("Category",)  # the namespace's names and aliases
+
+
+@dataclass(frozen=True)
+class Move:
+    """A page move logged after the moment asked: ``source`` is now ``target``."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    contributions: tuple[Contribution, ...] = ()
+    moves: tuple[Move, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceQuery:
+    user: str
+    namespaces: tuple[int, ...]
+    since: str  # ISO 8601, UTC
+
+
+@dataclass(frozen=True)
+class RecipientPage:
+    """A talk page as read for a delivery."""
+
+    snapshot: PageSnapshot
+    optout_category: str = ""  # the opt-out category the page is in ("" when none)
+    exclusion_templates: frozenset[str] = field(default_factory=frozenset)  # transcluded
+
+
+def digest_site(session: WikiSession) -> DigestSite:
+    """The wiki's facts a delivery depends on (one request)."""
+    result = session.api(
+        action="query", meta="siteinfo|allmessages", siprop="general|namespaces|namespacealiases",
+        ammessages=OPTOUT_MESSAGE, amincludelocal=True,
+    )
+    query = result.get("query", {})
+    general = query.get("general", {})
+    names = {"Category"}
+    space = query.get("namespaces", {}).get(str(NS_CATEGORY), {})
+    names |= {str(space.get(k)) for k in ("name", "canonical") if space.get(k)}
+    names |= {str(a.get("alias")) for a in query.get("namespacealiases", [])
+              if a.get("id") == NS_CATEGORY and a.get("alias")}
+    categories = [OPTOUT_DEFAULT]
+    for message in query.get("allmessages", []):
+        text = str(message.get("content", "")).strip()
+        if "missing" not in message and text and text not in categories:
+            categories.insert(0, text)
+    size = general.get("maxarticlesize")
+    return DigestSite(
+        max_page_bytes=int(size) if isinstance(size, int) and size > 0 else DEFAULT_MAX_PAGE_BYTES,
+        optout_categories=tuple(categories),
+        category_names=tuple(sorted(names)),
+    )
+
+
+def _evidence_params(ask: EvidenceQuery) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "list": "usercontribs|logevents",
+        "ucuser": ask.user, "ucnamespace": sorted(set(ask.namespaces)), "ucend": ask.since,
+        "ucprop": "title|comment", "uclimit": "max",
+        "letype": "move", "leend": ask.since, "leprop": "title|details", "lelimit": "max",
+    }
+    if len(set(ask.namespaces)) == 1:
+        params["lenamespace"] = ask.namespaces[0]
+    return params
+
+
+def _collect_evidence(query: dict[str, Any], contribs: list[Contribution],
+                      moves: list[Move]) -> None:
+    for c in query.get("usercontribs", []):
+        contribs.append(Contribution(str(c.get("title", "")), str(c.get("comment", ""))))
+    for entry in query.get("logevents", []):
+        target = (entry.get("params") or {}).get("target_title")
+        if entry.get("title") and target:
+            moves.append(Move(str(entry["title"]), str(target)))
+
+
+def read_recipients(
+    session: WikiSession, titles: Iterable[str], *, site: DigestSite,
+    exclusion_templates: Sequence[str], with_evidence: EvidenceQuery | None = None,
+) -> tuple[dict[str, RecipientPage], Evidence]:
+    """Pages by title (as asked and as the wiki spells them), and the evidence when asked."""
+    wanted = list(dict.fromkeys(titles))
+    categories = [f"Category:{c}" for c in site.optout_categories]
+    templates = [t if ":" in t else f"Template:{t}" for t in exclusion_templates]
+    out: dict[str, RecipientPage] = {}
+    contribs: list[Contribution] = []
+    moves: list[Move] = []
+    batches = list(chunks(wanted, session.batch_size(content=True))) or ([[]] if with_evidence
+                                                                         else [])
+    for number, batch in enumerate(batches):
+        params: dict[str, Any] = {"action": "query", "curtimestamp": True}
+        if batch:
+            params.update({
+                "titles": list(batch), "prop": "revisions|info|categories|templates",
+                "rvprop": "ids|timestamp|user|content", "rvslots": "main",
+                "clcategories": categories, "cllimit": "max",
+                "tltemplates": templates, "tlnamespace": NS_TEMPLATE, "tllimit": "max",
+            })
+        if with_evidence is not None and number == 0:
+            params.update(_evidence_params(with_evidence))
+        records: dict[str, dict[str, Any]] = {}
+        aliases: dict[str, str] = {}
+        read_at = ""
+        cont: dict[str, Any] = {}
+        while True:
+            result = session.api(**params, **cont)
+            read_at = str(result.get("curtimestamp", read_at))
+            query = result.get("query", {})
+            for item in query.get("normalized", []):
+                aliases[str(item["from"])] = str(item["to"])
+            for page in query.get("pages", []):
+                merge_page(records.setdefault(str(page.get("title", "")), {}), page)
+            _collect_evidence(query, contribs, moves)
+            if "continue" not in result:
+                break
+            cont = dict(result["continue"])
+        for title, page in records.items():
+            cats = {str(c.get("title", "")).split(":", 1)[-1] for c in page.get("categories", [])}
+            used = {str(t.get("title", "")).split(":", 1)[-1] for t in page.get("templates", [])}
+            found = next((c for c in site.optout_categories if c in cats), "")
+            out[title] = RecipientPage(snapshot_from(page, read_at), found, frozenset(used))
+        for asked in batch:
+            name = aliases.get(asked, asked)
+            if name in out:
+                out[asked] = out[name]
+    return out, Evidence(tuple(contribs), tuple(moves))
