@@ -132,7 +132,7 @@ class StatusCollector:
             full, bare = full + "/", bare + "/"
         listing = split_prefix_listing(self._list(namespace, bare), self._known_codes, self.exclude)
         if len(listing.sources) > MAX_PAGES:
-            return _Resolved((), True, too_many_pages(len(listing.sources)))
+            return _Resolved((), True, too_many_pages())
         # every subpage of a source under the prefix is under the prefix too: no more listings
         for title in listing.sources:
             self._subpages.setdefault(title, listing.subpages.get(title, {}))

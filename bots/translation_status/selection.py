@@ -32,7 +32,7 @@ __all__ = [
     "too_many_pages",
 ]
 
-MAX_PAGES = 500  # per selection: a prefix that matches more is almost certainly a mistake
+MAX_PAGES = 500  # rows of one table, and titles of one ``pages`` list
 SHARED_LISTING_MIN_PAGES = 3
 
 
@@ -129,5 +129,6 @@ def bad_title(title: str) -> Problem:
     return Problem("translations-bad-title", (title,))
 
 
-def too_many_pages(count: int) -> Problem:
-    return Problem("translations-too-many-pages", (str(count), str(MAX_PAGES)))
+def too_many_pages() -> Problem:
+    """A ``pages`` list longer than :data:`MAX_PAGES` titles."""
+    return Problem("translations-too-many-pages", (str(MAX_PAGES),))

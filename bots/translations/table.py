@@ -60,6 +60,7 @@ COLOUR_BANDS: tuple[ColourBand, ...] = (
     ColourBand(1, "#365c8d", "#ffffff"),
     ColourBand(0, "#46327e", "#ffffff"),
 )
+MAX_SHOWN_PROBLEMS = 10  # problems listed in one error box; the rest are counted
 NEUTRAL_BAND = ColourBand(-1, "#eaecf0", "#000000")  # source language, nothing to translate
 SUBPAGE_OUTDATED_SCORE = 50  # an outdated hand translation: present, but needs work
 
@@ -325,6 +326,9 @@ def render_view_errors(problems: Sequence[Problem], messages: Messages, lang: st
     direction = "rtl" if messages.is_rtl(lang) else "ltr"
     lines = [f'<div class="error advocacyhub-translations-error" lang="{lang}" dir="{direction}">']
     lines.append(messages.msg("advocacyhub-translations-error-intro", lang))
-    lines.extend("* " + problem_text(p, messages, lang) for p in problems)
+    lines.extend("* " + problem_text(p, messages, lang) for p in problems[:MAX_SHOWN_PROBLEMS])
+    if len(problems) > MAX_SHOWN_PROBLEMS:
+        more = len(problems) - MAX_SHOWN_PROBLEMS
+        lines.append("* " + messages.msg("advocacyhub-translations-error-more", lang, more))
     lines.append("</div>")
     return "\n".join(lines)
