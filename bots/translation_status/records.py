@@ -14,13 +14,14 @@ for), ``bots.translations.table`` (the wikitext), ``bots.translations.summary`` 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bots.i18n.languages import is_language_code
+from bots.i18n.languages import is_known_language, is_language_code
 from bots.wiki.translate_api import GroupFigures
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "RecordSource",
     "TranslationRecord",
     "UnitPage",
+    "expected_only",
     "page_translations",
     "split_unit_title",
     "status_from_api",
@@ -303,6 +305,21 @@ def status_from_subpages(
             )
         )
     return PageStatus(page, KIND_SUBPAGES, 1, tuple(records), source_language)
+
+
+def expected_only(status: PageStatus, expected: frozenset[str] | None) -> PageStatus:
+    """``status`` with only the hand translations into ``expected`` languages (None: any
+    language the bot knows). A subpage whose name merely has the shape of a code (``/new``,
+    ``/arc``) is no translation unless a table asks for that language; the languages of
+    translation units are the page's translation markup's own, and stay."""
+    if status.kind != KIND_SUBPAGES:
+        return status
+    keep = tuple(
+        r
+        for r in status.records
+        if (r.language in expected if expected is not None else is_known_language(r.language))
+    )
+    return status if keep == status.records else dataclasses.replace(status, records=keep)
 
 
 # ---------------------------------------------------------------------------------------------

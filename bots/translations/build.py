@@ -70,7 +70,7 @@ def render_region(
     result = results[view.selection]
     if isinstance(result, SelectionProblem):
         lang = view_lang(params) or page_language
-        return RegionBody(render_view_errors([result.problem], messages, lang), True)
+        return RegionBody(render_view_errors(result.problems, messages, lang), True)
     if isinstance(result, StatisticsPending):
         return None
     text = render_status_view(
