@@ -163,17 +163,31 @@ class UnitPage:
     timestamp: str = ""
 
 
-_TRANSLATE_BLOCK_RE = re.compile(r"<translate(?:\s[^>]*)?>(.*?)</translate\s*>", re.S | re.I)
-_UNIT_MARKER_RE = re.compile(r"<!--T:([^\s/>]+?)-->")
+_TRANSLATE_TAG_RE = re.compile(r"<(/?)translate(?:\s[^<>]*)?>", re.I)
+_UNIT_MARKER_RE = re.compile(r"<!--T:([^\s/<>]{1,64}?)-->")
+MAX_UNITS = 5000  # unit ids read from one source page
 
 
 def unit_ids(source_text: str) -> tuple[str, ...]:
     """Unit ids of a source page: ``<!--T:n-->`` markers inside ``<translate>`` blocks, in page
-    order. Markers outside the blocks are not units (Translate ignores them too)."""
+    order. Markers outside the blocks are not units (Translate ignores them too).
+
+    Linear in the text whatever it holds (tags are paired in one pass; an id is at most 64
+    characters), and at most :data:`MAX_UNITS` ids: a hostile page costs no more than a big one.
+    """
     seen: dict[str, None] = {}
-    for block in _TRANSLATE_BLOCK_RE.finditer(source_text):
-        for m in _UNIT_MARKER_RE.finditer(block.group(1)):
+    start: int | None = None
+    for tag in _TRANSLATE_TAG_RE.finditer(source_text):
+        if not tag.group(1):
+            start = tag.end() if start is None else start
+            continue
+        if start is None:
+            continue
+        for m in _UNIT_MARKER_RE.finditer(source_text, start, tag.start()):
             seen.setdefault(m.group(1), None)
+            if len(seen) >= MAX_UNITS:
+                return tuple(seen)
+        start = None
     return tuple(seen)
 
 

@@ -16,6 +16,7 @@ from bots.i18n.messages import Messages
 from bots.translations.grid import TOTAL
 from bots.translations.view import view_lang
 from bots.wikitext.markers import MarkerRegion, inner_was_edited_by_human, strip_stamp
+from bots.wikitext.numbers import parse_count
 
 __all__ = [
     "MAX_SUMMARY_CELLS",
@@ -27,7 +28,7 @@ __all__ = [
     "regions_summary",
 ]
 
-_CELL_LINE_RE = re.compile(r'^\| data-cell="([^"]*)" data-sort-value="(-?\d+)"', re.M)
+_CELL_LINE_RE = re.compile(r'^\| data-cell="([^"]*)" data-sort-value="(-?[0-9]+)"', re.M)
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,18 @@ class ChangeSummary:
         return bool(self.changed or self.added or self.removed or self.other or self.cut)
 
 
-def _cells_in(body: str) -> dict[str, tuple[str, int]]:
-    out: dict[str, tuple[str, int]] = {}
+def _sort_value(text: str) -> int | None:
+    """A cell's sort value (-1 for "nothing to show", else 0-100); None for anything else a
+    person may have written there."""
+    return -1 if text == "-1" else parse_count(text, maximum=100)
+
+
+def _cells_in(body: str) -> dict[str, tuple[str, int | None]]:
+    out: dict[str, tuple[str, int | None]] = {}
     for line in body.splitlines():
         m = _CELL_LINE_RE.match(line)
         if m:
-            out[m.group(1)] = (line, int(m.group(2)))
+            out[m.group(1)] = (line, _sort_value(m.group(2)))
     return out
 
 
