@@ -29,7 +29,7 @@ from bots.translation_status.selection import (
 )
 from bots.translations.breaker import Breaker, bot_rendering, shrink_reason
 from bots.translations.collect import Collected, StatusMarkers, StatusPage
-from bots.translations.table import render_table, render_view_errors
+from bots.translations.table import MAX_SHOWN_PROBLEMS, render_table, render_view_errors
 from bots.translations.view import parse_status_view, view_lang
 from bots.wiki.siteinfo import SiteFacts
 from bots.wikitext.markers import MarkerRegion, replace_regions, stamp_content
@@ -94,8 +94,10 @@ def _error(problems: Sequence[Problem], messages: Messages, lang: str) -> Region
     failed = any(p.code in FAILURE_CODES for p in problems)
     intro = "advocacyhub-translations-error-intro" + ("-failed" if failed else "")
     text = render_view_errors(problems, messages, lang, intro=intro)
-    english = (problem_text(p, messages, "en") for p in problems)
+    english = (problem_text(p, messages, "en") for p in problems[:MAX_SHOWN_PROBLEMS])
     reason = " ".join(e.replace("<bdi>", "").replace("</bdi>", "") for e in english)
+    if len(problems) > MAX_SHOWN_PROBLEMS:
+        reason += f" (and {len(problems) - MAX_SHOWN_PROBLEMS} more)"
     return RegionBody(text, True, reason=reason, failed=failed)
 
 
@@ -190,7 +192,7 @@ def _build_update(
         size = len(new_text.encode("utf-8"))
         refusal = (f"the page would be {size} bytes, over the {page_limit(facts)} the bot "
                    f"writes (the wiki allows {facts.max_article_size}); not saved")  # fmt: skip
-        return PageUpdate(page, bodies, tuple(notes), tuple(failures), refusal=refusal)
+        return PageUpdate(page, bodies, tuple(notes), refusal=refusal)  # the refusal says it
     if breaker.force:
         return PageUpdate(page, bodies, tuple(notes), tuple(failures), forced=tuple(shrinks))
     return PageUpdate(page, bodies, tuple(notes), tuple(failures), held=tuple(shrinks))
