@@ -269,3 +269,11 @@ def test_hand_translations_are_bounded_too(messages: Messages) -> None:
     statuses = [status_from_subpages(f"A/H{n:03d}", "2024-01-01T00:00:00Z", fr) for n in range(600)]
     table = render_table(StatusView(prefix="A/"), statuses, messages, "en", max_bytes=50_000)
     assert size(table.text) <= 50_000 and "pages are shown" in table.text
+
+
+def test_a_prefix_with_more_pages_than_are_looked_at_says_so(messages: Messages) -> None:
+    view = StatusView(prefix="A/", languages=("fr",))
+    table = render_table(view, guides(3), messages, "en", scan_limit=5000)
+    assert ("This prefix holds more than 5000 pages; only the first 5000 (by title) were "
+            "looked at. Use a longer prefix.") in table.text  # fmt: skip
+    assert len(rows(table.text)) == 3

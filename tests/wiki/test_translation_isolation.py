@@ -88,3 +88,32 @@ def test_a_hostile_marker_page_beside_normal_ones(
                             "not saved")  # fmt: skip
     assert any(n.startswith(f"{hostile}: the table on line 3 shows an error box: needed must")
                for n in report.notes)  # fmt: skip
+
+
+def test_a_page_whose_save_fails_is_reported_and_the_others_are_saved(
+    tconfig: Config, prefix: str, devwiki: Devwiki, admin: WikiClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from bots.translations import job
+
+    guide, first, second = f"{prefix}Guide", f"{prefix}Status 1", f"{prefix}Status 2"
+    import_pages(devwiki, [
+        units_page(guide, 2),
+        {"title": first, "text": status_page(f"pages={guide}|languages=fr"), "age_days": 1},
+        {"title": second, "text": status_page(f"pages={guide}|languages=de"), "age_days": 1},
+    ])  # fmt: skip
+    real = job.publish
+
+    def publish(session, update, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if update.page.snapshot.title == first:
+            raise RuntimeError("the save of this page broke")
+        return real(session, update, *args, **kwargs)
+
+    monkeypatch.setattr(job, "publish", publish)
+    result = run_translations(tconfig)
+    assert result.exit_code == 1
+    assert [(f.title, f.reason) for f in result.report.failures] == [
+        (first, "could not be saved: RuntimeError: the save of this page broke")
+    ]
+    assert [e.title for e in result.report.edits] == [second]
+    assert f"{guide}/de" in cells(regions(admin.page_text(second) or "")[0])
