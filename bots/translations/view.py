@@ -6,16 +6,24 @@ Parameters of the start marker (names case-insensitive; an empty value counts as
 
 ========== ====================================================================================
 prefix     every page whose title starts with this (``Advocacy/``), in that page's namespace;
-           language subpages (``…/fr``) count as translations, not as pages
-pages      or these pages, separated by commas, semicolons or new lines; a title that holds a
-           comma can be given as a link (``[[Advocacy/Copyright, EU]]``)
-languages  language codes separated by commas or spaces (default: every language seen)
+           language subpages (``…/fr``) count as translations, not as pages; only pages with
+           units or a translation the table expects are rows (and counted)
+pages      or these pages (at most 500), separated by commas, semicolons or new lines; a title
+           that holds a comma can be given as a link (``[[Advocacy/Copyright, EU]]``)
+languages  codes of languages the bot knows (at most 100), separated by commas or spaces
+           (default: every language seen; hand translations into the configured languages)
 sort       rows by ``page`` (default: title), ``language`` (code; the same as ``page`` when
            rows are pages), ``complete`` (most complete first) or ``outdated`` (most outdated
            units first); ties by title or code
-lang       language of headers, labels and the edit summary (default: the page's language)
+lang       language of headers, labels and the edit summary (default: the page's language), a
+           language the bot knows
 needed     how many entries each part of the "most needed" list shows (0 to 20, default 3)
 ========== ====================================================================================
+
+Hostile or careless values get a clear problem each, never an exception: numbers are read with
+``parse_count``, lists have maximums, ``qqq``, pseudo-codes and typos get the same "not a
+language the bot knows". Whether a title names a page that can hold translations (not a
+special page, media or another wiki) is asked of the wiki when the statuses are collected.
 
 The parsed :class:`StatusView` is rendered by ``bots.translations.table``.
 """
