@@ -30,7 +30,7 @@ from bots.translation_status.selection import (
 from bots.translations.breaker import Breaker, bot_rendering, shrink_reason
 from bots.translations.collect import Collected, StatusMarkers, StatusPage
 from bots.translations.table import MAX_SHOWN_PROBLEMS, render_table, render_view_errors
-from bots.translations.view import parse_status_view, view_lang
+from bots.translations.view import MAX_REGIONS, parse_status_view, view_lang
 from bots.wiki.siteinfo import SiteFacts
 from bots.wikitext.markers import MarkerRegion, replace_regions, stamp_content
 from bots.wikitext.problems import Problem, problem_text
@@ -46,7 +46,6 @@ __all__ = [
 ]
 
 RegionKey = tuple[tuple[str, str], ...]  # a start marker's parameters, in order
-MAX_REGIONS = 20  # status tables kept up to date on one page; the others get an error box
 SIZE_MARGIN = 0.1  # share of the wiki's maximum page size the bot never fills
 STAMP_BYTES = 120  # the stamp comment and newlines around a region's body
 # problems that are the bot's failure, not the marker's: their box says so

@@ -22,7 +22,7 @@ from bots.run_options import RunOptions
 from bots.translation_status.collect import use_translate_api
 from bots.translation_status.collector import StatusCollector
 from bots.translation_status.selection import PageSelection, SelectionResult
-from bots.translations.view import StatusView, parse_status_view
+from bots.translations.view import MAX_REGIONS, StatusView, parse_status_view
 from bots.wiki.last_edits import bot_revision_text
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
@@ -150,5 +150,7 @@ def _edited_by_someone(inner: str) -> bool:
 
 
 def _selections(pages: Sequence[StatusPage]) -> list[PageSelection]:
-    views = (parse_status_view(r.params) for page in pages for r in page.scan.regions)
+    # tables beyond the maximum per page get an error box: nothing is read for them
+    views = (parse_status_view(r.params) for page in pages for r in page.scan.regions
+             if r.index < MAX_REGIONS)  # fmt: skip
     return list(dict.fromkeys(v.selection for v in views if isinstance(v, StatusView)))

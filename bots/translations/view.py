@@ -47,6 +47,7 @@ __all__ = [
     "MAX_LANGUAGES",
     "MAX_NEEDED",
     "MAX_PAGES",
+    "MAX_REGIONS",
     "MAX_TITLE_BYTES",
     "SORTS",
     "VIEW_PARAMS",
@@ -99,6 +100,7 @@ _BAD_TITLE_CHARS = re.compile(r"[#<>\[\]{}|\x00-\x1f\x7f\ufffd]")
 MAX_TITLE_BYTES = 255  # MediaWiki's limit for a title
 MAX_LANGUAGES = 100  # codes in one ``languages`` value
 MAX_PARAM_NAME = 60  # characters of an unknown parameter's name compared with the known ones
+MAX_REGIONS = 20  # status tables kept up to date on one page; the others get an error box
 
 
 def _page_entries(value: str, limit: int) -> list[str]:
