@@ -105,6 +105,8 @@ _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "source": (_STR, False),
         "languages": (_STRLIST, False),
         "unit_namespace": (_INT, False),
+        "max_removed_share": (_FLOAT, False),
+        "min_removed_rows": (_INT, False),
     },
     "digest": {
         "subscriber_page": (_STR, True),
@@ -250,6 +252,11 @@ def _semantic_checks(file: str, cfg: Config) -> None:
 
 
 def _translations(file: str, section: dict[str, Any]) -> dict[str, Any]:
+    share = section.get("max_removed_share", 0.3)
+    if not 0 <= share <= 1:
+        raise ConfigError(file, "translations.max_removed_share", "must be between 0 and 1")
+    if section.get("min_removed_rows", 3) < 1:
+        raise ConfigError(file, "translations.min_removed_rows", "must be at least 1")
     if "source" not in section:
         return section
     try:

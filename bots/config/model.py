@@ -114,6 +114,10 @@ class TranslationsConfig:
     source: TranslationSource = TranslationSource.AUTO
     languages: tuple[str, ...] = ()
     unit_namespace: int = 1198
+    # the circuit breaker: a table losing more than this share of its rows (pages), and at
+    # least min_removed_rows of them, is not saved until --force
+    max_removed_share: float = 0.3
+    min_removed_rows: int = 3
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from bots.translation_status.records import (
     PageStatus,
     PageTranslations,
     TranslationRecord,
+    expected_only,
     page_translations,
 )
 from bots.wiki.records import PageSnapshot
@@ -46,7 +47,10 @@ def collect_statuses(
 ) -> dict[str, PageStatus]:
     """Statuses of ``pages`` (any titles; keys as given), for ``languages`` (None: all).
 
-    ``snapshots`` already read by the caller (with text) are reused instead of read again.
+    A subpage counts as a hand translation only into ``languages`` (None: the configuration's
+    ``translations.languages``, or any language the bot knows when that is empty): ``/new``
+    is no Newar translation unless it is asked for. ``snapshots`` already read by the caller
+    (with text) are reused instead of read again.
     """
     facts = facts or read_site_facts(session)
     collector = StatusCollector(
@@ -54,11 +58,13 @@ def collect_statuses(
     )
     names = {title: session.normalize(title)[0] for title in pages}
     collector.collect_pages(names.values(), languages)
+    wanted = languages if languages is not None else config.translations.languages
+    expected = frozenset(wanted) if wanted else None
     out: dict[str, PageStatus] = {}
     for asked, title in names.items():
         status = collector.status(title)
         if status is not None:
-            out[asked] = status
+            out[asked] = expected_only(status, expected)
     return out
 
 

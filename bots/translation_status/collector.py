@@ -1,63 +1,94 @@
 """Reads the statuses of many pages with as few requests as it can (the service's I/O shell).
 
-Reads, all through ``bots.wiki``: the source pages (batched, with text, unless the caller
-has them already); page listings by prefix (``list=allpages``, cached: one listing serves
-every selection and page under it); then, for pages with translation units, Translate's
-statistics (``bots.wiki.translate_api``) or the unit pages in
-``translations.unit_namespace`` (batched, with text: a fuzzy unit starts with ``!!FUZZY!!``);
-for pages translated by hand, their language subpages' revision times and, when the bot made
-the source's latest revision, the source's latest edit by someone else
-(``bots.wiki.last_edits``). Everything it finds is turned into records by the pure functions
-of ``bots.translation_status.records``.
+Reads, all through ``bots.wiki``: what the wiki makes of the titles and prefixes the markers
+name (``bots.wiki.siteinfo.resolve_titles``, one request for every marker together); the source
+pages (batched, with text, unless the caller has them already); page listings by prefix
+without redirects (``bots.wiki.last_edits.list_titles``, cached: one listing serves every
+selection and page under it); then, for pages with translation units, Translate's statistics
+(``bots.wiki.translate_api``) or the unit pages in ``translations.unit_namespace`` (batched,
+with text: a fuzzy unit starts with ``!!FUZZY!!``); for pages translated by hand, their
+language subpages' revision times and, when the bot made the source's latest revision, the
+source's latest edit by someone else. Everything it finds is turned into records by the pure
+functions of ``bots.translation_status.records`` and ``.selection``.
+
+Under a prefix, a subpage whose name is a language code is first taken for a translation of
+its page. Where the page has no units and the table does not expect that language (``/new``
+under a page translated by hand), the subpage is a page of its own: such pages are read in one
+more batch, after the first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bots.config.model import Config
-from bots.progress import progress
+from bots.errors import BotStop
+from bots.i18n.languages import is_known_language
 from bots.translation_status.records import (
     FUZZY_MARK,
     KIND_NONE,
-    KIND_SUBPAGES,
+    KIND_UNITS,
+    NOT_A_TRANSLATION,
     PageStatus,
     UnitPage,
+    expected_only,
     split_unit_title,
-    status_from_api,
     status_from_subpages,
     status_from_units,
     unit_ids,
 )
 from bots.translation_status.selection import (
-    MAX_PAGES,
+    MAX_LISTED,
+    MAX_SCANNED,
     PageSelection,
     SelectionProblem,
     SelectionResult,
     SelectionStatuses,
     StatisticsPending,
     bad_title,
+    expected_languages,
     shared_folder,
+    shown_under_prefix,
     split_prefix_listing,
     subpages_in,
-    too_many_pages,
 )
-from bots.wiki import translate_api
-from bots.wiki.last_edits import last_edit_excluding, latest_edit_times
+from bots.translation_status.statistics import collect_from_api
+from bots.wiki.last_edits import last_edit_excluding, latest_edit_times, list_titles
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
-from bots.wiki.siteinfo import SiteFacts
+from bots.wiki.siteinfo import SiteFacts, TitleAnswer, TitleKind, resolve_titles
 from bots.wikitext.problems import Problem
+
+PROBE = "X"  # appended to a prefix to ask the wiki how it reads it ("Help:" alone is no title)
 
 
 @dataclass(frozen=True)
 class _Resolved:
-    """A selection's source pages (normalised), or the problem that stops it."""
+    """A selection's candidate source pages (normalised), or the problems that stop it."""
 
     sources: tuple[str, ...]
     from_prefix: bool
-    problem: Problem | None = None
+    problems: tuple[Problem, ...] = ()
+    subpages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # under a prefix
+    scan_limit: int = 0  # the prefix held more candidates than this; the rest were not read
+
+
+def title_problem(written: str, answer: TitleAnswer | None, namespaces: frozenset[int]) -> (
+    Problem | None
+):
+    """Why a title or prefix an editor wrote names no page of this wiki that can hold
+    translations: invalid, another wiki's, a special page or media link, an unknown
+    namespace."""
+    if answer is None or answer.kind == TitleKind.INVALID:
+        return bad_title(written)
+    if answer.kind == TitleKind.INTERWIKI:
+        return Problem("translations-other-wiki", (written,))
+    if answer.kind == TitleKind.SPECIAL or answer.namespace < 0:
+        return Problem("translations-bad-namespace", (written,))
+    if namespaces and answer.namespace not in namespaces:
+        return Problem("translations-bad-namespace", (written,))
+    return None
 
 
 class StatusCollector:
@@ -65,7 +96,7 @@ class StatusCollector:
 
     Pages shared by several selections are read once; listings are cached; unit pages and
     subpages of all selections are read together. ``exclude`` titles (the status pages
-    themselves) are never sources: the bot's own edits would make their subpages look old.
+    themselves) and the digest's archive pages are never sources.
     """
 
     def __init__(
@@ -88,69 +119,98 @@ class StatusCollector:
         self.pages_read = 0
         self.unavailable: dict[str, str] = {}  # page -> why Translate gave no figures
         self._known_codes = frozenset(facts.language_names) or None
+        self._own_prefixes = (config.digest.archive_prefix,)
         self._listings: dict[tuple[int, str], list[str]] = {}
         self._resolved: dict[PageSelection, _Resolved] = {}
+        self._extra: dict[PageSelection, tuple[str, ...]] = {}  # sources found on a second look
         self._snapshots: dict[str, PageSnapshot] = dict(snapshots or {})
-        self._subpages: dict[str, dict[str, str]] = {}  # source -> language -> subpage title
+        self._subpages: dict[str, dict[str, str]] = {}  # source -> code -> subpage title
         self._unit_prefixes: set[str] = set()  # prefixes whose unit pages one listing covers
         self._statuses: dict[str, PageStatus] = {}
         self._languages: dict[str, frozenset[str] | None] = {}  # what each status was read for
 
-    # -- listings --------------------------------------------------------------------------
-    def _list(self, namespace: int, prefix: str) -> list[str]:
+    def _list(self, namespace: int, prefix: str, limit: int | None = MAX_LISTED) -> list[str]:
         key = (namespace, prefix)
         if key not in self._listings:
-            self._listings[key] = list(self.session.all_pages(prefix, namespace))
+            self._listings[key] = list_titles(self.session, prefix, namespace, limit=limit)
         return self._listings[key]
 
-    def _split_title(self, title: str) -> tuple[str, int, str]:
-        """(full title, namespace, title without namespace) as the wiki spells them."""
-        full, namespace = self.session.normalize(title)
-        bare = full.split(":", 1)[1] if namespace != 0 and ":" in full else full
-        return full, namespace, bare
-
     # -- resolving selections --------------------------------------------------------------
-    def _resolve(self, selection: PageSelection) -> _Resolved:
-        if selection not in self._resolved:
-            self._resolved[selection] = self._resolve_anew(selection)
-        return self._resolved[selection]
+    def _resolve_all(self, selections: Sequence[PageSelection]) -> None:
+        todo = [s for s in dict.fromkeys(selections) if s not in self._resolved]
+        asked = [t for s in todo for t in (s.pages or (s.prefix + PROBE,))]
+        answers = resolve_titles(self.session, asked) if asked else {}
+        for selection in todo:
+            try:
+                self._resolved[selection] = self._resolve(selection, answers)
+            except BotStop:
+                raise
+            except Exception as exc:  # one table's odd input never stops the others
+                problem = Problem("translations-unreadable", (f"{type(exc).__name__}: {exc}",))
+                self._resolved[selection] = _Resolved((), not selection.pages, (problem,))
 
-    def _resolve_anew(self, selection: PageSelection) -> _Resolved:
+    def _resolve(self, selection: PageSelection, answers: Mapping[str, TitleAnswer]) -> _Resolved:
+        namespaces = self.facts.namespaces
         if selection.pages:
-            sources = []
-            for title in selection.pages:
-                try:
-                    sources.append(self._split_title(title)[0])
-                except Exception:  # Pywikibot raises InvalidTitleError and relatives
-                    return _Resolved((), False, bad_title(title))
-            return _Resolved(tuple(dict.fromkeys(sources)), False)
-        try:
-            full, namespace, bare = self._split_title(selection.prefix)
-        except Exception:
-            return _Resolved((), True, bad_title(selection.prefix))
-        if selection.prefix.endswith("/") and not full.endswith("/"):
-            full, bare = full + "/", bare + "/"
-        listing = split_prefix_listing(self._list(namespace, bare), self._known_codes, self.exclude)
-        if len(listing.sources) > MAX_PAGES:
-            return _Resolved((), True, too_many_pages(len(listing.sources)))
+            problems = [p for t in selection.pages if (p := title_problem(t, answers.get(t),
+                                                                          namespaces))]  # fmt: skip
+            if problems:
+                return _Resolved((), False, tuple(problems))
+            return _Resolved(tuple(dict.fromkeys(answers[t].title for t in selection.pages)), False)
+        answer = answers.get(selection.prefix + PROBE)
+        problem = title_problem(selection.prefix, answer, namespaces)
+        if problem is not None or answer is None or not answer.title.endswith(PROBE):
+            return _Resolved((), True, (problem or bad_title(selection.prefix),))
+        full = answer.title[: -len(PROBE)]
+        bare = full.split(":", 1)[1] if answer.namespace != 0 else full
+        listed = self._list(answer.namespace, bare)
+        listing = split_prefix_listing(
+            listed[:MAX_LISTED], self._known_codes, self.exclude, self._own_prefixes
+        )
+        sources = listing.sources
+        cut = len(sources) > MAX_SCANNED or len(listed) > MAX_LISTED
         # every subpage of a source under the prefix is under the prefix too: no more listings
-        for title in listing.sources:
-            self._subpages.setdefault(title, listing.subpages.get(title, {}))
+        for title in sources[:MAX_SCANNED]:
+            self._subpages.setdefault(title, dict(listing.subpages.get(title, {})))
         self._unit_prefixes.add(full)
-        return _Resolved(listing.sources, True)
+        return _Resolved(
+            sources[:MAX_SCANNED], True, (), listing.subpages, MAX_SCANNED if cut else 0
+        )
+
+    def _second_look(self, selection: PageSelection) -> tuple[str, ...]:
+        """Subpages under the prefix that are no translation in this table: pages of their own
+        (their page has no units, and the table does not expect their language)."""
+        resolved = self._resolved[selection]
+        if not resolved.from_prefix or resolved.problems:
+            return ()
+        expected = expected_languages(selection, self.config.translations.languages)
+        extra: list[str] = []
+        for parent, subpages in resolved.subpages.items():
+            status = self._statuses.get(parent)
+            if status is None or status.kind == KIND_UNITS:
+                continue  # not a source here, or Translate's own translation pages
+            for code, title in subpages.items():
+                wanted = code in expected if expected is not None else is_known_language(code)
+                if not wanted:
+                    extra.append(title)
+        room = max(MAX_SCANNED - len(resolved.sources), 0)
+        return tuple(sorted(extra)[:room])
 
     # -- collecting ------------------------------------------------------------------------
     def collect(self, selections: Sequence[PageSelection]) -> dict[PageSelection, SelectionResult]:
         """The statuses of every selection's pages, read together."""
-        resolved = [self._resolve(s) for s in selections]
+        self._resolve_all(selections)
         languages: set[str] | None = set()
         for selection in selections:
             if not selection.languages:
                 languages = None
             elif languages is not None:
                 languages.update(selection.languages)
-        self.collect_pages([t for r in resolved for t in r.sources], languages)
-        return {s: self._result(self._resolve(s)) for s in selections}
+        self.collect_pages([t for s in selections for t in self._resolved[s].sources], languages)
+        for selection in selections:
+            self._extra[selection] = self._second_look(selection)
+        self.collect_pages([t for s in selections for t in self._extra[s]], languages)
+        return {s: self._result(s) for s in selections}
 
     def collect_pages(self, titles: Iterable[str], languages: Iterable[str] | None) -> None:
         """Statuses of source pages by title (normalised), for languages (None: all)."""
@@ -168,7 +228,7 @@ class StatusCollector:
         plain: list[str] = []
         for title in todo:
             snap = self._snapshots.get(title)
-            if snap is None or not snap.exists or snap.is_redirect:
+            if snap is None or not snap.exists or snap.is_redirect or snap.namespace < 0:
                 self._statuses[title] = PageStatus(title, KIND_NONE, 0)
                 continue
             units = unit_ids(snap.text or "")
@@ -177,7 +237,11 @@ class StatusCollector:
             else:
                 plain.append(title)
         if with_units and self.use_api:
-            with_units = self._collect_from_api(with_units, wanted)
+            found, with_units, unavailable = collect_from_api(
+                self.session, with_units, wanted, self._source_language, self.show_progress
+            )
+            self._statuses.update(found)
+            self.unavailable.update(unavailable)
         if with_units:
             self._collect_from_units(with_units, wanted)
         if plain:
@@ -196,63 +260,25 @@ class StatusCollector:
         snap = self._snapshots.get(title)
         return (snap.language if snap else "") or self.facts.content_language
 
-    def _collect_from_api(
-        self, pages: dict[str, tuple[str, ...]], languages: frozenset[str] | None
-    ) -> dict[str, tuple[str, ...]]:
-        """Translate's figures; returns the pages it has no group for (computed instead)."""
-        api = self.session.api
-        left: dict[str, tuple[str, ...]] = {}
-        if translate_api.prefer_language_stats(len(pages), languages):
-            assert languages is not None
-            try:
-                by_page = translate_api.page_stats_by_language(api, pages, sorted(languages))
-            except translate_api.StatsUnavailable as exc:
-                for title in pages:
-                    self.unavailable[title] = exc.reason
-                return {}
-            for title, units in pages.items():
-                if title in by_page:
-                    self._store_api(title, by_page[title])
-                else:
-                    left[title] = units
-            return left
-        label = "Translate statistics"
-        for title, units in progress(pages.items(), label=label, enabled=self.show_progress):
-            try:
-                figures = translate_api.group_stats(api, title)
-            except translate_api.GroupNotFound:
-                left[title] = units
-                continue
-            except translate_api.StatsUnavailable as exc:
-                self.unavailable[title] = exc.reason
-                continue
-            self._store_api(title, figures)
-        return left
-
-    def _store_api(self, title: str, figures: list[translate_api.GroupFigures]) -> None:
-        self._statuses[title] = status_from_api(
-            title, figures, source_language=self._source_language(title)
-        )
-
     def _collect_from_units(
         self, pages: dict[str, tuple[str, ...]], languages: frozenset[str] | None
     ) -> None:
         namespace = self.config.translations.unit_namespace
-        prefixes = self._unit_prefixes
-        uncovered = [t for t in pages if not any(f"{t}/".startswith(p) for p in prefixes)]
+        covered = self._unit_prefixes
+        uncovered = [t for t in pages if not any(f"{t}/".startswith(p) for p in covered)]
         shared = shared_folder(uncovered)
         if shared:
             self._unit_prefixes.add(shared)
         for title in pages:
             covering = [p for p in self._unit_prefixes if f"{title}/".startswith(p)]
-            self._list(namespace, min(covering, key=len) if covering else f"{title}/")
+            self._list(namespace, min(covering, key=len) if covering else f"{title}/", None)
         wanted: dict[str, tuple[str, str, str]] = {}
         for (ns, _prefix), titles in self._listings.items():
             if ns != namespace:
                 continue
             for unit_title in titles:
                 parts = split_unit_title(unit_title)
-                if parts is None:
+                if parts is None or not self._is_translation_language(parts[2]):
                     continue
                 source, unit, lang = parts
                 in_page = source in pages and unit in pages[source]
@@ -263,7 +289,7 @@ class StatusCollector:
         found: dict[str, list[UnitPage]] = {}
         for unit_title, (source, unit, lang) in wanted.items():
             snap = snaps.get(unit_title)
-            if snap is None or not snap.exists:
+            if snap is None or not snap.exists or snap.is_redirect:
                 continue
             fuzzy = (snap.text or "").startswith(FUZZY_MARK)
             found.setdefault(source, []).append(UnitPage(unit, lang, fuzzy, snap.timestamp))
@@ -272,12 +298,17 @@ class StatusCollector:
                 title, units, found.get(title, []), source_language=self._source_language(title)
             )
 
+    def _is_translation_language(self, code: str) -> bool:
+        known = self._known_codes
+        return code not in NOT_A_TRANSLATION and (known is None or code in known)
+
     def _collect_from_subpages(self, pages: list[str]) -> None:
         by_namespace: dict[int, list[tuple[str, str]]] = {}
         for title in pages:
             if title not in self._subpages:
-                full, namespace, bare = self._split_title(title)
-                by_namespace.setdefault(namespace, []).append((full, bare))
+                namespace = self._snapshots[title].namespace
+                bare = title.split(":", 1)[1] if namespace != 0 and ":" in title else title
+                by_namespace.setdefault(namespace, []).append((title, bare))
         for namespace, titles in by_namespace.items():
             shared = shared_folder([bare for _full, bare in titles])
             for full, bare in titles:
@@ -313,16 +344,21 @@ class StatusCollector:
     def status(self, title: str) -> PageStatus | None:
         return self._statuses.get(title)
 
-    def _result(self, resolved: _Resolved) -> SelectionResult:
-        if resolved.problem is not None:
-            return SelectionProblem(resolved.problem)
-        pending = tuple(t for t in resolved.sources if t in self.unavailable)
+    def _result(self, selection: PageSelection) -> SelectionResult:
+        resolved = self._resolved[selection]
+        if resolved.problems:
+            return SelectionProblem(resolved.problems)
+        titles = (*resolved.sources, *self._extra.get(selection, ()))
+        pending = tuple(t for t in titles if t in self.unavailable)
         if pending:
             return StatisticsPending(pending)
+        expected = expected_languages(selection, self.config.translations.languages)
         shown = []
-        for title in resolved.sources:
-            status = self._statuses[title]
-            if resolved.from_prefix and status.kind == KIND_SUBPAGES and not status.records:
-                continue  # an untranslated page under a prefix is not a translation target
+        for title in titles:
+            status = expected_only(self._statuses[title], expected)
+            if resolved.from_prefix and not shown_under_prefix(status):
+                continue  # not a translation target: the table neither shows nor counts it
             shown.append(status)
-        return SelectionStatuses(tuple(shown))
+        if resolved.from_prefix:
+            shown.sort(key=lambda s: s.page)
+        return SelectionStatuses(tuple(shown), resolved.scan_limit)

@@ -14,13 +14,14 @@ for), ``bots.translations.table`` (the wikitext), ``bots.translations.summary`` 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bots.i18n.languages import is_language_code
+from bots.i18n.languages import is_known_language, is_language_code
 from bots.wiki.translate_api import GroupFigures
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "RecordSource",
     "TranslationRecord",
     "UnitPage",
+    "expected_only",
     "page_translations",
     "split_unit_title",
     "status_from_api",
@@ -161,17 +163,31 @@ class UnitPage:
     timestamp: str = ""
 
 
-_TRANSLATE_BLOCK_RE = re.compile(r"<translate(?:\s[^>]*)?>(.*?)</translate\s*>", re.S | re.I)
-_UNIT_MARKER_RE = re.compile(r"<!--T:([^\s/>]+?)-->")
+_TRANSLATE_TAG_RE = re.compile(r"<(/?)translate(?:\s[^<>]*)?>", re.I)
+_UNIT_MARKER_RE = re.compile(r"<!--T:([^\s/<>]{1,64}?)-->")
+MAX_UNITS = 5000  # unit ids read from one source page
 
 
 def unit_ids(source_text: str) -> tuple[str, ...]:
     """Unit ids of a source page: ``<!--T:n-->`` markers inside ``<translate>`` blocks, in page
-    order. Markers outside the blocks are not units (Translate ignores them too)."""
+    order. Markers outside the blocks are not units (Translate ignores them too).
+
+    Linear in the text whatever it holds (tags are paired in one pass; an id is at most 64
+    characters), and at most :data:`MAX_UNITS` ids: a hostile page costs no more than a big one.
+    """
     seen: dict[str, None] = {}
-    for block in _TRANSLATE_BLOCK_RE.finditer(source_text):
-        for m in _UNIT_MARKER_RE.finditer(block.group(1)):
+    start: int | None = None
+    for tag in _TRANSLATE_TAG_RE.finditer(source_text):
+        if not tag.group(1):
+            start = tag.end() if start is None else start
+            continue
+        if start is None:
+            continue
+        for m in _UNIT_MARKER_RE.finditer(source_text, start, tag.start()):
             seen.setdefault(m.group(1), None)
+            if len(seen) >= MAX_UNITS:
+                return tuple(seen)
+        start = None
     return tuple(seen)
 
 
@@ -303,6 +319,21 @@ def status_from_subpages(
             )
         )
     return PageStatus(page, KIND_SUBPAGES, 1, tuple(records), source_language)
+
+
+def expected_only(status: PageStatus, expected: frozenset[str] | None) -> PageStatus:
+    """``status`` with only the hand translations into ``expected`` languages (None: any
+    language the bot knows). A subpage whose name merely has the shape of a code (``/new``,
+    ``/arc``) is no translation unless a table asks for that language; the languages of
+    translation units are the page's translation markup's own, and stay."""
+    if status.kind != KIND_SUBPAGES:
+        return status
+    keep = tuple(
+        r
+        for r in status.records
+        if (r.language in expected if expected is not None else is_known_language(r.language))
+    )
+    return status if keep == status.records else dataclasses.replace(status, records=keep)
 
 
 # ---------------------------------------------------------------------------------------------

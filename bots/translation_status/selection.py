@@ -1,11 +1,15 @@
 """Which source pages one status table covers, and what a page listing says about them. Pure.
 
 A :class:`PageSelection` is every page under a prefix (in the prefix's namespace) or a list of
-pages, for some languages (none: every language seen). Under a prefix, language subpages
-(``<page>/<lang>``) are translations, not pages; the bot's own status pages are not sources.
-What a selection resolves to (its pages, or the :class:`~bots.wikitext.problems.Problem` that
-stops it) and what the statuses of its pages are (:data:`SelectionResult`) are plain records
-too, so the job that renders them never asks the wiki again.
+pages, for some languages (none: every language seen). What a selection resolves to (its pages,
+or the :class:`~bots.wikitext.problems.Problem` s that stop it) and what the statuses of its
+pages are (:data:`SelectionResult`) are plain records too, so the job that renders them never
+asks the wiki again.
+
+Under a prefix a table counts only what it shows: pages marked for translation (with units) and
+pages with at least one translation the table expects. Untranslated pages, redirects, the bot's
+own pages (status pages, digest archives) and subpages whose name only looks like a language
+code (``/new`` is Newar, ``/arc`` Aramaic) are not rows, and do not count towards any limit.
 """
 
 from __future__ import annotations
@@ -13,11 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bots.translation_status.records import PageStatus, translation_subpage
+from bots.translation_status.records import (
+    KIND_SUBPAGES,
+    KIND_UNITS,
+    PageStatus,
+    translation_subpage,
+)
 from bots.wikitext.problems import Problem
 
 __all__ = [
+    "MAX_LISTED",
     "MAX_PAGES",
+    "MAX_SCANNED",
     "SHARED_LISTING_MIN_PAGES",
     "PageSelection",
     "PrefixListing",
@@ -26,13 +37,17 @@ __all__ = [
     "SelectionStatuses",
     "StatisticsPending",
     "bad_title",
+    "expected_languages",
     "shared_folder",
+    "shown_under_prefix",
     "split_prefix_listing",
     "subpages_in",
     "too_many_pages",
 ]
 
-MAX_PAGES = 500  # per selection: a prefix that matches more is almost certainly a mistake
+MAX_PAGES = 500  # rows of one table, and titles of one ``pages`` list
+MAX_SCANNED = 5000  # candidate source pages under one prefix read to see whether they are shown
+MAX_LISTED = 50_000  # titles of one prefix listing (ten requests for a bot)
 SHARED_LISTING_MIN_PAGES = 3
 
 
@@ -47,16 +62,18 @@ class PageSelection:
 
 @dataclass(frozen=True)
 class SelectionStatuses:
-    """The statuses of a selection's pages, in the order of its pages."""
+    """The statuses of a selection's pages, in the order of its pages. ``scan_limit``: the
+    prefix held more candidate pages than this many, and only the first ones were looked at."""
 
     statuses: tuple[PageStatus, ...]
+    scan_limit: int = 0
 
 
 @dataclass(frozen=True)
 class SelectionProblem:
-    """The selection cannot be shown (a bad title, too many pages)."""
+    """The selection cannot be shown (a bad title, a namespace without translations ...)."""
 
-    problem: Problem
+    problems: tuple[Problem, ...]
 
 
 @dataclass(frozen=True)
@@ -71,34 +88,61 @@ SelectionResult = SelectionStatuses | SelectionProblem | StatisticsPending
 
 @dataclass(frozen=True)
 class PrefixListing:
-    """A prefix listing taken apart: source pages, and each one's language subpages."""
+    """A prefix listing taken apart: candidate source pages, and the subpages of listed pages
+    whose name is a language code (``page -> code -> title``). Whether such a subpage is a
+    translation depends on its page and on the table (see :func:`expected_languages`)."""
 
     sources: tuple[str, ...]
-    subpages: dict[str, dict[str, str]] = field(default_factory=dict)  # page -> lang -> title
+    subpages: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def split_prefix_listing(
-    titles: Sequence[str], known_codes: Iterable[str] | None, exclude: frozenset[str]
+    titles: Sequence[str],
+    known_codes: Iterable[str] | None,
+    exclude: frozenset[str],
+    own_prefixes: Sequence[str] = (),
 ) -> PrefixListing:
-    """Sources and language subpages among the titles listed under a prefix. A subpage counts
-    as a translation only when its parent is listed too; ``exclude`` titles are no sources."""
+    """Candidate sources and language-code subpages among the titles listed under a prefix.
+
+    A subpage counts as a possible translation only when its parent is listed too;
+    ``exclude`` titles (the status pages) and titles under ``own_prefixes`` (the bot's digest
+    archives) are neither."""
     codes = frozenset(known_codes) if known_codes is not None else None
     present = set(titles)
     sources: list[str] = []
     subpages: dict[str, dict[str, str]] = {}
     for title in titles:
+        if title in exclude or any(title.startswith(p) for p in own_prefixes if p):
+            continue
         parent, code = translation_subpage(title, codes)
         if code and parent in present:
             subpages.setdefault(parent, {})[code] = title
-        elif title not in exclude:
+        else:
             sources.append(title)
     return PrefixListing(tuple(sources), subpages)
+
+
+def expected_languages(
+    selection: PageSelection, configured: Sequence[str]
+) -> frozenset[str] | None:
+    """The languages whose subpages count as translations in this table: its ``languages``,
+    else the configuration's ``translations.languages``; None (any language the bot knows)
+    when neither lists any."""
+    if selection.languages:
+        return frozenset(selection.languages)
+    return frozenset(configured) if configured else None
+
+
+def shown_under_prefix(status: PageStatus) -> bool:
+    """Whether a page found under a prefix is a row: marked for translation (it has units),
+    or translated by hand into at least one language the table expects."""
+    return status.kind == KIND_UNITS or (status.kind == KIND_SUBPAGES and bool(status.records))
 
 
 def subpages_in(
     listed: Iterable[str], page: str, known_codes: Iterable[str] | None
 ) -> dict[str, str]:
-    """The language subpages of ``page`` among listed titles, by language code."""
+    """The language-code subpages of ``page`` among listed titles, by code."""
     codes = frozenset(known_codes) if known_codes is not None else None
     found: dict[str, str] = {}
     for title in listed:
@@ -129,5 +173,6 @@ def bad_title(title: str) -> Problem:
     return Problem("translations-bad-title", (title,))
 
 
-def too_many_pages(count: int) -> Problem:
-    return Problem("translations-too-many-pages", (str(count), str(MAX_PAGES)))
+def too_many_pages() -> Problem:
+    """A ``pages`` list longer than :data:`MAX_PAGES` titles."""
+    return Problem("translations-too-many-pages", (str(MAX_PAGES),))

@@ -10,6 +10,7 @@ conflict re-reads.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,12 +22,18 @@ from bots.run_options import RunOptions
 from bots.translation_status.collect import use_translate_api
 from bots.translation_status.collector import StatusCollector
 from bots.translation_status.selection import PageSelection, SelectionResult
-from bots.translations.view import StatusView, parse_status_view
+from bots.translations.view import MAX_REGIONS, StatusView, parse_status_view
+from bots.wiki.last_edits import bot_revision_text
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
 from bots.wiki.siteinfo import SiteFacts, read_site_facts
 from bots.wiki.templates import template_names
-from bots.wikitext.markers import MarkerScan, find_marker_regions
+from bots.wikitext.markers import (
+    MarkerScan,
+    find_marker_regions,
+    inner_was_edited_by_human,
+    strip_stamp,
+)
 
 __all__ = ["Collected", "StatusMarkers", "StatusPage", "collect"]
 
@@ -52,10 +59,13 @@ class StatusMarkers:
 
 @dataclass(frozen=True)
 class StatusPage:
-    """A page the bot may edit, with at least one usable status region."""
+    """A page the bot may edit, with at least one usable status region. ``bot_text``: the
+    bot's own last revision of the page, read only when someone edited inside a table the
+    bot wrote (the circuit breaker compares with the bot's rendering, not theirs)."""
 
     snapshot: PageSnapshot
     scan: MarkerScan
+    bot_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,7 @@ def collect(session: WikiSession, config: Config, options: RunOptions) -> Collec
     read = progress(found, label="reading status pages", enabled=options.progress)
     snapshots = sorted(read, key=lambda s: s.title)
     pages, skipped, notes = _usable_pages(snapshots, markers, config)
+    pages = tuple(_with_bot_text(session, page, config.wiki.user) for page in pages)
     collector = StatusCollector(
         session,
         config,
@@ -125,6 +136,21 @@ def _usable_pages(
     return tuple(pages), tuple(skipped), tuple(notes)
 
 
+def _with_bot_text(session: WikiSession, page: StatusPage, bot: str) -> StatusPage:
+    """The page with the bot's last revision's text when a table on it was edited by someone
+    since the bot wrote it (one request for such a page, none for the others)."""
+    if not any(_edited_by_someone(r.inner) for r in page.scan.regions):
+        return page
+    return dataclasses.replace(page, bot_text=bot_revision_text(session, page.snapshot.title, bot))
+
+
+def _edited_by_someone(inner: str) -> bool:
+    stamped = strip_stamp(inner) != inner.strip("\n")
+    return stamped and inner_was_edited_by_human(inner)
+
+
 def _selections(pages: Sequence[StatusPage]) -> list[PageSelection]:
-    views = (parse_status_view(r.params) for page in pages for r in page.scan.regions)
+    # tables beyond the maximum per page get an error box: nothing is read for them
+    views = (parse_status_view(r.params) for page in pages for r in page.scan.regions
+             if r.index < MAX_REGIONS)  # fmt: skip
     return list(dict.fromkeys(v.selection for v in views if isinstance(v, StatusView)))

@@ -8,17 +8,21 @@ nothing else, only on pages the configuration allows.
 The recipe: **collect** (``bots.translations.collect``: site facts, marker pages, then the
 statuses of every page the markers select, read together) -> **build**
 (``bots.translations.build``: each region rendered once; pure) -> **publish**
-(``bots.translations.publish``: one guarded save per page; nothing read or rendered).
+(``bots.translations.publish``: one guarded save per page; nothing read or rendered). A page
+that fails (an error box, the circuit breaker, too large, a save refused) is reported with its
+reason and fails the run; every other page is still updated.
 """
 
 from __future__ import annotations
 
 from bots.config.model import Config
+from bots.errors import BotStop
 from bots.i18n.messages import Messages
 from bots.outcomes import Failed, JobReport
 from bots.progress import progress
 from bots.run_options import RunOptions
-from bots.translations.build import build_updates
+from bots.translations.breaker import Breaker
+from bots.translations.build import build_updates, page_limit
 from bots.translations.collect import collect
 from bots.translations.publish import publish
 from bots.wiki.session import WikiSession
@@ -41,19 +45,24 @@ def run(
     report.notes.extend(collected.notes)
 
     messages = Messages.load()
-    updates = build_updates(collected, messages)
-
-    saving = progress(updates, label="saving status pages", enabled=options.progress)
-    for update in saving:
+    settings = config.translations
+    breaker = Breaker(settings.max_removed_share, settings.min_removed_rows, options.force)
+    limit = page_limit(collected.facts)
+    language = collected.facts.content_language
+    for update in progress(build_updates(collected, messages, breaker),
+                           label="saving status pages", enabled=options.progress):  # fmt: skip
+        title = update.page.snapshot.title
         report.notes.extend(update.notes)
-        outcome, notes = publish(
-            session,
-            update,
-            collected.markers,
-            messages,
-            options,
-            content_language=collected.facts.content_language,
-        )
+        try:
+            outcome, notes = publish(session, update, collected.markers, messages, options,
+                                     content_language=language, max_bytes=limit)  # fmt: skip
+        except BotStop:
+            raise
+        except Exception as exc:  # one page's failure never stops the others
+            outcome, notes = Failed(title, f"could not be saved: {type(exc).__name__}: {exc}"), []
         report.notes.extend(notes)
         report.record(outcome)
+        for failure in update.failures:
+            report.notes.append(f"{title}: {failure}")
+            report.record(Failed(title, failure))
     return report

@@ -16,17 +16,19 @@ from bots.i18n.messages import Messages
 from bots.translations.grid import TOTAL
 from bots.translations.view import view_lang
 from bots.wikitext.markers import MarkerRegion, inner_was_edited_by_human, strip_stamp
+from bots.wikitext.numbers import parse_count
 
 __all__ = [
     "MAX_SUMMARY_CELLS",
     "CellChange",
     "ChangeSummary",
+    "cell_pages",
     "describe_changes",
     "edit_summary",
     "regions_summary",
 ]
 
-_CELL_LINE_RE = re.compile(r'^\| data-cell="([^"]*)" data-sort-value="(-?\d+)"', re.M)
+_CELL_LINE_RE = re.compile(r'^\| data-cell="([^"]*)" data-sort-value="(-?[0-9]+)"', re.M)
 
 
 @dataclass(frozen=True)
@@ -42,18 +44,25 @@ class ChangeSummary:
     added: int = 0
     removed: int = 0
     other: bool = False  # something else changed (layout, legend, needed list, error box)
+    cut: int = 0  # cells left out at the table's size limit (their pages are still there)
 
     @property
     def anything(self) -> bool:
-        return bool(self.changed or self.added or self.removed or self.other)
+        return bool(self.changed or self.added or self.removed or self.other or self.cut)
 
 
-def _cells_in(body: str) -> dict[str, tuple[str, int]]:
-    out: dict[str, tuple[str, int]] = {}
+def _sort_value(text: str) -> int | None:
+    """A cell's sort value (-1 for "nothing to show", else 0-100); None for anything else a
+    person may have written there."""
+    return -1 if text == "-1" else parse_count(text, maximum=100)
+
+
+def _cells_in(body: str) -> dict[str, tuple[str, int | None]]:
+    out: dict[str, tuple[str, int | None]] = {}
     for line in body.splitlines():
         m = _CELL_LINE_RE.match(line)
         if m:
-            out[m.group(1)] = (line, int(m.group(2)))
+            out[m.group(1)] = (line, _sort_value(m.group(2)))
     return out
 
 
@@ -62,8 +71,17 @@ def _is_total(key: str) -> bool:
     return TOTAL in (page, lang)
 
 
-def describe_changes(old_body: str, new_body: str) -> ChangeSummary:
-    """Which page×language cells changed between two region bodies (totals not counted)."""
+def cell_pages(body: str) -> set[str]:
+    """The pages (as the ``data-cell`` attributes write them) with a data cell in a body."""
+    return {key.rpartition("/")[0] for key in _cells_in(body) if not _is_total(key)}
+
+
+def describe_changes(
+    old_body: str, new_body: str, hidden: frozenset[str] = frozenset()
+) -> ChangeSummary:
+    """Which page×language cells changed between two region bodies (totals not counted).
+    Cells of ``hidden`` pages (left out at the new table's size limit) are ``cut``, not
+    removed."""
     old, new = _cells_in(old_body), _cells_in(new_body)
     changed = tuple(
         CellChange(key, old[key][1], new[key][1])
@@ -72,13 +90,14 @@ def describe_changes(old_body: str, new_body: str) -> ChangeSummary:
     )
     data_keys = {k for k in old.keys() ^ new.keys() if not _is_total(k)}
     added = sum(1 for k in data_keys if k in new)
-    removed = len(data_keys) - added
+    cut = sum(1 for k in data_keys if k not in new and k.rpartition("/")[0] in hidden)
+    removed = len(data_keys) - added - cut
 
     def rest(body: str) -> list[str]:
         return [line for line in body.splitlines() if not _CELL_LINE_RE.match(line)]
 
-    other = rest(old_body) != rest(new_body) and not (changed or added or removed)
-    return ChangeSummary(changed, added, removed, other)
+    other = rest(old_body) != rest(new_body) and not (changed or added or removed or cut)
+    return ChangeSummary(changed, added, removed, other, cut)
 
 
 MAX_SUMMARY_CELLS = 4
@@ -91,6 +110,7 @@ def edit_summary(
     *,
     created: bool = False,
     errors: bool = False,
+    failed: bool = False,
     human_revid: int | None = None,
 ) -> str:
     """The edit summary of one page's update, in ``lang``."""
@@ -98,6 +118,7 @@ def edit_summary(
     changed = [c for s in changes for c in s.changed]
     added = sum(s.added for s in changes)
     removed = sum(s.removed for s in changes)
+    cut = sum(s.cut for s in changes)
     if created:
         parts.append(messages.msg("advocacyhub-translations-summary-created", lang, added))
     else:
@@ -127,10 +148,14 @@ def edit_summary(
             parts.append(messages.msg("advocacyhub-translations-summary-added", lang, added))
         if removed:
             parts.append(messages.msg("advocacyhub-translations-summary-removed", lang, removed))
+        if cut:
+            parts.append(messages.msg("advocacyhub-translations-summary-cut", lang, cut))
         if not parts and any(s.other for s in changes):
             parts.append(messages.msg("advocacyhub-translations-summary-layout", lang))
     if errors:
         parts.append(messages.msg("advocacyhub-translations-summary-errors", lang))
+    if failed:
+        parts.append(messages.msg("advocacyhub-translations-summary-failed", lang))
     if human_revid is not None:
         parts.append(messages.msg("advocacyhub-translations-summary-human", lang, human_revid))
     if not parts:
@@ -156,11 +181,18 @@ def regions_summary(
     *,
     errors: bool,
     revid: int,
+    failed: bool = False,
+    hidden: Sequence[frozenset[str]] = (),
 ) -> RegionsSummary:
     """The summary of an update from the page's regions before and after it (``revid``: the
-    revision it replaces, named when a person had edited inside the bot's table)."""
+    revision it replaces, named when a person had edited inside the bot's table; ``hidden``:
+    per new region, the pages left out at its size limit)."""
     pairs = list(zip(old, new, strict=False))
-    changes = [describe_changes(strip_stamp(o.inner), strip_stamp(n.inner)) for o, n in pairs]
+    cut = list(hidden) + [frozenset()] * (len(pairs) - len(hidden))
+    changes = [
+        describe_changes(strip_stamp(o.inner), strip_stamp(n.inner), cut[i])
+        for i, (o, n) in enumerate(pairs)
+    ]
     touched = [o for (o, _n), c in zip(pairs, changes, strict=False) if c.anything]
     # never written by the bot (empty, or the editor's "the bot will fill this in")
     created = bool(touched) and all(not _was_stamped(o.inner) for o in touched)
@@ -172,6 +204,7 @@ def regions_summary(
         lang,
         created=created,
         errors=errors,
+        failed=failed,
         human_revid=revid if human else None,
     )
     return RegionsSummary(text, human)

@@ -11,11 +11,14 @@ which ``bots.translations.summary`` reads back to say in the edit summary which 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bots.i18n.messages import Messages
 from bots.translation_status.records import KIND_NONE, SOURCE_SUBPAGE, PageStatus, TranslationRecord
+from bots.translation_status.selection import MAX_PAGES
+from bots.translations.colours import COLOUR_BANDS, NEUTRAL_BAND, band, legend_lines, score
 from bots.translations.grid import (
     TOTAL,
     Cell,
@@ -32,49 +35,17 @@ from bots.wikitext.problems import Problem, problem_text
 
 __all__ = [
     "COLOUR_BANDS",
+    "MAX_SHOWN_PROBLEMS",
     "NEUTRAL_BAND",
-    "ColourBand",
+    "RenderedTable",
+    "cell_page",
     "render_status_view",
+    "render_table",
     "render_view_errors",
+    "view_id",
 ]
 
-
-# ---------------------------------------------------------------------------------------------
-# Colour scale: viridis samples, lightness rising with completeness so that the order survives
-# any colour-vision deficiency and greyscale printing; each with the text colour that keeps a
-# contrast of at least 4.5:1. The figure is always printed; colour only helps scanning.
-
-
-@dataclass(frozen=True)
-class ColourBand:
-    minimum: int  # lowest score in the band
-    background: str
-    text: str
-
-
-COLOUR_BANDS: tuple[ColourBand, ...] = (
-    ColourBand(100, "#fde725", "#000000"),
-    ColourBand(75, "#a0da39", "#000000"),
-    ColourBand(50, "#4ac16d", "#000000"),
-    ColourBand(25, "#1fa187", "#000000"),
-    ColourBand(1, "#365c8d", "#ffffff"),
-    ColourBand(0, "#46327e", "#ffffff"),
-)
-NEUTRAL_BAND = ColourBand(-1, "#eaecf0", "#000000")  # source language, nothing to translate
-SUBPAGE_OUTDATED_SCORE = 50  # an outdated hand translation: present, but needs work
-
-
-def _band(score: int) -> ColourBand:
-    for band in COLOUR_BANDS:
-        if score >= band.minimum:
-            return band
-    return NEUTRAL_BAND
-
-
-def _score(rec: TranslationRecord) -> int:
-    if rec.source == SOURCE_SUBPAGE and rec.outdated:
-        return SUBPAGE_OUTDATED_SCORE
-    return rec.percent
+MAX_SHOWN_PROBLEMS = 10  # problems listed in one error box; the rest are counted
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,10 +92,15 @@ class _Text:
         return self.msg("advocacyhub-translations-percent", value)
 
 
+def cell_page(page: str) -> str:
+    """A page as its cells' ``data-cell`` attributes name it (escaped; the totals' ``*`` raw)."""
+    return page if page == TOTAL else escape_attribute(page)
+
+
 def _cell_attribute(key: str) -> str:
     """``<page>/<lang>``, the page escaped (a page-total key keeps its raw ``*``)."""
     page, _, lang = key.rpartition("/")
-    return f"{page if page == TOTAL else escape_attribute(page)}/{lang}"
+    return f"{cell_page(page)}/{lang}"
 
 
 def _render_cell(cell: Cell, text: _Text) -> str:
@@ -133,10 +109,10 @@ def _render_cell(cell: Cell, text: _Text) -> str:
     if cell.is_source or rec is None:
         which = "source" if cell.is_source else "none"
         content = text.msg(f"advocacyhub-translations-cell-{which}")
-        band, sort_value = NEUTRAL_BAND, -1
+        colour, sort_value = NEUTRAL_BAND, -1
     else:
-        score = _score(rec)
-        band, sort_value = _band(score), score
+        sort_value = score(rec)
+        colour = band(sort_value)
         if rec.source == SOURCE_SUBPAGE and rec.total == 1:
             if rec.outdated:
                 content = text.msg("advocacyhub-translations-cell-behind", rec.behind_days)
@@ -149,7 +125,7 @@ def _render_cell(cell: Cell, text: _Text) -> str:
                 f"{text.percent(rec.percent)}<br /><small>"
                 f"{text.msg('advocacyhub-translations-cell-outdated', rec.outdated)}</small>"
             )
-    style = f"background-color:{band.background};color:{band.text}"
+    style = f"background-color:{colour.background};color:{colour.text}"
     return f'| {attrs} data-sort-value="{sort_value}" style="{style}" | {content}'
 
 
@@ -176,12 +152,11 @@ def _table_by_page(
         s.page: sum_records(records_of(cells[(s.page, lang)] for lang in languages), s.page, "")
         for s in statuses
     }
-    rows = sorted(statuses, key=lambda s: _row_sort_key(view.sort, s.page, page_totals[s.page]))
     lines = ['{| class="wikitable sortable advocacyhub-translation-status"']
     lines.append(f'! scope="col" | {text.msg("advocacyhub-translations-header-page")}')
     lines.extend(f'! scope="col" | {text.language(lang)}' for lang in languages)
     lines.append(f'! scope="col" | {text.msg("advocacyhub-translations-header-all-languages")}')
-    for status in rows:
+    for status in statuses:  # in the order of the view's sort (see _ordered)
         lines.append("|-")
         lines.append(f'! scope="row" | {text.page(status.page)}')
         lines.extend(_render_cell(cells[(status.page, lang)], text) for lang in languages)
@@ -217,27 +192,6 @@ def _table_by_language(
     lines.append(_total_cell(f"{status.page}/{TOTAL}", records_of(cells.values()), text))
     lines.append("|}")
     return lines
-
-
-def _legend(text: _Text) -> list[str]:
-    swatches = []
-    labels = {
-        100: text.percent(100),
-        75: text.msg("advocacyhub-translations-range", 75, 99),
-        50: text.msg("advocacyhub-translations-range", 50, 74),
-        25: text.msg("advocacyhub-translations-range", 25, 49),
-        1: text.msg("advocacyhub-translations-range", 1, 24),
-        0: text.percent(0),
-    }
-    for band in COLOUR_BANDS:
-        style = f"background-color:{band.background};color:{band.text};padding:0 0.4em"
-        swatches.append(f'<span style="{style}">{labels[band.minimum]}</span>')
-    return [
-        "",
-        '<div class="advocacyhub-translation-legend">'
-        + text.msg("advocacyhub-translations-legend", " ".join(swatches))
-        + "</div>",
-    ]
 
 
 def _needed_lines(
@@ -285,6 +239,110 @@ def _needed_lines(
     return lines
 
 
+@dataclass(frozen=True)
+class RenderedTable:
+    """A region's table; ``hidden``: pages (as :func:`cell_page` writes them) left out at the
+    limit; ``too_big``: not even a table without rows fits (``text`` is then empty)."""
+
+    text: str
+    hidden: frozenset[str] = frozenset()
+    too_big: bool = False
+
+
+def view_id(view: StatusView) -> str:
+    """A short digest of what a view selects: the circuit breaker compares the bot's last
+    rendering with a new one only when both show the same selection."""
+    selection = view.selection
+    key = "\n".join((selection.prefix, "|".join(selection.pages), " ".join(selection.languages)))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _ordered(
+    statuses: Sequence[PageStatus], languages: Sequence[str], view: StatusView
+) -> list[PageStatus]:
+    cells = cells_of(statuses, languages)
+    totals = {
+        s.page: sum_records(records_of(cells[(s.page, lang)] for lang in languages), s.page, "")
+        for s in statuses
+    }
+    return sorted(statuses, key=lambda s: _row_sort_key(view.sort, s.page, totals[s.page]))
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def render_table(
+    view: StatusView,
+    statuses: Sequence[PageStatus],
+    messages: Messages,
+    lang: str,
+    *,
+    content_language: str = "en",
+    language_names: Mapping[str, str] | None = None,
+    max_rows: int = MAX_PAGES,
+    max_bytes: int | None = None,
+    scan_limit: int = 0,
+) -> RenderedTable:
+    """The wikitext of one region (without the stamp, which ``bots.wikitext.markers`` adds).
+
+    ``statuses`` are the view's pages; those with nothing to translate are left out. ``lang``
+    is the page's language, used when the view has no ``lang``. ``language_names`` (code ->
+    name, e.g. from the wiki's site info) names languages the message catalogue does not know.
+
+    A table over its limit (``max_rows`` rows, ``max_bytes`` bytes of wikitext) shows the first
+    rows in the view's order that fit, with a notice saying how many of how many; totals and
+    the most-needed list then count the rows shown. ``scan_limit``: the prefix held more pages
+    than were looked at (a notice says so).
+    """
+    text = _Text(messages, view.lang or lang, language_names or {}, view.prefix)
+    shown = [s for s in statuses if s.kind != KIND_NONE]
+    languages = view_languages(view, shown, content_language)
+    direction = "rtl" if text.rtl else "ltr"
+    head = [f'<div class="advocacyhub-translations" lang="{text.lang}" dir="{direction}" '
+            f'data-view="{view_id(view)}">']  # fmt: skip
+    if scan_limit:
+        head.append(_notice(text.msg("advocacyhub-translations-scan-limit", scan_limit)))
+    if not shown or not languages:
+        empty = "\n".join([*head, text.msg("advocacyhub-translations-empty"), "</div>"])
+        too_big = max_bytes is not None and _size(empty) > max_bytes
+        return RenderedTable("" if too_big else empty, too_big=too_big)
+    single = len(shown) == 1 and bool(view.pages)
+    rows = shown if single else _ordered(shown, languages, view)
+
+    def build(count: int) -> str:
+        lines = list(head)
+        lines.append(text.msg("advocacyhub-translations-caption", count, len(languages)))
+        if count < len(rows):
+            notice = text.msg("advocacyhub-translations-truncated", count, len(rows))
+            lines.append(_notice(notice))
+        if count:
+            if single:
+                lines.extend(_table_by_language(rows[0], languages, view, text))
+            else:
+                lines.extend(_table_by_page(rows[:count], languages, view, text))
+            lines.extend(legend_lines(text.msg, text.percent))
+            lines.extend(_needed_lines(rows[:count], languages, view, text))
+        lines.append("</div>")
+        return "\n".join(lines)
+
+    count = min(len(rows), max_rows)
+    body = build(count)
+    if max_bytes is not None and _size(body) > max_bytes:
+        low, high = 0, count - 1  # the largest count whose rendering fits lies in [low, high]
+        while low < high:
+            middle = (low + high + 1) // 2
+            if _size(build(middle)) <= max_bytes:
+                low = middle
+            else:
+                high = middle - 1
+        count, body = low, build(low)
+        if _size(body) > max_bytes:
+            return RenderedTable("", too_big=True)
+    hidden = frozenset(cell_page(s.page) for s in rows[count:])
+    return RenderedTable(body, hidden)
+
+
 def render_status_view(
     view: StatusView,
     statuses: Sequence[PageStatus],
@@ -294,37 +352,32 @@ def render_status_view(
     content_language: str = "en",
     language_names: Mapping[str, str] | None = None,
 ) -> str:
-    """The wikitext of one region (without the stamp, which ``bots.wikitext.markers`` adds).
-
-    ``statuses`` are the view's pages; those with nothing to translate are left out. ``lang``
-    is the page's language, used when the view has no ``lang``. ``language_names`` (code ->
-    name, e.g. from the wiki's site info) names languages the message catalogue does not know.
-    """
-    text = _Text(messages, view.lang or lang, language_names or {}, view.prefix)
-    shown = [s for s in statuses if s.kind != KIND_NONE]
-    languages = view_languages(view, shown, content_language)
-    direction = "rtl" if text.rtl else "ltr"
-    lines = [f'<div class="advocacyhub-translations" lang="{text.lang}" dir="{direction}">']
-    if not shown or not languages:
-        lines.append(text.msg("advocacyhub-translations-empty"))
-        lines.append("</div>")
-        return "\n".join(lines)
-    lines.append(text.msg("advocacyhub-translations-caption", len(shown), len(languages)))
-    if len(shown) == 1 and view.pages:
-        lines.extend(_table_by_language(shown[0], languages, view, text))
-    else:
-        lines.extend(_table_by_page(shown, languages, view, text))
-    lines.extend(_legend(text))
-    lines.extend(_needed_lines(shown, languages, view, text))
-    lines.append("</div>")
-    return "\n".join(lines)
+    """:func:`render_table`'s text, with the default limits."""
+    return render_table(
+        view, statuses, messages, lang,
+        content_language=content_language, language_names=language_names,
+    ).text  # fmt: skip
 
 
-def render_view_errors(problems: Sequence[Problem], messages: Messages, lang: str) -> str:
-    """A visible error box listing every problem with the marker's parameters."""
+def _notice(text: str) -> str:
+    return f'<div class="advocacyhub-translations-notice">{text}</div>'
+
+
+def render_view_errors(
+    problems: Sequence[Problem],
+    messages: Messages,
+    lang: str,
+    *,
+    intro: str = "advocacyhub-translations-error-intro",
+) -> str:
+    """A visible error box listing the problems (the first :data:`MAX_SHOWN_PROBLEMS`, and
+    how many more) with the marker's parameters, or (``intro``) why the table failed."""
     direction = "rtl" if messages.is_rtl(lang) else "ltr"
     lines = [f'<div class="error advocacyhub-translations-error" lang="{lang}" dir="{direction}">']
-    lines.append(messages.msg("advocacyhub-translations-error-intro", lang))
-    lines.extend("* " + problem_text(p, messages, lang) for p in problems)
+    lines.append(messages.msg(intro, lang))
+    lines.extend("* " + problem_text(p, messages, lang) for p in problems[:MAX_SHOWN_PROBLEMS])
+    if len(problems) > MAX_SHOWN_PROBLEMS:
+        more = len(problems) - MAX_SHOWN_PROBLEMS
+        lines.append("* " + messages.msg("advocacyhub-translations-error-more", lang, more))
     lines.append("</div>")
     return "\n".join(lines)

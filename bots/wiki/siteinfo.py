@@ -1,14 +1,20 @@
 """The wiki's own data from ``meta=siteinfo``: namespace names, and the facts a translation
-status run needs (content language, whether Translate is installed, language names).
+status run needs (content language, whether Translate is installed, language names, the
+namespaces that exist, the largest page it accepts); and what the wiki makes of titles that
+editors wrote (:func:`resolve_titles`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 from bots.wiki.session import WikiSession
 from bots.wiki.translate_api import has_translate
+
+DEFAULT_MAX_ARTICLE_SIZE = 2 * 1024 * 1024  # bytes: MediaWiki's default $wgMaxArticleSize
 
 
 def namespace_names(session: WikiSession) -> dict[int, str]:
@@ -25,16 +31,83 @@ class SiteFacts:
     content_language: str
     has_translate: bool
     language_names: Mapping[str, str] = field(default_factory=dict)  # code -> autonym
+    namespaces: frozenset[int] = frozenset()  # every namespace number the wiki has (none: unknown)
+    max_article_size: int = DEFAULT_MAX_ARTICLE_SIZE  # bytes ($wgMaxArticleSize)
 
 
 def read_site_facts(session: WikiSession) -> SiteFacts:
-    """The wiki's content language, Translate's presence and its language names (one
-    ``meta=siteinfo`` request)."""
-    result = session.api(action="query", meta="siteinfo", siprop="general|extensions|languages")
+    """The wiki's content language, Translate's presence, its language names, namespaces and
+    maximum page size (one ``meta=siteinfo`` request)."""
+    result = session.api(
+        action="query", meta="siteinfo", siprop="general|extensions|languages|namespaces"
+    )
     query = result.get("query", {})
+    general = query.get("general", {})
     languages = query.get("languages", [])
     return SiteFacts(
-        content_language=str(query.get("general", {}).get("lang", "en")),
+        content_language=str(general.get("lang", "en")),
         has_translate=has_translate(query.get("extensions", [])),
         language_names={str(lang.get("code")): str(lang.get("name", "")) for lang in languages},
+        namespaces=frozenset(int(k) for k in query.get("namespaces", {})),
+        max_article_size=_max_size(general.get("maxarticlesize")),
     )
+
+
+def _max_size(value: int | str | None) -> int:
+    """``maxarticlesize`` (bytes); the default when the wiki does not say."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and int(text) > 0 else (
+        DEFAULT_MAX_ARTICLE_SIZE
+    )
+
+
+class TitleKind(StrEnum):
+    """What the wiki makes of a title an editor wrote."""
+
+    PAGE = "page"  # a page of this wiki (it may not exist)
+    INVALID = "invalid"  # no title at all (empty, bad characters, too long)
+    INTERWIKI = "interwiki"  # a page of another wiki
+    SPECIAL = "special"  # a special page or a media link: namespaces below 0
+
+
+@dataclass(frozen=True)
+class TitleAnswer:
+    """The wiki's reading of one title: its canonical form and namespace, or why it is none."""
+
+    asked: str
+    kind: TitleKind
+    title: str = ""
+    namespace: int = 0
+
+
+def resolve_titles(session: WikiSession, titles: Iterable[str]) -> dict[str, TitleAnswer]:
+    """How the wiki reads each title (``action=query&titles=…``, no page data: one request per
+    50 titles, 500 for a bot). Nothing is guessed here: the wiki normalises the title, names
+    the other wiki of an interwiki title and flags special and invalid ones."""
+    wanted = list(dict.fromkeys(t for t in titles if t))
+    out: dict[str, TitleAnswer] = {}
+    size = session.batch_size(content=False)
+    for start in range(0, len(wanted), size):
+        batch = wanted[start : start + size]
+        query = session.api(action="query", titles=batch).get("query", {})
+        out.update(_answers(batch, query))
+    return out
+
+
+def _answers(batch: list[str], query: Mapping[str, Any]) -> dict[str, TitleAnswer]:
+    renamed = {str(n["from"]): str(n["to"]) for n in query.get("normalized", [])}
+    foreign = {str(i["title"]) for i in query.get("interwiki", [])}
+    pages = {str(p.get("title", "")): p for p in query.get("pages", [])}
+    out: dict[str, TitleAnswer] = {}
+    for asked in batch:
+        title = renamed.get(asked, asked)
+        page = pages.get(title)
+        if title in foreign or asked in foreign:
+            out[asked] = TitleAnswer(asked, TitleKind.INTERWIKI)
+        elif page is None or page.get("invalid"):
+            out[asked] = TitleAnswer(asked, TitleKind.INVALID)
+        elif page.get("special") or int(page.get("ns", 0)) < 0:
+            out[asked] = TitleAnswer(asked, TitleKind.SPECIAL, title, int(page.get("ns", -1)))
+        else:
+            out[asked] = TitleAnswer(asked, TitleKind.PAGE, title, int(page.get("ns", 0)))
+    return out

@@ -9,9 +9,12 @@ import pytest
 
 from bots.translation_status.records import (
     KIND_NONE,
+    KIND_SUBPAGES,
+    KIND_UNITS,
     PageStatus,
     TranslationRecord,
     UnitPage,
+    expected_only,
     page_translations,
     split_unit_title,
     status_from_api,
@@ -20,7 +23,14 @@ from bots.translation_status.records import (
     translation_subpage,
     unit_ids,
 )
-from bots.translation_status.selection import shared_folder, split_prefix_listing, subpages_in
+from bots.translation_status.selection import (
+    PageSelection,
+    expected_languages,
+    shared_folder,
+    shown_under_prefix,
+    split_prefix_listing,
+    subpages_in,
+)
 from bots.wiki.translate_api import GroupFigures
 
 # ---------------------------------------------------------------------------------------------
@@ -159,3 +169,50 @@ def test_prefix_listing_sources_and_subpages() -> None:
     assert subpages_in(listed, "Advocacy/Guide", {"fr", "de"}) == {"fr": "Advocacy/Guide/fr"}
     # without the wiki's language list any code-shaped segment counts
     assert subpages_in(listed, "Advocacy/Guide", None)["faq"] == "Advocacy/Guide/faq"
+
+
+def test_the_bots_own_pages_under_a_prefix_are_no_sources() -> None:
+    listed = ["A/Digest/Archive/2024-05-06", "A/Digest/Archive/2024-05-13", "A/Guide", "A/Status"]
+    listing = split_prefix_listing(listed, {"fr"}, frozenset({"A/Status"}), ("A/Digest/Archive/",))
+    assert listing.sources == ("A/Guide",)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which subpages are translations: the languages a table expects (issue #17 point 7)
+
+
+def _hand(*codes: str) -> PageStatus:
+    return status_from_subpages("A/Guide", "2024-05-01T00:00:00Z",
+                                dict.fromkeys(codes, "2024-05-02T00:00:00Z"))  # fmt: skip
+
+
+@pytest.mark.parametrize("code", ["new", "arc", "ext", "no", "it", "id", "la", "min", "nov"])
+def test_a_code_shaped_subpage_is_a_translation_only_when_expected(code: str) -> None:
+    status = _hand("fr", code)
+    assert expected_only(status, frozenset({"fr", "de"})).languages() == ("fr",)
+    assert expected_only(status, frozenset({"fr", code})).languages() == tuple(sorted(("fr", code)))
+
+
+def test_without_expected_languages_only_languages_the_bot_knows_count() -> None:
+    status = _hand("fr", "new", "arc", "ext", "zh-hant")
+    assert expected_only(status, None).languages() == ("fr", "zh-hant")
+
+
+def test_unit_languages_are_the_pages_own_and_stay() -> None:
+    units = status_from_units("A/Guide", ("1",), [UnitPage("1", "new", False)])
+    assert expected_only(units, frozenset({"fr"})) == units
+
+
+def test_expected_languages_of_a_table() -> None:
+    configured = ("fr", "es")
+    assert expected_languages(PageSelection("A/", languages=("de",)), configured) == {"de"}
+    assert expected_languages(PageSelection("A/"), configured) == {"fr", "es"}
+    assert expected_languages(PageSelection("A/"), ()) is None
+
+
+def test_rows_under_a_prefix_are_translation_targets_only() -> None:
+    assert shown_under_prefix(status_from_units("A/G", ("1",), []))  # marked for translation
+    assert shown_under_prefix(_hand("fr"))
+    assert not shown_under_prefix(_hand())  # untranslated, e.g. an archive page
+    assert not shown_under_prefix(PageStatus("A/G", KIND_NONE, 0))
+    assert _hand().kind == KIND_SUBPAGES and status_from_units("A/G", ("1",), []).kind == KIND_UNITS

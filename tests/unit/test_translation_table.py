@@ -141,7 +141,7 @@ def test_rtl_language_names_are_isolated(messages: Messages) -> None:
     status = status_from_units("P", ("1",), [UnitPage("1", "fa", False)], source_language="en")
     body = render_status_view(StatusView(prefix="P"), [status], messages, "en")
     assert '! scope="col" | <bdi dir="rtl" lang="fa">فارسی</bdi> (fa)' in body
-    assert '<div class="advocacyhub-translations" lang="en" dir="ltr">' in body
+    assert '<div class="advocacyhub-translations" lang="en" dir="ltr" data-view=' in body
 
 
 def test_source_language_column_says_source(messages: Messages) -> None:

@@ -256,13 +256,22 @@ def test_single_page_rtl_view_error_box_and_text_around(
         f"prefix={prefix}|sort=newest|colour=blue",
     )
     import_pages(devwiki, scenario(prefix, text))
-    report = run(session, tconfig)
+    result = run_job("translations", session, tconfig, RunOptions(out=io.StringIO()))
+    # the error box is saved with the other table, and the run fails naming the page and why
+    assert result.exit_code == 1
+    report = result.report
     assert [e.summary for e in report.edits] == [
         "حالة الترجمة: إنشاء الجدول (خانتان)؛ وسائط العلامة تحتاج إلى تصحيح (انظر الصفحة)"
     ]
+    reason = (
+        'the table on line 6 shows an error box: Unknown parameter "colour" (did you mean '
+        '"sort"?). Unknown sort "newest"; use one of: page, language, complete, outdated.'
+    )
+    assert [(f.title, f.reason) for f in report.failures] == [(title, reason)]
+    assert f"{title}: {reason}" in report.notes
     saved = admin.page_text(title) or ""
     single, errors = regions(saved)
-    assert single.startswith('<div class="advocacyhub-translations" lang="ar" dir="rtl">')
+    assert single.startswith('<div class="advocacyhub-translations" lang="ar" dir="rtl" ')
     assert cells(single) == {
         f"{prefix}Guide/ar": "0٪<br /><small>لا وحدات قديمة</small>",
         f"{prefix}Guide/fr": "100٪<br /><small>لا وحدات قديمة</small>",
