@@ -26,7 +26,7 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from bots.config.permissions import delivery_refusal, edit_refusal
-from bots.errors import BlockedError, WikiUnavailableError, WrongUserError
+from bots.errors import BlockedError, BotStop, WikiUnavailableError, WrongUserError
 from bots.i18n.messages import Messages
 from bots.outcomes import EditConflict, EditOutcome, Failed, Saved, Skipped, Unchanged
 from bots.wiki.landing import LandingUnreadable, read_landing
@@ -49,7 +49,6 @@ _SKIP_CODES = {
     "abusefilter-warning": "an abuse filter warned against the edit",
     "cantcreate": "the account may not create this page",
     "invalidtitle": "the title is invalid",
-    "contenttoobig": "the new text is larger than the wiki allows",
 }
 
 
@@ -64,6 +63,24 @@ def print_diff(title: str, old: str | None, new: str, out: TextIO | None = None)
     )
     text = "".join(lines)
     out.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def max_page_bytes(session: WikiSession) -> int:
+    """The wiki's maximum page size in bytes (siteinfo ``maxarticlesize``, read once per
+    session at login; MediaWiki's default of 2 MiB when the wiki does not say).
+
+    A save over it is refused before it is sent, as a :class:`Failed` outcome. Jobs render
+    bounded output below it, with a margin, and show a notice or an error box instead."""
+    return session.site_limits().max_page_bytes
+
+
+def too_big(session: WikiSession, title: str, size: int) -> Failed | None:
+    """The failure of a save of ``size`` bytes over the wiki's maximum page size, or None."""
+    limit = max_page_bytes(session)
+    if size <= limit:
+        return None
+    return Failed(title, f"the new text is {size} bytes, more than the wiki's maximum page size "
+                         f"of {limit} bytes; not saved")  # fmt: skip
 
 
 def save_page(
@@ -86,8 +103,15 @@ def save_page(
     fresh text, so a human's edit is never overwritten. When the wiki applied the save on top
     of a revision the bot had not read, ``build`` runs again on that revision's text and the
     result is saved on top at once (:func:`_landed_elsewhere`).
+
+    Any failure while saving this page, other than a stop of the whole run (:class:`BotStop`:
+    shutoff, block, wrong account, wiki down, stop requested), is this page's :class:`Failed`
+    outcome: the caller goes on with its next page.
     """
-    name, namespace = session.normalize(title)
+    try:
+        name, namespace = session.normalize(title)
+    except Exception as exc:
+        return _failure(title, exc)
     refused = (
         refusal(name, namespace) if refusal else edit_refusal(name, namespace, session.config)
     )
@@ -95,7 +119,20 @@ def save_page(
         return Skipped(name, refused)
     job = _Save(session, name, build, summary, minor=minor, may_create=may_create,
                 show_diff=show_diff, diff_out=diff_out)  # fmt: skip
-    return job.run(base)
+    try:
+        return job.run(base)
+    except BotStop:
+        raise
+    except Exception as exc:
+        return _failure(name, exc)
+
+
+def _failure(title: str, exc: Exception) -> Failed:
+    """A failure while saving one page, as that page's outcome (the traceback goes to the log)."""
+    log.error("saving %s failed", title, exc_info=exc)
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return Failed(title, f"the save failed: {type(exc).__name__}"
+                         + (f": {detail}" if detail else ""))  # fmt: skip
 
 
 class _Save:
@@ -137,6 +174,9 @@ class _Save:
             if new_text is None or new_text.rstrip() == (target.text or "").rstrip():
                 return self._final(None)
             new_text = new_text.rstrip()
+            failed = too_big(self.session, self.name, len(new_text.encode("utf-8")))
+            if failed is not None:
+                return self._not_redone(failed)
             text_summary = self._summary(source, new_text, restore=restore)
             if self.show_diff:
                 print_diff(self.name, target.text, new_text, self.diff_out)
@@ -241,15 +281,26 @@ def post_section(
     A new section is always appended to the page as it is when the save arrives, so an edit
     made after the read is never lost: when the save landed on a revision the bot had not read,
     the outcome says so (``Saved.landed_on_other_edit``, and a note) and nothing is redone.
+    Failures other than a stop of the whole run are this page's :class:`Failed` outcome.
     """
     refusal = delivery_refusal(base.title, base.namespace)
     if refusal:
         return Skipped(base.title, refusal)
     if not base.exists and not may_create:
         return Skipped(base.title, "the page does not exist")
-    if show_diff:
-        print_diff(base.title, "", f"== {heading} ==\n{text}\n", diff_out)
-    outcome = _submit_edit(session, base, text, summary, minor=False, section_heading=heading)
+    try:
+        section = f"== {heading} ==\n{text}\n"
+        size = len((base.text or "").encode("utf-8")) + len(section.encode("utf-8")) + 2
+        failed = too_big(session, base.title, size)
+        if failed is not None:
+            return failed
+        if show_diff:
+            print_diff(base.title, "", section, diff_out)
+        outcome = _submit_edit(session, base, text, summary, minor=False, section_heading=heading)
+    except BotStop:
+        raise
+    except Exception as exc:
+        return _failure(base.title, exc)
     if isinstance(outcome, Saved) and not outcome.simulated and outcome.landed_on_other_edit:
         outcome = replace(outcome, note=(
             f"{base.title}: the new section went on top of revision {outcome.applied_on},"
@@ -328,6 +379,9 @@ def _submit_edit(
         if code == "spamblacklist":
             matches = ", ".join(exc.other.get("spamblacklist", {}).get("matches", []))
             return Failed(base.title, f"the spam blacklist refused these URLs: {matches}")
+        if code == "contenttoobig":
+            return Failed(base.title, f"the new text is larger than the wiki allows ({code}: "
+                                      f"{exc.info})")  # fmt: skip
         if code in _SKIP_CODES:
             return Skipped(base.title, f"{_SKIP_CODES[code]} ({code})")
         return Failed(base.title, f"the wiki refused the edit: {code}: {exc.info}")

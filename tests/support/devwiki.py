@@ -188,6 +188,12 @@ def set_clock(devwiki: Devwiki, unix_time: int | None) -> None:
     _toggle(devwiki.dir / "clock.txt", None if unix_time is None else f"{unix_time}\n")
 
 
+def set_max_page_size(devwiki: Devwiki, kib: int | None) -> None:
+    """Lower the wiki's maximum page size to `kib` KiB (from the next request on), or restore
+    the default with None."""
+    _toggle(devwiki.dir / "maxarticlesize.txt", None if kib is None else f"{kib}\n")
+
+
 @contextlib.contextmanager
 def frozen_clock(devwiki: Devwiki) -> Iterator[int]:
     """`with frozen_clock(devwiki) as second: ...` - every edit inside the block is made in
