@@ -30,6 +30,7 @@ from bots.errors import BlockedError, BotStop, WikiUnavailableError, WrongUserEr
 from bots.i18n.messages import Messages
 from bots.outcomes import EditConflict, EditOutcome, Failed, Saved, Skipped, Unchanged
 from bots.wiki.landing import LandingUnreadable, read_landing
+from bots.wiki.limits import too_big
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
 
@@ -63,24 +64,6 @@ def print_diff(title: str, old: str | None, new: str, out: TextIO | None = None)
     )
     text = "".join(lines)
     out.write(text if text.endswith("\n") or not text else text + "\n")
-
-
-def max_page_bytes(session: WikiSession) -> int:
-    """The wiki's maximum page size in bytes (siteinfo ``maxarticlesize``, read once per
-    session at login; MediaWiki's default of 2 MiB when the wiki does not say).
-
-    A save over it is refused before it is sent, as a :class:`Failed` outcome. Jobs render
-    bounded output below it, with a margin, and show a notice or an error box instead."""
-    return session.site_limits().max_page_bytes
-
-
-def too_big(session: WikiSession, title: str, size: int) -> Failed | None:
-    """The failure of a save of ``size`` bytes over the wiki's maximum page size, or None."""
-    limit = max_page_bytes(session)
-    if size <= limit:
-        return None
-    return Failed(title, f"the new text is {size} bytes, more than the wiki's maximum page size "
-                         f"of {limit} bytes; not saved")  # fmt: skip
 
 
 def save_page(

@@ -15,8 +15,9 @@ import pytest
 from bots.config.model import Config
 from bots.errors import ShutoffError
 from bots.outcomes import Failed, Saved
+from bots.wiki.limits import max_page_bytes
 from bots.wiki.records import DEFAULT_MAX_PAGE_BYTES
-from bots.wiki.saves import max_page_bytes, post_section, save_page
+from bots.wiki.saves import post_section, save_page
 from tests.faults.helpers import (
     EditHook,
     bot_edits,
