@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bots.errors import EXIT_OK, EXIT_SHUTOFF
+from bots.errors import EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE
 from bots.operations.cli import main
 from tests.support import Devwiki, RequestLog, WikiClient
 from tests.support.requestlog import count_writes
@@ -84,6 +84,34 @@ def test_setup_wiki_installs_only_the_manifest_pages_and_is_idempotent(
     assert code == EXIT_OK, out
     assert "saved:" not in out  # second run: nothing changed, no null edits
     assert count_writes(request_log.since(mark)) == 0
+
+
+def test_run_refuses_pages_to_write_outside_permissions_in_a_namespace_only_the_wiki_knows(
+    devwiki: Devwiki, tmp_path: Path, request_log: RequestLog
+) -> None:
+    """The project namespace is called "Advocacy Dev Wiki" on this wiki (as "Meta" on
+    Meta-Wiki): loading the file cannot place the archive pages, the run does, from the
+    namespaces that came with the login, before the job reads or writes anything."""
+    text = (REPO / "config" / "devwiki.toml").read_text(encoding="utf-8")
+    text = text.replace('archive_prefix = "Advocacy/Digest/Archive/"',
+                        'archive_prefix = "Advocacy Dev Wiki:Digest archive/"')
+    text = text.replace('state_dir = "var/state/devwiki"', f'state_dir = "{tmp_path}/state"')
+    cfg = tmp_path / "project.toml"
+    cfg.write_text(text, encoding="utf-8")
+    mark = request_log.mark()
+    code, out = run_cli("--config", str(cfg), "run", "digest")
+    assert code == EXIT_USAGE, out
+    assert (f"  error: config error: {cfg}: digest.archive_prefix: the bot must write "
+            "'Advocacy Dev Wiki:Digest archive/' but may not edit it: the title is outside "
+            "permissions.edit_prefixes (see [permissions])") in out
+    assert count_writes(request_log.since(mark)) == 0
+    # allowed once the permissions name the project namespace's prefix
+    allowed = text.replace('edit_prefixes = ["Advocacy/", "Advocacy Hub/"]',
+                           'edit_prefixes = ["Advocacy/", "Advocacy Hub/", '
+                           '"Advocacy Dev Wiki:Digest archive/"]')
+    cfg.write_text(allowed, encoding="utf-8")
+    code, out = run_cli("--config", str(cfg), "run", "digest", "--simulate")
+    assert "config error" not in out, out
 
 
 @pytest.mark.parametrize("title", TEMPLATES)
