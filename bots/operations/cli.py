@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bots.config.load import load_config
 from bots.config.model import JOB_NAMES, Config, ConfigError
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop
 from bots.operations import commands
+from bots.operations.config_checks import load_checked_config
 from bots.operations.jobs import run_job
 from bots.operations.setup_wiki import install_onwiki_pages
 from bots.run_options import RunOptions
@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(exc.code or 0)
     _setup_logging(args.verbose)
     try:
-        config = load_config(args.config)
+        config = load_checked_config(args.config)
     except ConfigError as exc:
         print(f"advocacy-hub: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -20,6 +20,7 @@ from bots.config.permissions import (
 )
 from bots.errors import EXIT_USAGE
 from bots.operations.cli import main, split_pywikibot_args
+from bots.operations.config_checks import LANGUAGE_KEYS, check_config
 from bots.wiki.records import shutoff_state
 
 REPO = Path(__file__).resolve().parents[2]
@@ -259,3 +260,39 @@ def test_cli_refuses_a_config_whose_archive_lies_outside_with_exit_2(
     assert (f"advocacy-hub: config error: {bad}: digest.archive_prefix: the bot must write "
             "'User:AdvocacyBot/Digest/' but may not edit it: namespace 2 is not in "
             "permissions.edit_namespaces (see [permissions])") in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 11.6: only real language codes
+
+
+@pytest.mark.parametrize("code", ["qqq", "qqx", "und", "mul", "zxx", "fre", "english",
+                                  "fr_FR", "fr-", "xx", "", " ", "zh-hans-xx"])
+def test_language_keys_refuse_pseudo_codes_and_typos(code: str) -> None:
+    data = devwiki_data()
+    data["translations"]["languages"] = ["fr", code, "de"]
+    cfg = parse_config(data, "some/file.toml")
+    with pytest.raises(ConfigError) as caught:
+        check_config(cfg)
+    err = caught.value
+    assert (err.file, err.key) == ("some/file.toml", "translations.languages")
+    assert err.reason.startswith(f"{code!r} is not the code of a language the bot knows")
+
+
+def test_every_language_key_is_checked_and_real_codes_pass() -> None:
+    cfg = load_config(DEVWIKI)
+    check_config(cfg)  # zh, fr, es, ar, fa, de
+    assert set(LANGUAGE_KEYS) == {"translations.languages"}
+    assert list(LANGUAGE_KEYS["translations.languages"](cfg)) == list(cfg.translations.languages)
+
+
+def test_cli_refuses_qqq_in_the_config_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DEVWIKI.read_text(encoding="utf-8").replace(
+        'languages = ["zh", "fr", "es", "ar", "fa", "de"]', 'languages = ["zh", "qqq"]')
+    bad = tmp_path / "qqq.toml"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["--config", str(bad), "check"]) == EXIT_USAGE
+    assert (f"advocacy-hub: config error: {bad}: translations.languages: 'qqq' is not the code "
+            "of a language the bot knows") in capsys.readouterr().err
