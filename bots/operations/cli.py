@@ -23,7 +23,7 @@ from bots.config.model import JOB_NAMES, Config, ConfigError
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop
 from bots.operations import commands
 from bots.operations.config_checks import load_checked_config
-from bots.operations.jobs import run_job
+from bots.operations.jobs import check_pages_to_write, run_job
 from bots.operations.setup_wiki import install_onwiki_pages
 from bots.run_options import RunOptions
 from bots.shutdown import graceful_stop, stop_requested
@@ -156,6 +156,8 @@ def _dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: Tex
 
 def cmd_check(config: Config, out: TextIO) -> int:
     session = open_session(config)
+    for job in JOB_NAMES:  # with the wiki's namespaces: a ConfigError, exit 2
+        check_pages_to_write(session, config, job)
     info = session.account_info(force=True)
     print(f"config:     {config.path}", file=out)
     print(f"wiki:       {wiki_description(session)}", file=out)

@@ -105,6 +105,8 @@ def test_run_refuses_pages_to_write_outside_permissions_in_a_namespace_only_the_
             "'Advocacy Dev Wiki:Digest archive/' but may not edit it: the title is outside "
             "permissions.edit_prefixes (see [permissions])") in out
     assert count_writes(request_log.since(mark)) == 0
+    code, out = run_cli("--config", str(cfg), "check")
+    assert code == EXIT_USAGE
     # allowed once the permissions name the project namespace's prefix
     allowed = text.replace('edit_prefixes = ["Advocacy/", "Advocacy Hub/"]',
                            'edit_prefixes = ["Advocacy/", "Advocacy Hub/", '
