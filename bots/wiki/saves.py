@@ -168,6 +168,8 @@ class _Save:
                 log.info("edit conflict on %s; reading it again", self.name)
                 source = target = None
                 continue
+            if isinstance(outcome, Unchanged):  # the page held this text already
+                return self._final(None)
             if not isinstance(outcome, Saved):
                 return self._not_redone(outcome)
             if outcome.simulated or not outcome.landed_on_other_edit:
@@ -223,7 +225,7 @@ class _Save:
                 f" between the bot's read (revision {first.base_revid}) and its save; ")
         if saved is None:
             # the wiki merged the two edits: the bot's revision already holds both
-            return replace(first, note=what + "the wiki merged both, nothing to redo")
+            return replace(first, note=what + "the page holds both edits, nothing to redo")
         return replace(saved, base_revid=first.base_revid, applied_on=first.applied_on,
                        note=what + f"the bot's change was redone on top of it (revision "
                                    f"{saved.revid})")  # fmt: skip

@@ -83,6 +83,14 @@ def test_human_edit_outside_the_region_between_read_and_save_survives(
     assert [r["user"] for r in admin.revisions(title)] == [BOT, "Tester1", "Admin"]
     # MediaWiki either refused the first try as a conflict (re-read, re-applied) or merged
     assert 1 <= len(bot_edits(request_log, mark)) <= 2
+    if len(bot_edits(request_log, mark)) == 1:
+        # merged: the save landed on Tester1's revision; the bot read it back and found its
+        # change already on top of the person's text (no second save), and says so
+        read_rev, human_rev = (r["revid"] for r in reversed(admin.revisions(title)[1:]))
+        assert [n for n in result.report.notes if "came in between" in n] == [
+            f"{title}: an edit by Tester1 (revision {human_rev}) came in between the bot's read "
+            f"(revision {read_rev}) and its save; the page holds both edits, nothing to redo"
+        ]
     # the base revision by id only: a base timestamp lets MediaWiki drop a same-second conflict
     assert all(r.params.get("baserevid") and "basetimestamp" not in r.params
                for r in bot_edits(request_log, mark))
