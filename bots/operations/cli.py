@@ -16,7 +16,6 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
 from bots.config.model import JOB_NAMES, Config, ConfigError
@@ -189,8 +188,7 @@ def cmd_check(config: Config, out: TextIO) -> int:
 def cmd_setup_wiki(config: Config, *, simulate: bool, diff: bool, out: TextIO) -> int:
     session = open_session(config, simulate)
     session.preflight()
-    report = install_onwiki_pages(session, config, Path(config.path).parent / "onwiki",
-                                  show_diff=diff, out=out)
+    report = install_onwiki_pages(session, config, show_diff=diff, out=out)
     for saved in report.edits:
         print(f"saved:     {saved.title}" + (" (simulated)" if saved.simulated else ""), file=out)
     for same in report.unchanged:
