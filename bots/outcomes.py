@@ -7,10 +7,27 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Saved:
+    """Saved as revision ``revid``.
+
+    ``base_revid`` is the revision the bot read and built its text on (0 for a new page) and
+    ``applied_on`` the one the wiki applied the edit on (the API's ``oldrevid``; 0 for a page
+    creation). They differ when someone edited between the bot's read and its save: the save
+    then built its change again on top of that person's text (``revid`` is the final
+    revision) and ``note`` says what happened, for the run's notes.
+    """
+
     title: str
     revid: int
     summary: str
     simulated: bool = False
+    base_revid: int = 0
+    applied_on: int = 0
+    note: str = ""
+
+    @property
+    def landed_on_other_edit(self) -> bool:
+        """Whether the edit went on top of a revision the bot had not read."""
+        return self.applied_on != self.base_revid
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,8 @@ class JobReport:
     def record(self, outcome: EditOutcome) -> None:
         if isinstance(outcome, Saved):
             self.edits.append(outcome)
+            if outcome.note:
+                self.notes.append(outcome.note)
         elif isinstance(outcome, Unchanged):
             self.unchanged.append(outcome)
         elif isinstance(outcome, Skipped):

@@ -31,6 +31,7 @@ from bots.config.model import (
     VocabularyConfig,
     WikiConfig,
 )
+from bots.config.permissions import write_refusals
 
 _STR = "string"
 
@@ -206,6 +207,12 @@ def _section(file: str, data: dict[str, Any], name: str) -> dict[str, Any]:
     return out
 
 
+def _write_permission_checks(file: str, cfg: Config) -> None:
+    """The pages the bot must write lie inside the pages it may edit (``[permissions]``)."""
+    for key, reason in write_refusals(cfg):
+        raise ConfigError(file, key, reason)
+
+
 def _semantic_checks(file: str, cfg: Config) -> None:
     if cfg.index.max_removed_share < 0 or cfg.index.max_removed_share > 1:
         raise ConfigError(file, "index.max_removed_share", "must be between 0 and 1")
@@ -249,6 +256,7 @@ def _semantic_checks(file: str, cfg: Config) -> None:
                     f"alias {alias!r} is already used for {seen[norm]!r}",
                 )
             seen[norm] = canonical
+    _write_permission_checks(file, cfg)
 
 
 def _translations(file: str, section: dict[str, Any]) -> dict[str, Any]:

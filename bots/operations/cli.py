@@ -16,14 +16,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TextIO
 
-from bots.config.load import load_config
 from bots.config.model import JOB_NAMES, Config, ConfigError
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop
 from bots.operations import commands
-from bots.operations.jobs import run_job
+from bots.operations.config_checks import load_checked_config
+from bots.operations.jobs import check_pages_to_write, run_job
 from bots.operations.setup_wiki import install_onwiki_pages
 from bots.run_options import RunOptions
 from bots.shutdown import graceful_stop, stop_requested
@@ -123,7 +122,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(exc.code or 0)
     _setup_logging(args.verbose)
     try:
-        config = load_config(args.config)
+        config = load_checked_config(args.config)
     except ConfigError as exc:
         print(f"advocacy-hub: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -156,6 +155,8 @@ def _dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: Tex
 
 def cmd_check(config: Config, out: TextIO) -> int:
     session = open_session(config)
+    for job in JOB_NAMES:  # with the wiki's namespaces: a ConfigError, exit 2
+        check_pages_to_write(session, config, job)
     info = session.account_info(force=True)
     print(f"config:     {config.path}", file=out)
     print(f"wiki:       {wiki_description(session)}", file=out)
@@ -187,8 +188,7 @@ def cmd_check(config: Config, out: TextIO) -> int:
 def cmd_setup_wiki(config: Config, *, simulate: bool, diff: bool, out: TextIO) -> int:
     session = open_session(config, simulate)
     session.preflight()
-    report = install_onwiki_pages(session, config, Path(config.path).parent / "onwiki",
-                                  show_diff=diff, out=out)
+    report = install_onwiki_pages(session, config, show_diff=diff, out=out)
     for saved in report.edits:
         print(f"saved:     {saved.title}" + (" (simulated)" if saved.simulated else ""), file=out)
     for same in report.unchanged:

@@ -23,9 +23,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from bots.config.load import load_config
 from bots.config.model import JOB_NAMES, Config, ConfigError
 from bots.errors import EXIT_OK, EXIT_USAGE
+from bots.operations.config_checks import load_checked_config
 from bots.operations.jobs import JOBS
 from bots.operations.locking import lock_holder
 from bots.operations.runlog import RunRecord, last_runs, read_run_records, run_log_path
@@ -239,7 +239,7 @@ def cmd_status(config: Config, *, as_json: bool, runs: int, offline: bool, out: 
 # ---------------------------------------------------------------------------------- toolforge
 def cmd_toolforge_jobs(config: Config, args: argparse.Namespace, out: TextIO) -> int:
     paths = args.toolforge_configs or [config.path]
-    configs = [config if p == config.path else load_config(p) for p in paths]
+    configs = [config if p == config.path else load_checked_config(p) for p in paths]
     base = Path.cwd()
     try:
         jobs = build_jobs(configs, jobs=args.jobs or JOB_NAMES, image=args.image, mem=args.mem,

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bots.config.model import Config
+from bots.config.model import Config, ConfigError
+from bots.config.permissions import write_refusals
 from bots.digest.job import run as run_digest
-from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, BotStop, ShutoffError
+from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop, ShutoffError
 from bots.index.job import run as run_index
 from bots.operations.locking import job_lock
 from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
@@ -54,6 +55,14 @@ class JobResult:
     error: str = ""
 
 
+def check_pages_to_write(session: WikiSession, config: Config, job: str) -> None:
+    """The pages the configuration names for the job to write lie inside those the bot may
+    edit, with their namespaces as the wiki knows them (loading the file checked those with
+    canonical namespace names already). No request: the namespaces came with the login."""
+    for key, reason in write_refusals(config, resolve=session.normalize, job=job):
+        raise ConfigError(config.path, key, reason)
+
+
 def _outcome(exit_code: int, interrupted: bool) -> RunOutcome:
     if exit_code == EXIT_OK:
         return RunOutcome.OK
@@ -74,11 +83,14 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
     interrupted = False  # stopped by SIGTERM/Ctrl-C: work done so far is kept
     try:
         with job_lock(config, name, wait_seconds=config.runtime.lock_wait_seconds):
+            check_pages_to_write(session, config, name)
             session.preflight()
             report = job_function(name)(session, config, options, report)
             if not report.ok:
                 exit_code = EXIT_JOB_FAILED
                 error = "; ".join(f"{f.title}: {f.reason}" for f in report.failures)
+    except ConfigError as exc:
+        exit_code, error = EXIT_USAGE, f"config error: {exc}"
     except ShutoffError as exc:
         exit_code, error = exc.exit_code, str(exc)
     except StopRequested as exc:

@@ -1,8 +1,11 @@
-"""Install the on-wiki templates and documentation shipped in `config/onwiki/`.
+"""Install the on-wiki templates and documentation shipped with the package in `bots/onwiki/`.
 
-The manifest `config/onwiki/pages.toml` lists `[[page]]` entries (`title`, `file`). Template
+The manifest `bots/onwiki/pages.toml` lists `[[page]]` entries (`title`, `file`). Template
 names are configurable, so a shipped page whose title is a default template name is saved under
 the configured name. Only the manifest's pages are ever written by `setup-wiki`.
+
+The pages are package data: `setup-wiki` finds them wherever the package is installed, so a
+config file kept anywhere (an operator's tool home) works.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import fields
+from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
@@ -34,6 +38,11 @@ def _renamed_titles(config: Config) -> dict[str, str]:
     return out
 
 
+def shipped_pages() -> Path:
+    """The folder of the on-wiki pages shipped with the package (``bots/onwiki``)."""
+    return Path(str(resources.files("bots").joinpath("onwiki")))
+
+
 def load_manifest(folder: Path) -> list[tuple[str, str]]:
     """(title, wikitext) for each page of the manifest, in manifest order."""
     manifest = folder / "pages.toml"
@@ -53,12 +62,14 @@ def load_manifest(folder: Path) -> list[tuple[str, str]]:
 
 
 def install_onwiki_pages(
-    session: WikiSession, config: Config, folder: Path, *, show_diff: bool = False,
-    out: TextIO | None = None,
+    session: WikiSession, config: Config, folder: Path | None = None, *,
+    show_diff: bool = False, out: TextIO | None = None,
 ) -> JobReport:
+    """Save the manifest's pages (by default those shipped with the package) as configured."""
     report = JobReport(job="setup-wiki")
     renamed = _renamed_titles(config)
-    pages = [(renamed.get(title, title), text) for title, text in load_manifest(folder)]
+    pages = [(renamed.get(title, title), text)
+             for title, text in load_manifest(folder or shipped_pages())]  # fmt: skip
     snapshots = session.read_pages([t for t, _ in pages])
     report.pages_read = len(pages)
     for title, text in pages:

@@ -41,6 +41,29 @@ class AccountInfo:
     has_new_message: bool = False
 
 
+# MediaWiki's default $wgMaxArticleSize (2048 KiB), for a wiki that does not say its own
+DEFAULT_MAX_PAGE_BYTES = 2048 * 1024
+
+
+@dataclass(frozen=True)
+class SiteLimits:
+    """The wiki's facts every save needs: its maximum page size (siteinfo ``maxarticlesize``,
+    in bytes) and its content language (for edit summaries)."""
+
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    content_language: str = "en"
+
+
+def limits_from(general: Mapping[str, Any]) -> SiteLimits:
+    """:class:`SiteLimits` from siteinfo's ``general`` part (defaults for what is missing)."""
+    size = general.get("maxarticlesize")
+    valid = isinstance(size, int) and not isinstance(size, bool) and size > 0
+    return SiteLimits(
+        max_page_bytes=size if valid and isinstance(size, int) else DEFAULT_MAX_PAGE_BYTES,
+        content_language=str(general.get("lang") or "en"),
+    )
+
+
 @dataclass
 class RequestCounter:
     """Counts HTTP responses and bytes seen by this process (the server log is the referee)."""

@@ -23,9 +23,11 @@ from bots.wiki.records import (
     PageSnapshot,
     RequestCounter,
     ShutoffReading,
+    SiteLimits,
     account_from,
     block_message,
     content_of,
+    limits_from,
     merge_page,
     shutoff_state,
     snapshot_from,
@@ -57,6 +59,7 @@ class WikiSession:
         self.site = runtime.open_site(config.wiki)
         self._install_counter()
         self._account: AccountInfo | None = None
+        self._site: SiteLimits | None = None
 
     # ----------------------------------------------------------------------------- plumbing
     def _install_counter(self) -> None:
@@ -192,12 +195,25 @@ class WikiSession:
         return info
 
     def account_info(self, force: bool = False) -> AccountInfo:
+        """The account's groups and rights; the wiki's general facts ride along (no request
+        of their own: see :meth:`site_limits`)."""
         if self._account is None or force:
             result = self.api(
-                action="query", meta="userinfo", uiprop="groups|rights|blockinfo|hasmsg"
-            )
-            self._account = account_from(result["query"]["userinfo"])
+                action="query", meta="userinfo|siteinfo", uiprop="groups|rights|blockinfo|hasmsg",
+                siprop="general",
+            )  # fmt: skip
+            query = result["query"]
+            self._account = account_from(query["userinfo"])
+            self._site = limits_from(query.get("general", {}))
         return self._account
+
+    def site_limits(self) -> SiteLimits:
+        """The wiki's maximum page size and content language, read once per session with the
+        account (at login)."""
+        if self._site is None:
+            self.account_info(force=True)
+        assert self._site is not None
+        return self._site
 
     @property
     def high_limits(self) -> bool:

@@ -20,7 +20,7 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 DEVWIKI = REPO / "scripts" / "devwiki"
 BASE_CONFIG = REPO / "config" / "devwiki.toml"
-ONWIKI_MANIFEST = REPO / "config" / "onwiki" / "pages.toml"
+ONWIKI_MANIFEST = REPO / "bots" / "onwiki" / "pages.toml"
 SEED_FILE = REPO / "config" / "seed" / "seed.toml"
 MW = Path("/usr/share/mediawiki")
 HELPER_UA = "AdvocacyBench/1 (scripts/bench helper)"
@@ -126,13 +126,13 @@ class BenchWiki:
 
 
 def onwiki_pages() -> list[dict[str, Any]]:
-    """The on-wiki templates (config/onwiki) and Template:Target from the seed, as import pages
+    """The on-wiki templates (bots/onwiki) and Template:Target from the seed, as import pages
     (what `advocacy-hub setup-wiki` would write)."""
     manifest = tomllib.loads(ONWIKI_MANIFEST.read_text("utf-8"))
     pages: list[dict[str, Any]] = [
         {"title": entry["title"], "revisions": [{
             "text": (ONWIKI_MANIFEST.parent / entry["file"]).read_text("utf-8"),
-            "user": "Admin", "age_days": 400, "comment": f"from config/onwiki/{entry['file']}"}]}
+            "user": "Admin", "age_days": 400, "comment": f"from bots/onwiki/{entry['file']}"}]}
         for entry in manifest.get("page", [])
     ]  # fmt: skip
     seed = tomllib.loads(SEED_FILE.read_text("utf-8"))

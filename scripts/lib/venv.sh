@@ -36,6 +36,10 @@ ensure_venv() {
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         echo "venv: installing advocacy-hub[test] into $venv" >&2
         PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/pip" install --quiet --editable "$root[test]"
+        # Retired dependencies that pip would leave behind. pytest-rerunfailures: reruns hid
+        # real races (issue 11.8); the suite must pass without any.
+        PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/pip" uninstall --quiet --yes \
+            pytest-rerunfailures >/dev/null 2>&1 || true
         echo "$want" >"$stamp"
     fi
 }

@@ -6,8 +6,9 @@
   a page, i.e. between its read of the page and its save (`helpers.EditHook`).
 * `blacklist`: add lines to `MediaWiki:Spam-blacklist` / `MediaWiki:Titleblacklist`; the pages
   are restored afterwards.
-* `_wiki_restored` (automatic): after every test the wiki is writable, unlagged, up, and the
-  bot unblocked, whatever the test did or where it failed.
+* `_wiki_restored` (automatic): after every test the wiki is writable, unlagged, its clock
+  running, its maximum page size the default, up, and the bot unblocked, whatever the test did
+  or where it failed.
 """
 
 from __future__ import annotations
@@ -71,11 +72,13 @@ def _wiki_restored(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "devwiki" not in request.fixturenames:
         return
-    from tests.support import set_maxlag, set_readonly, start_server
+    from tests.support import set_clock, set_max_page_size, set_maxlag, set_readonly, start_server
 
     devwiki: Devwiki = request.getfixturevalue("devwiki")
     set_readonly(devwiki, None)
     set_maxlag(devwiki, None)
+    set_clock(devwiki, None)
+    set_max_page_size(devwiki, None)
     if not server_answers(devwiki):
         start_server(devwiki)
     if "admin" in request.fixturenames:

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,6 +180,30 @@ def set_maxlag(devwiki: Devwiki, seconds: float | None) -> None:
     """Fake a replication lag of `seconds` (requests with a lower maxlag get `maxlag` errors),
     or remove it with None."""
     _toggle(devwiki.dir / "maxlag.txt", None if seconds is None else f"{seconds}\n")
+
+
+def set_clock(devwiki: Devwiki, unix_time: int | None) -> None:
+    """Stop the wiki's clock at `unix_time` (every edit and log entry gets that second, as
+    edits made within one second do), or let it run again with None."""
+    _toggle(devwiki.dir / "clock.txt", None if unix_time is None else f"{unix_time}\n")
+
+
+def set_max_page_size(devwiki: Devwiki, kib: int | None) -> None:
+    """Lower the wiki's maximum page size to `kib` KiB (from the next request on), or restore
+    the default with None."""
+    _toggle(devwiki.dir / "maxarticlesize.txt", None if kib is None else f"{kib}\n")
+
+
+@contextlib.contextmanager
+def frozen_clock(devwiki: Devwiki) -> Iterator[int]:
+    """`with frozen_clock(devwiki) as second: ...` - every edit inside the block is made in
+    the same second (the current one), as on a busy wiki."""
+    second = int(time.time())
+    set_clock(devwiki, second)
+    try:
+        yield second
+    finally:
+        set_clock(devwiki, None)
 
 
 @contextlib.contextmanager

@@ -10,9 +10,17 @@ import pytest
 
 from bots.config.load import load_config, parse_config
 from bots.config.model import ConfigError
-from bots.config.permissions import case_page_allowed, delivery_refusal, edit_refusal
+from bots.config.permissions import (
+    case_page_allowed,
+    config_title,
+    delivery_refusal,
+    edit_refusal,
+    pages_to_write,
+    write_refusals,
+)
 from bots.errors import EXIT_USAGE
 from bots.operations.cli import main, split_pywikibot_args
+from bots.operations.config_checks import LANGUAGE_KEYS, check_config
 from bots.wiki.records import shutoff_state
 
 REPO = Path(__file__).resolve().parents[2]
@@ -157,3 +165,134 @@ def test_shutoff_state(text: str | None, expected: str | None) -> None:
         assert state is None
     else:
         assert state is not None and expected in state
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 11.3: the pages the bot must write lie inside the pages it may edit
+
+
+WRITE_CASES = [
+    # (digest key, value, words in the reason): each outside [permissions] another way
+    ("archive_prefix", "Elsewhere/Digest/", "outside permissions.edit_prefixes"),
+    ("archive_prefix", "Advocacy", "outside permissions.edit_prefixes"),  # "Advocacy2024-…"
+    ("archive_prefix", "User:AdvocacyBot/Digest/", "namespace 2 is not in"),
+    ("archive_prefix", "user_talk:Advocacy/Digest/", "namespace 3 is not in"),
+    ("archive_prefix", "Project talk:Advocacy/", "namespace 5 is not in"),
+    ("archive_prefix", "MediaWiki:Advocacy/", "interface pages"),
+    ("archive_prefix", "Special:Advocacy/", "special and media pages"),
+    ("subscriber_page", "Main Page", "outside permissions.edit_prefixes"),
+    ("subscriber_page", "Template:Advocacy/Subscribers", "namespace 10 is not in"),
+    ("subscriber_page", "Advocacy/Digest/Subscribers.json", "JSON pages"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "reason"), WRITE_CASES,
+                         ids=[f"{c[0]}={c[1]}" for c in WRITE_CASES])
+def test_pages_the_bot_must_write_outside_its_permissions_are_refused(
+    key: str, value: str, reason: str
+) -> None:
+    data = devwiki_data()
+    data["digest"][key] = value
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, "some/file.toml")
+    err = caught.value
+    assert (err.file, err.key) == ("some/file.toml", f"digest.{key}")
+    assert err.reason.startswith(f"the bot must write {value!r} but may not edit it: ")
+    assert reason in err.reason
+    assert err.reason.endswith("(see [permissions])")
+
+
+def test_pages_to_write_are_compared_as_the_wiki_spells_them() -> None:
+    data = devwiki_data()
+    data["digest"].update(archive_prefix="advocacy/Digest_Archive/",
+                          subscriber_page="Advocacy_Hub/Digest  subscribers")
+    cfg = parse_config(data, "x.toml")
+    assert cfg.digest.archive_prefix == "advocacy/Digest_Archive/"  # kept as written
+    data["permissions"]["edit_namespaces"] = [0, 2, 4]
+    data["digest"]["archive_prefix"] = "User:Advocacy/Digest/"
+    data["permissions"]["edit_prefixes"] = ["Advocacy Hub/", "User:Advocacy/"]
+    parse_config(data, "x.toml")
+
+
+def test_a_namespace_only_the_wiki_knows_is_left_to_the_run_check() -> None:
+    """"Meta:" is Meta-Wiki's project namespace: the file alone cannot tell; `run` checks it
+    with the wiki's namespaces (tests/wiki/test_cli.py)."""
+    data = devwiki_data()
+    data["digest"]["archive_prefix"] = "Meta:Advocacy/Digest/"
+    assert parse_config(data, "x.toml").digest.archive_prefix == "Meta:Advocacy/Digest/"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Advocacy/Digest/", ("Advocacy/Digest/", 0)),
+    ("advocacy_hub/x", ("Advocacy hub/x", 0)),
+    ("  Advocacy   Hub/x ", ("Advocacy Hub/x", 0)),
+    ("user_talk:tester1", ("User talk:Tester1", 3)),
+    ("PROJECT: advocacy/x", ("Project:Advocacy/x", 4)),
+    ("Image:x.png", ("Image:X.png", 6)),
+    ("MediaWiki:Common.js", ("Mediawiki:Common.js", 8)),
+    ("Translations:Advocacy/1/fr", ("Translations:Advocacy/1/fr", 1198)),
+    ("Meta:Advocacy/x", None),
+    ("Advocacy: a case", None),
+])
+def test_config_title_reads_canonical_namespaces(
+    title: str, expected: tuple[str, int] | None
+) -> None:
+    assert config_title(title) == expected
+
+
+def test_the_shutoff_page_is_only_read_so_it_may_lie_outside() -> None:
+    cfg = load_config(DEVWIKI)
+    assert cfg.shutoff.page == "User:AdvocacyBot/Run"
+    assert [key for _job, key, _title in pages_to_write(cfg)] == [
+        "digest.archive_prefix", "digest.subscriber_page"]
+    assert write_refusals(cfg) == []
+
+
+def test_cli_refuses_a_config_whose_archive_lies_outside_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DEVWIKI.read_text(encoding="utf-8").replace(
+        'archive_prefix = "Advocacy/Digest/Archive/"',
+        'archive_prefix = "User:AdvocacyBot/Digest/"')
+    bad = tmp_path / "outside.toml"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["--config", str(bad), "run", "index"]) == EXIT_USAGE
+    assert (f"advocacy-hub: config error: {bad}: digest.archive_prefix: the bot must write "
+            "'User:AdvocacyBot/Digest/' but may not edit it: namespace 2 is not in "
+            "permissions.edit_namespaces (see [permissions])") in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 11.6: only real language codes
+
+
+@pytest.mark.parametrize("code", ["qqq", "qqx", "und", "mul", "zxx", "fre", "english",
+                                  "fr_FR", "fr-", "xx", "", " ", "zh-hans-xx"])
+def test_language_keys_refuse_pseudo_codes_and_typos(code: str) -> None:
+    data = devwiki_data()
+    data["translations"]["languages"] = ["fr", code, "de"]
+    cfg = parse_config(data, "some/file.toml")
+    with pytest.raises(ConfigError) as caught:
+        check_config(cfg)
+    err = caught.value
+    assert (err.file, err.key) == ("some/file.toml", "translations.languages")
+    assert err.reason.startswith(f"{code!r} is not the code of a language the bot knows")
+
+
+def test_every_language_key_is_checked_and_real_codes_pass() -> None:
+    cfg = load_config(DEVWIKI)
+    check_config(cfg)  # zh, fr, es, ar, fa, de
+    assert set(LANGUAGE_KEYS) == {"translations.languages"}
+    assert list(LANGUAGE_KEYS["translations.languages"](cfg)) == list(cfg.translations.languages)
+
+
+def test_cli_refuses_qqq_in_the_config_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = DEVWIKI.read_text(encoding="utf-8").replace(
+        'languages = ["zh", "fr", "es", "ar", "fa", "de"]', 'languages = ["zh", "qqq"]')
+    bad = tmp_path / "qqq.toml"
+    bad.write_text(text, encoding="utf-8")
+    assert main(["--config", str(bad), "check"]) == EXIT_USAGE
+    assert (f"advocacy-hub: config error: {bad}: translations.languages: 'qqq' is not the code "
+            "of a language the bot knows") in capsys.readouterr().err

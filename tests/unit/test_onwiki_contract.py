@@ -1,4 +1,4 @@
-"""The on-wiki contract (config/onwiki/) and the dev wiki's sample content (config/seed/),
+"""The on-wiki contract (bots/onwiki/) and the dev wiki's sample content (config/seed/),
 checked without a wiki: manifest, TemplateData, aliases and vocabularies against the config,
 and the shape of the seed."""
 
@@ -17,7 +17,7 @@ from bots.config.model import CASE_FIELDS, Config
 from bots.i18n.messages import autonym
 
 ROOT = Path(__file__).resolve().parents[2]
-ONWIKI = ROOT / "config" / "onwiki"
+ONWIKI = ROOT / "bots" / "onwiki"
 SEED = ROOT / "config" / "seed" / "seed.toml"
 CONFIG_FILES = ("devwiki.toml", "meta.toml")
 TEST_USERS = frozenset({"Admin", "Tester1", "Tester2", "AdvocacyBot"})
@@ -116,7 +116,7 @@ def test_manifest_lists_existing_files(manifest: list[dict]) -> None:
     for entry in manifest:
         assert set(entry) == {"title", "file"}, entry
         path = ONWIKI / entry["file"]
-        assert path.resolve().parent == ONWIKI.resolve(), f"{entry['file']}: stay in config/onwiki"
+        assert path.resolve().parent == ONWIKI.resolve(), f"{entry['file']}: stay in bots/onwiki"
         assert path.is_file(), f"{entry['file']} does not exist"
         assert path.read_text("utf-8").strip(), f"{entry['file']} is empty"
 
@@ -458,7 +458,7 @@ def test_seed_leaves_wiki_script_pages_alone(seed: list[dict], dev: Config) -> N
     assert not titles & {"Template:Bots", "Template:Nobots", dev.shutoff.page}
     assert f"Template:{dev.templates.massmessage_target}" in titles
     onwiki = {p["title"] for p in tomllib.loads((ONWIKI / "pages.toml").read_text())["page"]}
-    assert not titles & onwiki, "on-wiki pages come from config/onwiki, not from the seed"
+    assert not titles & onwiki, "on-wiki pages come from bots/onwiki, not from the seed"
 
 
 def test_seed_only_names_test_accounts(seed: list[dict]) -> None:
