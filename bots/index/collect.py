@@ -5,9 +5,9 @@ redirects too) in ``permissions.case_namespaces`` that ``[permissions]`` allows,
 ids and times; every title under ``permissions.case_prefixes`` (translation subpages); the texts
 of the case pages whose revision is not in the local cache (``bots.index.case_cache``).
 
-Contacts of sensitive cases are replaced by placeholders right after parsing, so that the names
-reach neither the cache on disk nor any page: the views only need to know that a sensitive case
-has contacts (they show "hidden").
+A sensitive case comes out of the parser with nothing but what every list shows of any case
+(``bots.cases.limits``): its contacts are placeholders before anything reaches the cache on disk
+or a page. :func:`without_sensitive_contacts` applies the same to entries read from the cache.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bots.cases.parser import parse_case_page
-from bots.cases.record import Case, CaseParseResult
+from bots.cases.record import HIDDEN_CONTACT, Case, CaseParseResult
 from bots.config.model import Config
 from bots.config.permissions import case_page_allowed
 from bots.i18n.messages import Messages
@@ -34,8 +34,7 @@ from bots.wiki.session import WikiSession
 
 log = logging.getLogger(__name__)
 
-# Stands in for each contact of a sensitive case (see without_sensitive_contacts).
-HIDDEN_CONTACT = "(hidden)"
+__all__ = ["HIDDEN_CONTACT", "CollectedCases", "collect_cases", "without_sensitive_contacts"]
 
 
 @dataclass(frozen=True)
