@@ -14,7 +14,11 @@ The rule, over every parameter of one case template call that is read as the fie
    spelling (``sEnsitive``, ``sensitive_``) makes the case sensitive: the box cannot see it.
 2. A value is what MediaWiki hands the template: comments removed, then trimmed of the
    characters PHP's ``trim`` removes (space, tab, new lines, NUL, vertical tab; *not* the
-   non-breaking space or other Unicode spaces), compared in lower case.
+   non-breaking space or other Unicode spaces). It is compared as the template's
+   ``{{#switch:x{{lc:value}}|...}}`` compares it: in lower case first, then with numeric
+   character references decoded (``&#110;o`` is "no", ``&#78;O`` is "No": ``{{lc:}}`` runs
+   before the decoding), then trimmed again at the end (``no&#32;`` is "no"; at the start the
+   "x" keeps a decoded space). Named references never spell a no-word: they stay as written.
 3. Not sensitive only when every spelling given has an empty value (or none is given), or when
    exactly one spelling is given and its value is one of :data:`NO_WORDS`. Everything else is
    sensitive: a yes-word, any other word, a no-word followed by more text, a template, a parser
@@ -56,6 +60,9 @@ PHP_TRIM = " \t\n\r\0\x0b"  # what PHP's trim() removes, as MediaWiki trims para
 # White space that Python's strip() removes and PHP's trim() keeps (the parameters of
 # bots.wikitext.markers are stripped the Python way): when a call holds any, it is read again.
 _OTHER_SPACE_RE = re.compile(r"[^\S \t\n\r\x0b]")
+# numeric character references, as MediaWiki's Sanitizer decodes them (digits limited so that
+# a hostile value cannot make a huge number)
+_CHAR_REF_RE = re.compile(r"&#(?:([0-9]{1,12})|[xX]([0-9A-Fa-f]{1,10}));")
 
 
 @dataclass(frozen=True)
@@ -85,13 +92,17 @@ def php_trim(text: str) -> str:
     return text.strip(PHP_TRIM)
 
 
-def is_no(value: str) -> bool:
-    """Whether a value (as MediaWiki hands it over) is one of the no-words."""
-    return php_trim(value).lower() in NO_WORDS
+def _char(match: re.Match[str]) -> str:
+    decimal, hexadecimal = match.groups()
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    # MediaWiki's Sanitizer::validateCodepoint; anything else becomes U+FFFD
+    valid = code in (0x09, 0x0A, 0x0D) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+    return chr(code) if valid or 0x10000 <= code <= 0x10FFFF else "\ufffd"
 
 
-def is_yes(value: str) -> bool:
-    return php_trim(value).lower() in YES_WORDS
+def compared(value: str) -> str:
+    """A value as ``{{#switch:x{{lc:value}}|...}}`` compares it (after the "x")."""
+    return _CHAR_REF_RE.sub(_char, php_trim(value).lower()).rstrip(PHP_TRIM)
 
 
 def decide_sensitive(params: Sequence[tuple[str, str]], spellings: Sequence[str]) -> SensitiveFlag:
@@ -113,7 +124,7 @@ def decide_sensitive(params: Sequence[tuple[str, str]], spellings: Sequence[str]
         return SensitiveFlag(False)  # nothing at all
     if len(values) > 1:  # two spellings, or one spelling twice with different values
         return SensitiveFlag(True, (Problem("several-sensitive", (", ".join(given),)),))
-    value = values[0]
+    value = compared(values[0])
     if value in NO_WORDS:
         return SensitiveFlag(False)
     if value in YES_WORDS:

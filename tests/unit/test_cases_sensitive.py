@@ -28,6 +28,7 @@ from bots.cases.record import HIDDEN_CONTACT
 from bots.cases.sensitive import (
     NO_WORDS,
     YES_WORDS,
+    compared,
     decide_sensitive,
     php_trim,
     sensitive_spellings,
@@ -61,6 +62,12 @@ FLAG_TABLE: tuple[Row, ...] = (
     Row("|Sensitive=no", False, False),
     Row("|敏感=否", False, False),
     Row("|sensitive=|sensible=", False, False),
+    # numeric character references are decoded, as #switch does
+    Row("|sensitive=&#110;o", False, False),
+    Row("|sensitive=&#X6E;O", False, False),
+    Row("|sensitive=&#48;", False, False),
+    Row("|sensitive=no&#32;&#x0A;", False, False),  # #switch trims after decoding
+    Row("|敏感=&#21542;", False, False),
     Row("|sensitive=no|sensitive=no", False, False),
     Row("| sensitive = no ", False, False),
     Row("|sensitve=", False, False, "unknown-parameter"),  # a misspelt name without a value
@@ -85,7 +92,9 @@ FLAG_TABLE: tuple[Row, ...] = (
     Row("|sensitive=''no''", True, True, "unclear-sensitive"),
     Row("|sensitive=[[no]]", True, True, "unclear-sensitive"),
     Row("|sensitive=<nowiki>no</nowiki>", True, True, "unclear-sensitive"),
-    Row("|sensitive=&#110;o", True, True, "unclear-sensitive"),
+    Row("|sensitive=&#78;O", True, True, "unclear-sensitive"),  # lower case first: "No"
+    Row("|sensitive=&#32;no", True, True, "unclear-sensitive"),
+    Row("|sensitive=&#1234567890123;", True, True, "unclear-sensitive"),
     Row("|sensitive=<span>no</span>", True, True, "unclear-sensitive"),
     Row("|sensitive={{lc:YES}}", True, True, "unclear-sensitive"),
     # several spellings: contradictions, agreement, an empty one beside a filled one
@@ -170,10 +179,13 @@ def test_the_template_reads_exactly_the_spellings_of_the_rule(name: str) -> None
     assert cases.group(1).split(" | ") == [f"x{w}" for w in NO_WORDS]
 
 
-def test_php_trim_keeps_what_mediawiki_keeps() -> None:
+def test_values_are_compared_as_mediawiki_compares_them() -> None:
     assert php_trim(" \t\nno\r\n ") == "no"
     assert php_trim("no\u00a0") == "no\u00a0"
     assert php_trim("\u2003no") == "\u2003no"
+    assert compared(" &#78;&#x4f; ") == "NO"  # lower case before the references are decoded
+    assert compared("&#0;&#xD800;&#99999999;") == "\ufffd" * 3
+    assert compared("&nbsp;&#12") == "&nbsp;&#12"
 
 
 @given(st.lists(st.tuples(st.sampled_from(("sensitive", "sensible", "敏感", "Sensitive")),
@@ -186,7 +198,7 @@ def test_not_sensitive_only_for_nothing_or_one_plain_no(params: list[tuple[str, 
     for name, value in params:
         values[name].append(php_trim(value).lower())
     distinct = [v for vs in values.values() for v in dict.fromkeys(vs)]
-    plain = not any(distinct) or (len(distinct) == 1 and distinct[0] in NO_WORDS)
+    plain = not any(distinct) or (len(distinct) == 1 and compared(distinct[0]) in NO_WORDS)
     assert flag.sensitive is not plain
     for problem in flag.problems:  # a problem never carries a value
         assert all(p in spellings or p in ", ".join(values) for p in problem.params)
