@@ -4,7 +4,8 @@ Reads: the pages transcluding the index start marker (``config.templates.index_s
 through its redirects too) in ``permissions.edit_namespaces``, listed first and then only the
 ones ``[permissions]`` allows read with their text: other pages may legitimately carry the
 marker (a copy in someone's notes, a page outside the bot's area); they are ignored quietly
-(a debug log line and a count in the run's notes), whatever they ask for. For a page with an
+(a debug log line and a count in the run's notes), whatever they ask for; so are pages under
+``index.exclude_prefixes`` (``bots.cases.scope``). For a page with an
 edit by someone inside one of its regions, its latest revisions (who made the edit).
 
 What is wrong with a page itself (markers that cannot be paired, a manual edit inside a region)
@@ -18,6 +19,7 @@ import logging
 from dataclasses import dataclass
 
 from bots.cases.record import CaseParseResult
+from bots.cases.scope import excluded_prefix
 from bots.config.model import Config
 from bots.config.permissions import edit_refusal
 from bots.i18n.messages import Messages
@@ -114,7 +116,8 @@ class MarkerPages:
         notes = [n for page in self.pages if (n := page.note()) is not None]
         if self.ignored:
             notes.insert(
-                0, f"{len(self.ignored)} page(s) with index markers outside [permissions] ignored"
+                0, f"{len(self.ignored)} page(s) with index markers outside [permissions] "
+                "or under index.exclude_prefixes ignored"
             )
         return notes
 
@@ -128,6 +131,8 @@ def collect_marker_pages(
     listing = session.embedded_in(names.start, config.permissions.edit_namespaces, content=False)
     for listed in listing:
         refusal = edit_refusal(listed.title, listed.namespace, config)
+        if not refusal and (prefix := excluded_prefix(listed.title, config)) is not None:
+            refusal = f"under the excluded prefix {prefix!r} (index.exclude_prefixes)"
         if refusal:
             log.debug("ignoring index markers on %s: %s", listed.title, refusal)
             ignored.append(listed.title)
