@@ -48,8 +48,11 @@ _VALUE_FIELD = {"unknown-region": "region", "unknown-topic": "topic", "unknown-s
 
 
 def cut(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, ending with "…" when it was longer."""
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + ELLIPSIS
+    """``text`` cut to ``limit`` characters, ending with "…" when it was longer (nothing left
+    when ``limit`` is 0)."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + ELLIPSIS if limit > 0 else ""
 
 
 def _size(case: Case) -> int:

@@ -9,6 +9,7 @@ with a hidden comment naming the view's parameters, so that a later run can tell
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from bots.cases.record import Case, CaseParseResult
 from bots.config.model import Config
 from bots.i18n.messages import Messages
-from bots.index.view_params import parse_view_params
+from bots.index.view_params import IndexView, parse_view_params
 from bots.index.view_render import CASE_ROW_RE, render_view
 from bots.wikitext.markers import (
     MarkerError,
@@ -76,6 +77,9 @@ class PageRender:
     text: str | None  # None when the page must be left untouched
     error: MarkerError | None = None
     regions: tuple[RegionChange, ...] = field(default=())
+    # set by bots.index.page_size when the page had to be made smaller to fit the wiki
+    shortened: int | None = None  # each list shows at most this many cases
+    too_big: bool = False  # each list is replaced by an error box
 
     @property
     def added(self) -> int:
@@ -125,8 +129,15 @@ def render_marker_page(
     messages: Messages,
     page_lang: str,
     config: Config,
+    *,
+    max_rows: int | None = None,
+    replacement: str | None = None,
 ) -> PageRender:
-    """The page's new text with every index region re-rendered, and what changed per region."""
+    """The page's new text with every index region re-rendered, and what changed per region.
+
+    ``max_rows`` shortens every list to that many cases (and as many needs-attention items),
+    with a notice; ``replacement`` is written instead of every list (``bots.index.page_size``).
+    """
     scan = names.scan(text)
     if scan.error is not None:
         return PageRender(text=None, error=scan.error)
@@ -135,7 +146,17 @@ def render_marker_page(
     for region in scan.regions:
         signature = view_signature(region.params)
         view = parse_view_params(region.params, config)
-        view_body = render_view(view, cases, attention, messages, page_lang)
+        if replacement is not None:
+            view_body = replacement
+        elif max_rows is not None and isinstance(view, IndexView):
+            short = dataclasses.replace(
+                view, limit=min(view.limit or max_rows, max_rows), attention_limit=max_rows
+            )
+            notice = messages.msg("advocacyhub-index-shortened", view.lang or page_lang, max_rows)
+            shown = render_view(short, cases, attention, messages, page_lang)
+            view_body = f"''{notice}''\n{shown}"
+        else:
+            view_body = render_view(view, cases, attention, messages, page_lang)
         in_view = (
             frozenset()
             if isinstance(view, list)

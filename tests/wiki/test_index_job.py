@@ -263,7 +263,7 @@ def test_invalid_parameter_shows_an_error_inside_its_own_region(
         "<bdi>title, start, end, status, region, updated</bdi>.",
         "* The column “<bdi>colour</bdi>” is unknown (the closest known column is "
         "“<bdi>country</bdi>”).",
-        "* The limit “0” must be a whole number greater than zero.",
+        "* The limit “0” must be a whole number from 1 to 10000.",
         "</div>",
     ]
     assert outside_regions(saved) == outside_regions(text)
