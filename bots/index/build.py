@@ -82,6 +82,7 @@ class IndexContent:
             return render_marker_page(
                 base.text or "", self.names, self.cases, self.attention, self.messages,
                 page.lang, self.config, max_rows=max_rows, replacement=replacement,
+                own_text=page.own_text,
             )  # fmt: skip
 
         return fitted(at, self.budget, too_big_box(self.messages, page.lang, self.budget))

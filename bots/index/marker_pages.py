@@ -10,6 +10,10 @@ edit by someone inside one of its regions, its latest revisions (who made the ed
 
 What is wrong with a page itself (markers that cannot be paired, a manual edit inside a region)
 is known here, before any view is rendered, so that every needs-attention list can show it.
+
+For a page whose latest revision is not the bot's, the bot's own last revision of it
+(``bots.wiki.revisions.own_revisions``, batched): what the bot wrote is the baseline of every
+change it measures (the circuit breaker, rows inserted by hand), never what others added.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from bots.index.human_edits import HumanEdits, human_edits
 from bots.index.languages import page_language
 from bots.index.pages import MarkerNames, region_edited_by_human
 from bots.wiki.records import PageSnapshot
+from bots.wiki.revisions import own_revisions
 from bots.wiki.session import WikiSession
 from bots.wikitext.markers import MarkerError, MarkerScan
 from bots.wikitext.problems import Problem
@@ -71,6 +76,9 @@ class MarkerPage:
     lang: str  # the page's language: of its edit summaries, and of views without ``lang=``
     scan: MarkerScan
     human_edits: HumanEdits | None = None  # people's edits inside its regions, when named
+    # The text of the bot's own last revision of the page: "" when the bot never saved it,
+    # None when that revision's text cannot be read (then the page as it is is the baseline).
+    own_text: str | None = ""
 
     @property
     def title(self) -> str:
@@ -95,6 +103,9 @@ class MarkerPage:
         if self.scan.error is not None:
             return (f"{self.title}: index markers broken, page left untouched: "
                     f"{self.scan.error.reason}")  # fmt: skip
+        if self.own_text is None:
+            return (f"{self.title}: the text of the bot's last revision cannot be read (hidden); "
+                    "changes are measured against the page as it is")  # fmt: skip
         return self.human_edits.note(self.title) if self.human_edits is not None else None
 
 
@@ -140,16 +151,21 @@ def collect_marker_pages(
             allowed.append(listed.title)
     allowed.sort()
     read = session.read_pages(allowed) if allowed else {}
+    bot = config.wiki.user
+    others = [t for t in allowed if (s := read.get(t)) is not None and s.exists and s.user != bot]
+    own = own_revisions(session, others, bot, config.permissions.edit_namespaces)
     default_lang = session.site.lang or "en"
     pages: list[MarkerPage] = []
     for title in allowed:
         snap = read.get(title)
         if snap is None or not snap.exists or snap.text is None:
             continue
+        mine = own.get(title)
         page = MarkerPage(
             snapshot=snap,
             lang=page_language(snap, config, messages, default_lang),
             scan=names.scan(snap.text),
+            own_text=snap.text if snap.user == bot else (mine.text if mine else ""),
         )
         if page.human_edited:
             page = dataclasses.replace(page, human_edits=human_edits(session, title))

@@ -19,6 +19,7 @@ region is named. Those are the only reads here: each reacts to an edit made duri
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,6 +84,14 @@ def _save(
     return attempt
 
 
+def inserted_note(title: str, rows: frozenset[str], most: int = 10) -> str:
+    """The run's note naming case rows someone inserted by hand inside the bot's lists."""
+    names = [repr(name[:80]) for name in sorted(rows)[:most]]
+    more = f" and {len(rows) - most} more" if len(rows) > most else ""
+    return (f"{title}: {len(rows)} row(s) inserted by hand inside the bot's lists were replaced "
+            f"by its own rendering: {', '.join(names)}{more}")  # fmt: skip
+
+
 def _record(report: JobReport, title: str, attempt: _Attempt) -> bool:
     """Put the attempt's outcome in the report; True when the page was saved."""
     build = attempt.build
@@ -104,6 +113,8 @@ def _record(report: JobReport, title: str, attempt: _Attempt) -> bool:
         report.notes.append(f"{title}: circuit breaker overridden by --force: "
                             + "; ".join(build.forced))  # fmt: skip
     report.record(outcome)
+    if build is not None and build.render.inserted and isinstance(outcome, Saved):
+        report.notes.append(inserted_note(title, build.render.inserted))
     if build is not None and (fault := build.fault()) is not None:
         report.record(Failed(title, fault))  # saved (shortened, error boxes), still a failure
     return isinstance(outcome, Saved)
@@ -136,6 +147,8 @@ def _publish_page(
         return
     # Outside the regions a merged edit is all there is to it; inside one, the bot's save now
     # holds the person's change: replace it at once, and say so.
+    # the baseline of this second save is what the bot just saved
+    page = dataclasses.replace(page, own_text=first.build.text)
     second = _save(session, options, content, page, None, merged)
     if second.build is not None and second.build.render.human_edited:
         report.notes.append(merged.note(page.title))
