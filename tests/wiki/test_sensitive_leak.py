@@ -3,9 +3,10 @@
 The case carries its contacts everywhere a person could put them: the contact field under every
 alias, unnamed and misspelt parameters, a parameter named after a contact, the summary, lessons
 and partners, unknown region, topic and date values, the sensitive field's own text, a second
-case template, and a hand translation on a language subpage. All three jobs run as real
-processes (``run all``, a dry run with ``--diff`` first, debug logging and Pywikibot's own log),
-with index views showing every column, a translation status table and a digest subscriber.
+case template, and hand translations on language subpages (one of them without the flag). All
+three jobs run as real processes (``run all``, a dry run with ``--diff`` first, debug logging
+and Pywikibot's own log), with index views showing every column, a translation status table
+and a digest subscriber.
 Then every output is searched for every contact: the pages the jobs wrote (index views,
 translation status, the digest's talk post and archive), the console, the run log, the case
 cache and every other file in the state folder, and Pywikibot's logs and caches.
@@ -21,7 +22,7 @@ from tests.faults.cli_runs import run_cli, write_config
 from tests.support import Devwiki, WikiClient, import_pages
 from tests.wiki.test_index_support import marker, region_bodies, row_pages
 
-SECRETS = tuple(f"Zx{n:02d}LeakedContact" for n in range(1, 19))
+SECRETS = tuple(f"Zx{n:02d}LeakedContact" for n in range(1, 20))
 S = dict(enumerate(SECRETS, start=1))
 ALL_COLUMNS = ("title, region, country, topic, status, start, end, methods, partners, "
                "contact, lessons, summary, languages, updated")  # fmt: skip
@@ -92,6 +93,10 @@ def test_a_sensitive_case_leaks_nowhere(
         {"title": f"{p}Secret case", "text": sensitive_case(), "user": "Tester2", "age_days": 1},
         {"title": f"{p}Secret case/fr", "text": translation(), "user": "Tester2",
          "age_days": 1},
+        # a translation whose translator left the flag out: still the same sensitive case
+        {"title": f"{p}Secret case/zh", "user": "Tester2", "age_days": 1, "text":
+            f"{{{{Advocacy case|标题=某地被封锁|地区=asia-pacific|状态=active|联系人={S[19]}"
+            f"|摘要=请联系 {S[19]}}}}}"},
         {"title": f"{p}Open case", "age_days": 20,
          "text": "{{Advocacy case|title=Open case|region=europe|status=active|contact=Tester1}}"},
         {"title": f"{p}Hub", "age_days": 30, "text": "\n".join([
