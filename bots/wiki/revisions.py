@@ -6,10 +6,11 @@ since its own last save, and the edits MediaWiki merged under one of its saves.
 
 :func:`own_revisions`: the text of the bot account's own last revision of pages that someone
 else edited since (the index job's circuit breaker compares with what the bot itself wrote,
-never with what others added). Batched: the account's contributions (``list=usercontribs``,
-at most :data:`CONTRIB_REQUESTS` requests), then the texts by revision id (one request per 50,
-or 500 with ``apihighlimits``); a page not found among those contributions costs one request
-of its own (``rvuser``).
+never with what others added). Up to :data:`PAGE_BY_PAGE` pages: one request each
+(``prop=revisions`` with ``rvuser``). More: batched, the account's contributions
+(``list=usercontribs``, at most :data:`CONTRIB_REQUESTS` requests), then the texts by revision
+id (one request per 50, or 500 with ``apihighlimits``); a page not found among those
+contributions costs one request of its own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bots.wiki.batches import chunks
 from bots.wiki.records import content_of
 from bots.wiki.session import WikiSession
 
+PAGE_BY_PAGE = 3  # this many pages or fewer are asked for one by one: fewer requests
 CONTRIB_REQUESTS = 3  # requests of the bot's contributions read before asking page by page
 
 
@@ -70,8 +72,8 @@ def own_revisions(
     never edited is absent."""
     wanted = set(titles)
     revids: dict[str, int] = {}
-    if not wanted:
-        return {}
+    if len(wanted) <= PAGE_BY_PAGE:
+        return _one_by_one(session, sorted(wanted), user)
     contributions = session.query_results(
         list="usercontribs", ucuser=user, ucnamespace=sorted(set(namespaces)),
         ucprop="ids|title", uclimit="max",
@@ -92,7 +94,13 @@ def own_revisions(
                 found[page.get("title", "")] = OwnRevision(
                     int(rev["revid"]), content_of({"revisions": [rev]})
                 )
-    for title in sorted(wanted - set(revids)):  # older than the contributions read
+    found.update(_one_by_one(session, sorted(wanted - set(revids)), user))  # older ones
+    return found
+
+
+def _one_by_one(session: WikiSession, titles: Sequence[str], user: str) -> dict[str, OwnRevision]:
+    found: dict[str, OwnRevision] = {}
+    for title in titles:
         answer = session.api(action="query", titles=title, prop="revisions", rvuser=user,
                              rvlimit=1, rvprop="ids|content", rvslots="main")  # fmt: skip
         for page in answer.get("query", {}).get("pages", [])[:1]:

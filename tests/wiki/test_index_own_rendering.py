@@ -51,42 +51,49 @@ def with_rows_inserted(text: str, rows: str, *, forge: bool) -> str:
     return text[:start] + inner + text[end:]
 
 
-@pytest.mark.parametrize("forge", [False, True], ids=["plain", "forged-stamp"])
+@pytest.mark.parametrize(("forge", "pages"), [(False, 1), (True, 4)],
+                         ids=["plain-one-page", "forged-stamp-four-pages"])  # fmt: skip
 def test_rows_inserted_by_hand_are_replaced_and_never_trip_the_breaker(
     iconfig: Config, prefix: str, devwiki: Devwiki, admin: WikiClient, tester2: WikiClient,
-    request_log: RequestLog, forge: bool,
+    request_log: RequestLog, forge: bool, pages: int,
 ) -> None:  # fmt: skip
-    title = f"{prefix}Index"
+    titles = [f"{prefix}Index {n}" for n in range(pages)]
     cases = [case_record(prefix, n) for n in ("Benin", "Chad", "Ghana", "Kenya")]
-    import_pages(devwiki, [*cases, {"title": title, "text": f"Intro.\n{marker()}\nOutro."}])
+    import_pages(devwiki, [*cases, *({"title": t, "text": f"Intro.\n{marker()}\nOutro."}
+                                     for t in titles)])  # fmt: skip
     first = run_index(iconfig)
     assert first.exit_code == 0, first.error
-    good = admin.page_text(title) or ""
+    good = {t: admin.page_text(t) or "" for t in titles}
 
-    vandalised = with_rows_inserted(good, fake_rows(20), forge=forge)
-    tester2.edit(title, vandalised, "adding some cases")
-    (body,) = region_bodies(admin.page_text(title) or "")
-    assert len(row_pages(body, "")) == 24
+    for title in titles:
+        tester2.edit(title, with_rows_inserted(good[title], fake_rows(20), forge=forge),
+                     "adding some cases")  # fmt: skip
+        (body,) = region_bodies(admin.page_text(title) or "")
+        assert len(row_pages(body, "")) == 24
 
     mark = request_log.mark()
     result = run_index(iconfig)
     assert result.exit_code == 0, result.error  # 20 of 24 rows "gone" would have tripped it
-    after = admin.page_text(title) or ""
-    assert "Fake" not in after
-    (body,) = region_bodies(after)
-    assert row_pages(body, prefix) == ["Benin", "Chad", "Ghana", "Kenya"]
-    if forge:  # nothing tells the edit apart on the page: the bot's own rendering is back
-        assert after == good
-    else:  # the edit is named in the needs-attention list until the next run
-        assert "edited inside the bot's list" in body
-    assert [e.title for e in result.report.edits] == [title]
-    note = next(n for n in result.report.notes if "inserted by hand" in n)
-    assert note.startswith(f"{title}: 20 row(s) inserted by hand inside the bot's lists")
-    assert "'Advocacy/Fake 00'" in note and "and 10 more" in note
-    # the bot's own last revision: its contributions and its text, two requests for all pages
-    reads = [r for r in api_requests(request_log.since(mark))
-             if r.params.get("list") == "usercontribs" or "revids" in r.params]  # fmt: skip
-    assert len(reads) == 2
+    assert sorted(e.title for e in result.report.edits) == titles
+    for title in titles:
+        after = admin.page_text(title) or ""
+        assert "Fake" not in after
+        (body,) = region_bodies(after)
+        assert row_pages(body, prefix) == ["Benin", "Chad", "Ghana", "Kenya"]
+        if forge:  # nothing tells the edit apart on the page: the bot's own rendering is back
+            assert after == good[title]
+        else:  # the edit is named in the needs-attention list until the next run
+            assert "edited inside the bot's list" in body
+        note = next(n for n in result.report.notes if n.startswith(f"{title}: 20 row(s)"))
+        assert "inserted by hand inside the bot's lists" in note
+        assert "'Advocacy/Fake 00'" in note and "and 10 more" in note
+    # the bot's own last revisions: one request per page for a few pages; for more, its
+    # contributions and then their texts, two requests for all of them
+    requests = api_requests(request_log.since(mark))
+    by_page = [r for r in requests if "rvuser" in r.params]
+    batched = [r for r in requests
+               if r.params.get("list") == "usercontribs" or "revids" in r.params]  # fmt: skip
+    assert (len(by_page), len(batched)) == ((0, 2) if pages > 3 else (pages, 0))
     run_index(iconfig)
     assert run_index(iconfig).report.edits == []
 
