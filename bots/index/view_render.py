@@ -32,7 +32,7 @@ _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 # The same values are escaped again for every list of a page (and for a shortened rendering of
 # a page too big for the wiki): remember them. Pure function of its arguments; bounded memory.
-escape_inline = functools.lru_cache(maxsize=50_000)(_escape_inline)
+escape_inline = functools.lru_cache(maxsize=10_000)(_escape_inline)
 
 MAX_SHOWN_PROBLEMS = 20  # problems of one view's parameters shown in its error box
 CHART_MAX_WIDTH = 200  # px of the longest bar
