@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bots.cases.record import CaseParseResult
@@ -29,9 +30,9 @@ from bots.config.permissions import edit_refusal
 from bots.i18n.messages import Messages
 from bots.index.human_edits import HumanEdits, human_edits
 from bots.index.languages import page_language
-from bots.index.pages import MarkerNames, region_edited_by_human
+from bots.index.pages import MarkerNames, has_bot_content, region_edited_by_human
 from bots.wiki.records import PageSnapshot
-from bots.wiki.revisions import own_revisions
+from bots.wiki.revisions import OwnRevision, edited_by, own_revisions
 from bots.wiki.session import WikiSession
 from bots.wikitext.markers import MarkerError, MarkerScan
 from bots.wikitext.problems import Problem
@@ -133,6 +134,21 @@ class MarkerPages:
         return notes
 
 
+def _own_revisions(
+    session: WikiSession, config: Config, snapshots: Sequence[PageSnapshot]
+) -> dict[str, OwnRevision]:
+    """The bot's own last revision of each page that someone else edited since. A page that
+    shows no region of the bot's is first checked for any edit by the bot at all (batched):
+    new index pages cost no search."""
+    bot = config.wiki.user
+    others = [s for s in snapshots if s.exists and s.text is not None and s.user != bot]
+    stamped = [s.title for s in others if has_bot_content(s.text or "")]
+    unstamped = [s.title for s in others if not has_bot_content(s.text or "")]
+    ever = edited_by(session, unstamped, bot) if unstamped else set()
+    titles = stamped + sorted(ever)
+    return own_revisions(session, titles, bot, config.permissions.edit_namespaces)
+
+
 def collect_marker_pages(
     session: WikiSession, config: Config, messages: Messages, names: MarkerNames
 ) -> MarkerPages:
@@ -152,8 +168,7 @@ def collect_marker_pages(
     allowed.sort()
     read = session.read_pages(allowed) if allowed else {}
     bot = config.wiki.user
-    others = [t for t in allowed if (s := read.get(t)) is not None and s.exists and s.user != bot]
-    own = own_revisions(session, others, bot, config.permissions.edit_namespaces)
+    own = _own_revisions(session, config, [read[t] for t in allowed if t in read])
     default_lang = session.site.lang or "en"
     pages: list[MarkerPage] = []
     for title in allowed:

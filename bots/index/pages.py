@@ -125,6 +125,11 @@ def rows_by_title(body: str) -> dict[str, str]:
     return rows
 
 
+def has_bot_content(text: str) -> bool:
+    """Whether a page holds a region the bot wrote (its stamp), as opposed to only fresh ones."""
+    return _GENERATED in text
+
+
 def region_edited_by_human(region: MarkerRegion) -> bool:
     """Whether someone changed the text the bot wrote in the region (a fresh one: no)."""
     return _GENERATED in region.inner and inner_was_edited_by_human(region.inner)
