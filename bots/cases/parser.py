@@ -25,16 +25,13 @@ label), entities are decoded, whitespace collapses to single spaces. Lists split
 (and ``，`` ``；`` ``、`` ``،``) and on new lines, dropping empty items and leading bullets. When a
 parameter is given twice, the last one wins (as in MediaWiki) and ``duplicate-field`` is reported.
 
-``parse_case_page`` returns a :class:`CaseParseResult`. Its ``case`` is None only when the page
-has no usable case template (``empty-page``, ``no-case-template``); with any other problem the
-case is still returned, so it can be listed and named in the needs-attention list. With several
-templates the first one is read; the case is sensitive when any of them says so.
-
-Every value is bounded, per field and per case (``bots.cases.limits``): one page cannot make the
-lists that show it too big. A *sensitive* case leaves the parser with only what every list shows
-of any case (title, region, countries, topics, status, dates; vocabulary fields only as known
-codes): no summary, lessons, partners or free-text methods, its contacts replaced by
-placeholders, and problems that name fields but never echo a value (``bots.cases.limits``).
+``parse_case_page`` returns a :class:`CaseParseResult`. Its ``case`` is None when the page has
+no usable case template (``empty-page``, ``no-case-template``), or, with no problem, when the
+configuration does not count the page as a case page (``[index]`` exclusions,
+``bots.cases.scope``, so that every job agrees); with any other problem the case is returned, to
+be listed and named in the needs-attention list. With several templates the first is read; the
+case is sensitive when any of them says so. Values are bounded per field and per case, and a
+*sensitive* case keeps only what every list shows of any case (``bots.cases.limits``).
 
 Problem codes and their parameters (message ``advocacyhub-problem-<code>`` with ``$1``, ``$2``):
 
@@ -53,7 +50,7 @@ bad-date                    $1 field (start or end), $2 value as written
 end-before-start            $1 start date, $2 end date (as written)
 unclear-sensitive           $1 parameter name (the value is never echoed)
 several-sensitive           $1 the names under which the flag is given
-sensitive-spelling          $1 the name as written, $2 the spelling to use
+sensitive-spelling          $1 the spelling to use
 value-truncated             $1 field, $2 the maximum number of characters
 too-many-values             $1 field, $2 the number of values kept
 case-too-long               $1 the maximum number of characters of one case
@@ -80,6 +77,7 @@ import mwparserfromhell
 
 from bots.cases.limits import bounded, withheld
 from bots.cases.record import LIST_FIELDS, PARSER_VERSION, Case, CaseParseResult
+from bots.cases.scope import not_a_case_page
 from bots.cases.sensitive import (
     NO_WORDS,
     YES_WORDS,
@@ -196,6 +194,7 @@ def parser_fingerprint(config: Config, template_names: Iterable[str] = ()) -> st
             for name in ("regions", "topics", "statuses", "methods")
         },
         "required": list(config.index.required_fields),
+        "excluded": [list(config.index.exclude_prefixes), list(config.index.exclude_subpages)],
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
@@ -260,6 +259,8 @@ def parse_case_page(
 ) -> CaseParseResult:
     """Read the case template of one page. ``template_names`` are redirects to the template."""
     schema = _schema(config)
+    if not_a_case_page(page_title, config) is not None:
+        return CaseParseResult(page_title, None)
     if not text.strip():
         return CaseParseResult(page_title, None, (Problem("empty-page"),))
     calls = find_templates(text, (schema.template_name, *template_names))

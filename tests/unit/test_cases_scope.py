@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bots.cases.parser import parse_case_page, parser_fingerprint
 from bots.cases.scope import (
     category_title,
     excluded_prefix,
@@ -115,3 +116,19 @@ def test_nothing_is_excluded_by_default(config: Config) -> None:
 )  # fmt: skip
 def test_required_category_title(config: Config, value: str, title: str) -> None:
     assert category_title(narrowed(config, required_category=value)) == title
+
+
+def test_every_job_reading_cases_agrees_on_the_exclusions(config: Config) -> None:
+    """The parser itself says "no case" for a page the configuration excludes, so the digest
+    (which parses the pages that changed) announces no sandbox, draft or test page."""
+    text = "{{Advocacy case|title=T|region=europe|status=active}}"
+    for title in ("Advocacy/T-x-1a2b3c/Case", "Advocacy/Case/Sandbox", "Advocacy/Draft/Case"):
+        result = parse_case_page(title, text, config)
+        assert (result.case, result.problems) == (None, ())
+    assert parse_case_page("Advocacy/Case", text, config).case is not None
+    mine = dataclasses.replace(config, permissions=dataclasses.replace(
+        config.permissions, case_prefixes=("Advocacy/T-x-1a2b3c/",)))  # fmt: skip
+    assert parse_case_page("Advocacy/T-x-1a2b3c/Case", text, mine).case is not None
+    assert parser_fingerprint(config) != parser_fingerprint(
+        narrowed(config, exclude_subpages=())
+    )  # a cache made with other exclusions is read again
