@@ -16,7 +16,7 @@ start, end  ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
 methods     list; known ``config.vocabulary.methods`` become codes, others stay free text
 partners    list of free-text names
 contact     list of usernames (a leading ``User:`` is dropped)
-sensitive   yes/no (also true/false, 1/0, oui/non, sí/no, 是/否, نعم/لا): hides contacts
+sensitive   fails closed: anything but one plain "no" hides details (``bots.cases.sensitive``)
 lessons     free text
 =========== ======================================================================
 
@@ -25,11 +25,13 @@ label), entities are decoded, whitespace collapses to single spaces. Lists split
 (and ``，`` ``；`` ``、`` ``،``) and on new lines, dropping empty items and leading bullets. When a
 parameter is given twice, the last one wins (as in MediaWiki) and ``duplicate-field`` is reported.
 
-``parse_case_page`` returns a :class:`CaseParseResult`. Its ``case`` is None only when the page
-has no usable case template (``empty-page``, ``no-case-template``); with any other problem the
-case is still returned, so it can be listed and named in the needs-attention list. With several
-templates the first one is read. An invalid ``sensitive`` value counts as *sensitive* (contacts
-hidden): when in doubt, hide.
+``parse_case_page`` returns a :class:`CaseParseResult`. Its ``case`` is None when the page has
+no usable case template (``empty-page``, ``no-case-template``), or, with no problem, when the
+configuration does not count the page as a case page (``[index]`` exclusions,
+``bots.cases.scope``, so that every job agrees); with any other problem the case is returned, to
+be listed and named in the needs-attention list. With several templates the first is read; the
+case is sensitive when any of them says so. Values are bounded per field and per case, and a
+*sensitive* case keeps only what every list shows of any case (``bots.cases.limits``).
 
 Problem codes and their parameters (message ``advocacyhub-problem-<code>`` with ``$1``, ``$2``):
 
@@ -46,7 +48,16 @@ unknown-topic               $1 value as written, $2 closest topic code
 unknown-status              $1 value as written, $2 closest status code
 bad-date                    $1 field (start or end), $2 value as written
 end-before-start            $1 start date, $2 end date (as written)
-bad-sensitive               $1 value as written
+unclear-sensitive           $1 parameter name (the value is never echoed)
+several-sensitive           $1 the names under which the flag is given
+sensitive-spelling          $1 the spelling to use
+value-truncated             $1 field, $2 the maximum number of characters
+too-many-values             $1 field, $2 the number of values kept
+case-too-long               $1 the maximum number of characters of one case
+hidden-unnamed-parameter    (none: a sensitive case's value without a name)
+hidden-unknown-parameter    $1 closest known parameter name (sensitive case)
+hidden-value                $1 field whose value is not valid (sensitive case)
+hidden-problem              (none: any other problem of a sensitive case)
 =========================== ==========================================================
 
 (``bots.index.view_params`` adds the codes for index view parameters; see its docstring.)
@@ -54,6 +65,7 @@ bad-sensitive               $1 value as written
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -63,14 +75,22 @@ from dataclasses import dataclass
 
 import mwparserfromhell
 
+from bots.cases.limits import bounded, withheld
 from bots.cases.record import LIST_FIELDS, PARSER_VERSION, Case, CaseParseResult
+from bots.cases.scope import not_a_case_page
+from bots.cases.sensitive import (
+    NO_WORDS,
+    YES_WORDS,
+    SensitiveFlag,
+    decide_sensitive,
+    near_miss,
+    raw_params,
+    sensitive_spellings,
+)
 from bots.config.model import CASE_FIELDS, Config
 from bots.wikitext.dates import PartialDate, parse_partial_date
 from bots.wikitext.markers import TemplateCall, find_templates
 from bots.wikitext.problems import Problem
-
-_YES = frozenset({"yes", "y", "true", "1", "oui", "sí", "si", "是", "نعم"})
-_NO = frozenset({"no", "n", "false", "0", "non", "否", "لا"})
 
 # Separators of list values: ASCII and full-width comma and semicolon, the ideographic
 # enumeration comma (Chinese lists), the Arabic comma, and new lines.
@@ -101,6 +121,7 @@ class _Schema:
     methods: dict[str, str]
     required: tuple[str, ...]
     template_name: str
+    sensitive_spellings: tuple[str, ...]  # what the case template reads (bots.cases.sensitive)
 
 
 def vocabulary_index(vocabulary: Mapping[str, str]) -> dict[str, str]:
@@ -135,6 +156,9 @@ def _schema(config: Config) -> _Schema:
         methods=vocabulary_index(vocab.methods),
         required=tuple(config.index.required_fields),
         template_name=config.templates.case,
+        sensitive_spellings=sensitive_spellings(
+            ("sensitive", *config.templates.case_aliases.get("sensitive", ()))
+        ),
     )
     if len(_schema_cache) > 16:  # a run has one config; tests make many
         _schema_cache.clear()
@@ -170,6 +194,7 @@ def parser_fingerprint(config: Config, template_names: Iterable[str] = ()) -> st
             for name in ("regions", "topics", "statuses", "methods")
         },
         "required": list(config.index.required_fields),
+        "excluded": [list(config.index.exclude_prefixes), list(config.index.exclude_subpages)],
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
@@ -205,13 +230,14 @@ def _split_list(text: str) -> tuple[str, ...]:
 
 
 def parse_yes_no(value: str) -> bool | None:
-    """yes/no in the spellings the case template accepts (blank is no); None if neither."""
+    """yes/no in the spellings the case template accepts (blank is no); None if neither.
+    (For marker parameters; a case's ``sensitive`` flag has a rule of its own.)"""
     folded = value.strip().casefold()
     if not folded:
         return False
-    if folded in _YES:
+    if folded in YES_WORDS:
         return True
-    if folded in _NO:
+    if folded in NO_WORDS:
         return False
     return None
 
@@ -233,6 +259,8 @@ def parse_case_page(
 ) -> CaseParseResult:
     """Read the case template of one page. ``template_names`` are redirects to the template."""
     schema = _schema(config)
+    if not_a_case_page(page_title, config) is not None:
+        return CaseParseResult(page_title, None)
     if not text.strip():
         return CaseParseResult(page_title, None, (Problem("empty-page"),))
     calls = find_templates(text, (schema.template_name, *template_names))
@@ -243,8 +271,33 @@ def parse_case_page(
     problems: list[Problem] = []
     if len(calls) > 1:
         problems.append(Problem("multiple-case-templates", (str(len(calls)),)))
-    case = _read_call(page_title, calls[0], schema, problems)
-    return CaseParseResult(page_title, case, tuple(problems))
+    # Sensitive when any of the page's case templates says so (each box decides for its own).
+    flags = [_sensitive_flag(text, call, schema) for call in calls]
+    problems.extend(flags[0].problems)
+    case = bounded(_read_call(page_title, calls[0], schema, problems), problems)
+    if not any(flag.sensitive for flag in flags):
+        return CaseParseResult(page_title, case, tuple(problems))
+    case, kept_problems = withheld(dataclasses.replace(case, sensitive=True), problems, {
+        "regions": schema.regions.values(), "topics": schema.topics.values(),
+        "statuses": schema.statuses.values(), "methods": schema.methods.values(),
+    })  # fmt: skip
+    return CaseParseResult(page_title, case, kept_problems)
+
+
+def _sensitive_flag(text: str, call: TemplateCall, schema: _Schema) -> SensitiveFlag:
+    """The flag of one call, read from the parameters as MediaWiki hands them over."""
+    fields = [(schema.field_by_key.get(_normalize_key(n)), n, v) for n, v in call.params]
+    # a misspelt name of the field with a value: the person may have meant to hide the case
+    misspelt = any(
+        f is None and v and not n.isdigit() and near_miss(n, schema.sensitive_spellings)
+        for f, n, v in fields
+    )
+    if not any(f == "sensitive" for f, _, _ in fields):
+        return SensitiveFlag(misspelt)
+    params = raw_params(text[call.begin : call.end], call.params)
+    given = [(n, v) for n, v in params if schema.field_by_key.get(_normalize_key(n)) == "sensitive"]
+    flag = decide_sensitive(given, schema.sensitive_spellings)
+    return SensitiveFlag(True, flag.problems) if misspelt else flag
 
 
 def _closest_field(name: str, schema: _Schema) -> str:
@@ -271,7 +324,9 @@ def _collect_fields(call: TemplateCall, schema: _Schema, problems: list[Problem]
             continue
         duplicate = Problem("duplicate-field", (canonical,))
         changed = values.get(canonical) != value
-        if value and canonical in seen_non_empty and changed and duplicate not in problems:
+        repeated = value and canonical in seen_non_empty and changed
+        # (the sensitive flag has a rule of its own: bots.cases.sensitive)
+        if repeated and canonical != "sensitive" and duplicate not in problems:
             problems.append(duplicate)
         if value:
             seen_non_empty.add(canonical)
@@ -318,11 +373,6 @@ def _read_call(
     if start and end and end.latest < start.earliest:
         problems.append(Problem("end-before-start", (one["start"], one["end"])))
 
-    sensitive = parse_yes_no(one.get("sensitive", ""))
-    if sensitive is None:
-        problems.append(Problem("bad-sensitive", (one["sensitive"],)))
-        sensitive = True
-
     contacts = tuple(
         dict.fromkeys(
             c
@@ -343,6 +393,5 @@ def _read_call(
         methods=methods,
         partners=_split_list(text.get("partners", "")),
         contacts=contacts,
-        sensitive=sensitive,
         lessons=one.get("lessons", ""),
     )

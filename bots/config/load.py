@@ -101,6 +101,11 @@ _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "min_removed_rows": (_INT, False),
         "required_fields": (_STRLIST, False),
         "cache": (_BOOL, False),
+        "max_added_share": (_FLOAT, False),
+        "min_added_rows": (_INT, False),
+        "exclude_prefixes": (_STRLIST, False),
+        "exclude_subpages": (_STRLIST, False),
+        "required_category": (_STR, False),
     },
     "translations": {
         "source": (_STR, False),
@@ -218,6 +223,13 @@ def _semantic_checks(file: str, cfg: Config) -> None:
         raise ConfigError(file, "index.max_removed_share", "must be between 0 and 1")
     if cfg.index.min_removed_rows < 1:
         raise ConfigError(file, "index.min_removed_rows", "must be at least 1")
+    if cfg.index.max_added_share < 0:
+        raise ConfigError(file, "index.max_added_share", "must not be negative")
+    if cfg.index.min_added_rows < 1:
+        raise ConfigError(file, "index.min_added_rows", "must be at least 1")
+    for name in ("exclude_prefixes", "exclude_subpages"):
+        if any(not v.strip() for v in getattr(cfg.index, name)):
+            raise ConfigError(file, f"index.{name}", "an empty entry would exclude every page")
     for f in cfg.index.required_fields:
         if f not in CASE_FIELDS:
             raise ConfigError(file, "index.required_fields", f"unknown case field {f!r}")

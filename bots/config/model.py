@@ -99,6 +99,15 @@ class IndexConfig:
     min_removed_rows: int = 3
     required_fields: tuple[str, ...] = ("title", "region", "status")
     cache: bool = True
+    # mass additions: a view gaining more than this share of its rows (and at least
+    # min_added_rows rows) since the bot's last rendering is held until --force
+    max_added_share: float = 1.0
+    min_added_rows: int = 10
+    # what counts as a case page, narrowed (bots.cases.scope): pages under these prefixes are
+    # neither cases nor index pages (unless a longer case prefix lies inside one)
+    exclude_prefixes: tuple[str, ...] = ()
+    exclude_subpages: tuple[str, ...] = ()  # subpage names (any level, any case): "sandbox"
+    required_category: str = ""  # a case page must be in this category ("" = any page)
 
 
 class TranslationSource(StrEnum):

@@ -3,10 +3,16 @@
 The text that the build renders from the page as collected is the text that publish saves and
 the diff shows. Only when a save meets an edit conflict (someone saved in between) is the page
 rendered again, on the text it was read again with, so that the person's edit is kept.
+
+One page never stops the others: a page whose rendering fails (any error) or does not fit the
+wiki (``bots.index.page_size``) is that page's failure. It is known before anything is saved,
+so every page is then rendered once more with it in the needs-attention lists.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,8 +22,12 @@ from bots.i18n.messages import Messages
 from bots.index.breaker import breaker_reasons
 from bots.index.human_edits import HumanEdits
 from bots.index.marker_pages import MarkerPage
+from bots.index.page_size import DEFAULT_BUDGET, fitted, size_fault, too_big_box
 from bots.index.pages import MarkerNames, PageRender, render_marker_page
 from bots.wiki.records import PageSnapshot
+from bots.wikitext.problems import Problem
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,11 +39,28 @@ class PageBuild:
     render: PageRender
     held: tuple[str, ...] = ()  # why the circuit breaker holds the save
     forced: tuple[str, ...] = ()  # why it would have, overridden by --force
+    failure: str | None = None  # why the page could not be rendered at all
+    budget: int = DEFAULT_BUDGET  # the most bytes the page may have
 
     @property
     def text(self) -> str | None:
         """The text to save; None to leave the page as it is."""
-        return None if self.held else self.render.text
+        return None if self.held or self.failure else self.render.text
+
+    def fault(self) -> str | None:
+        """Why this page fails the run although nothing stopped it from being built (a
+        failed rendering, a page too big for the wiki); None when it does not."""
+        if self.failure is not None:
+            return self.failure
+        size = size_fault(self.render, self.budget)
+        return size[0] if size else None
+
+    def problem(self) -> Problem | None:
+        """The page's entry in the needs-attention lists, if its build has one."""
+        if self.failure is not None:
+            return Problem("page-failed", (self.failure.split(":", 1)[0],))
+        size = size_fault(self.render, self.budget)
+        return size[1] if size else None
 
 
 @dataclass(frozen=True)
@@ -46,17 +73,33 @@ class IndexContent:
     messages: Messages
     config: Config
     force: bool  # --force: the circuit breaker notes, but does not hold
+    budget: int = DEFAULT_BUDGET  # the most bytes of one page (bots.index.page_size)
+
+    def render(self, page: MarkerPage, base: PageSnapshot) -> PageRender:
+        """The page rendered from ``base``, within the size budget."""
+
+        def at(max_rows: int | None, replacement: str | None) -> PageRender:
+            return render_marker_page(
+                base.text or "", self.names, self.cases, self.attention, self.messages,
+                page.lang, self.config, max_rows=max_rows, replacement=replacement,
+                own_text=page.own_text,
+            )  # fmt: skip
+
+        return fitted(at, self.budget, too_big_box(self.messages, page.lang, self.budget))
 
     def build(self, page: MarkerPage, base: PageSnapshot) -> PageBuild:
         """The page's new text rendered from ``base``, and whether the breaker holds it."""
-        render = render_marker_page(
-            base.text or "", self.names, self.cases, self.attention, self.messages, page.lang,
-            self.config,
-        )  # fmt: skip
+        try:
+            render = self.render(page, base)
+        except Exception as exc:  # one page's failure is that page's, never the run's
+            log.exception("rendering %s failed", page.title)
+            failure = f"{type(exc).__name__}: the page could not be rendered ({exc})"[:300]
+            return PageBuild(page, base, PageRender(text=None), failure=failure,
+                             budget=self.budget)  # fmt: skip
         reasons = breaker_reasons(render, self.config) if render.text is not None else ()
         if self.force:
-            return PageBuild(page, base, render, forced=reasons)
-        return PageBuild(page, base, render, held=reasons)
+            return PageBuild(page, base, render, forced=reasons, budget=self.budget)
+        return PageBuild(page, base, render, held=reasons, budget=self.budget)
 
     def summary(self, build: PageBuild, human: HumanEdits | None) -> str:
         """The edit summary in the page's language: what changed and how many cases there are."""
@@ -73,6 +116,19 @@ class IndexContent:
         return text
 
 
-def build_pages(content: IndexContent, pages: Sequence[MarkerPage]) -> tuple[PageBuild, ...]:
-    """Every marker page rendered once, from its text as collected."""
-    return tuple(content.build(page, page.snapshot) for page in pages)
+def build_pages(
+    content: IndexContent, pages: Sequence[MarkerPage]
+) -> tuple[IndexContent, tuple[PageBuild, ...]]:
+    """Every marker page rendered from its text as collected; when some page failed, every
+    page rendered again with those failures in its needs-attention lists. Returns the content
+    the pages were rendered with (publish renders with it again after an edit conflict)."""
+    builds = tuple(content.build(page, page.snapshot) for page in pages)
+    failed = tuple(
+        CaseParseResult(b.page.title, None, (problem,))
+        for b in builds
+        if (problem := b.problem()) is not None
+    )
+    if not failed:
+        return content, builds
+    content = dataclasses.replace(content, attention=(*content.attention, *failed))
+    return content, tuple(content.build(page, page.snapshot) for page in pages)

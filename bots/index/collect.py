@@ -2,12 +2,18 @@
 
 Reads: the pages transcluding the case template (``config.templates.case``, through its
 redirects too) in ``permissions.case_namespaces`` that ``[permissions]`` allows, with revision
-ids and times; every title under ``permissions.case_prefixes`` (translation subpages); the texts
-of the case pages whose revision is not in the local cache (``bots.index.case_cache``).
+ids and times (and, with ``index.required_category``, whether they are in it); every title
+under ``permissions.case_prefixes`` (translation subpages); the texts of the case pages whose
+revision is not in the local cache (``bots.index.case_cache``).
 
-Contacts of sensitive cases are replaced by placeholders right after parsing, so that the names
-reach neither the cache on disk nor any page: the views only need to know that a sensitive case
-has contacts (they show "hidden").
+What counts as a case page (``bots.cases.scope``): not under ``index.exclude_prefixes``, no
+subpage named in ``index.exclude_subpages``, in ``index.required_category`` when set, and the
+case template written in the page's own wikitext: a page that only transcludes case pages is
+neither a case nor a broken one (it is kept in the cache as "no case, no problem").
+
+A sensitive case comes out of the parser with nothing but what every list shows of any case
+(``bots.cases.limits``): its contacts are placeholders before anything reaches the cache on disk
+or a page. :func:`without_sensitive_contacts` applies the same to entries read from the cache.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bots.cases.parser import parse_case_page
-from bots.cases.record import Case, CaseParseResult
+from bots.cases.record import HIDDEN_CONTACT, Case, CaseParseResult
+from bots.cases.scope import category_title, not_a_case_page, writes_template
 from bots.config.model import Config
 from bots.config.permissions import case_page_allowed
 from bots.i18n.messages import Messages
@@ -34,8 +41,7 @@ from bots.wiki.session import WikiSession
 
 log = logging.getLogger(__name__)
 
-# Stands in for each contact of a sensitive case (see without_sensitive_contacts).
-HIDDEN_CONTACT = "(hidden)"
+__all__ = ["HIDDEN_CONTACT", "CollectedCases", "collect_cases", "without_sensitive_contacts"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class CollectedCases:
     # every listed page with the case template (translation subpages too): revision times
     listing: Mapping[str, PageSnapshot] = field(default_factory=dict)
     with_units: frozenset[str] = frozenset()  # case pages holding translation units
+    not_cases: int = 0  # listed pages that are not case pages (excluded, only transcluding)
 
     @property
     def cases(self) -> list[Case]:
@@ -57,10 +64,14 @@ class CollectedCases:
     def summary(self) -> str:
         """The run's note on the cases."""
         total = len(self.results)
-        return (
+        text = (
             f"{len(self.cases)} cases on {total} pages ({self.parsed} parsed, "
             f"{total - self.parsed} from cache), {len(self.with_problems)} need attention"
         )
+        if self.not_cases:
+            text += (f"; {self.not_cases} listed page(s) are not case pages (excluded by "
+                     "[index], or only transcluding cases)")  # fmt: skip
+        return text
 
 
 def without_sensitive_contacts(result: CaseParseResult) -> CaseParseResult:
@@ -102,17 +113,17 @@ def collect_cases(
     ``names`` are the case template's name and its redirects; ``show_progress`` as
     ``RunOptions.progress``.
     """
+    category = category_title(config)
     found = pages_with_template(
         session, config.templates.case, config.permissions.case_namespaces,
-        _prefix_listings(config),
+        _prefix_listings(config), category=category,
     )  # fmt: skip
-    listing = {
-        snap.title: snap
-        for snap in found.pages
-        if case_page_allowed(snap.title, snap.namespace, config)
-    }
+    allowed = [s for s in found.pages if case_page_allowed(s.title, s.namespace, config)]
+    listing = {snap.title: snap for snap in allowed if not_a_case_page(snap.title, config) is None}
     existing = found.under_prefixes | set(listing)
     case_titles, languages = split_translation_subpages(listing, existing, config, messages)
+    outside = [t for t in case_titles if category and t not in found.in_category]
+    case_titles = [t for t in case_titles if t not in outside]
 
     cache = CaseCache.for_config(config, names) if config.index.cache else None
     results: dict[str, CaseParseResult] = {}
@@ -143,6 +154,8 @@ def collect_cases(
         result = without_sensitive_contacts(
             parse_case_page(title, snap.text, config, template_names=names)
         )
+        if result.case is None and not writes_template(snap.text, names):
+            result = CaseParseResult(title, None)  # only transcludes cases: not a case page
         results[title] = result
         units = bool(unit_ids(snap.text))
         if units:
@@ -153,12 +166,16 @@ def collect_cases(
         cache.retain(set(results))
         cache.save()
 
+    not_cases = {t for t, r in results.items() if r.case is None and not r.problems}
     final = [
         _with_page_facts(results[title], listing[title], languages.get(title, []))
         for title in sorted(results)
+        if title not in not_cases
     ]
+    skipped = len(allowed) - len(listing) + len(outside) + len(not_cases)
     return CollectedCases(results=tuple(final), parsed=len(to_read), listing=listing,
-                          with_units=frozenset(with_units & set(results)))  # fmt: skip
+                          with_units=frozenset(with_units & set(results) - not_cases),
+                          not_cases=skipped)  # fmt: skip
 
 
 def _with_page_facts(

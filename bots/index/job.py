@@ -16,9 +16,11 @@ from bots.index.build import IndexContent, build_pages
 from bots.index.collect import collect_cases
 from bots.index.marker_pages import collect_marker_pages, marker_names
 from bots.index.outdated_languages import with_outdated_languages
+from bots.index.page_size import page_budget
 from bots.index.publish import publish_pages
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
+from bots.wiki.case_limits import max_page_bytes
 from bots.wiki.session import WikiSession
 from bots.wiki.templates import template_names
 
@@ -53,8 +55,9 @@ def run(
         messages=messages,
         config=config,
         force=options.force,
+        budget=page_budget(max_page_bytes(session)),  # from the login's siteinfo: no request
     )
-    builds = build_pages(content, marker_pages.pages)
+    content, builds = build_pages(content, marker_pages.pages)
 
     # publish
     publish_pages(session, options, content, builds, report)

@@ -9,6 +9,7 @@ with a hidden comment naming the view's parameters, so that a later run can tell
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from bots.cases.record import Case, CaseParseResult
 from bots.config.model import Config
 from bots.i18n.messages import Messages
-from bots.index.view_params import parse_view_params
+from bots.index.view_params import IndexView, parse_view_params
 from bots.index.view_render import CASE_ROW_RE, render_view
 from bots.wikitext.markers import (
     MarkerError,
@@ -69,6 +70,10 @@ class RegionChange:
     same_view: bool  # the view's parameters are those the bot rendered last time
     human_edited: bool  # the region's text differs from what the bot last wrote
     fresh: bool  # no bot content yet (placeholder text or empty)
+    # Rows on the page that the bot's own last rendering of the region does not have: put there
+    # by hand (they are replaced). Empty when the baseline is the page itself (``own`` False).
+    inserted: frozenset[str] = frozenset()
+    own: bool = False  # old rows, view and changes come from the bot's own last rendering
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,9 @@ class PageRender:
     text: str | None  # None when the page must be left untouched
     error: MarkerError | None = None
     regions: tuple[RegionChange, ...] = field(default=())
+    # set by bots.index.page_size when the page had to be made smaller to fit the wiki
+    shortened: int | None = None  # each list shows at most this many cases
+    too_big: bool = False  # each list is replaced by an error box
 
     @property
     def added(self) -> int:
@@ -92,6 +100,11 @@ class PageRender:
     @property
     def human_edited(self) -> bool:
         return any(r.human_edited for r in self.regions)
+
+    @property
+    def inserted(self) -> frozenset[str]:
+        """Case rows put on the page by hand inside a region (replaced by this rendering)."""
+        return frozenset().union(*(r.inserted for r in self.regions))
 
 
 def view_signature(params: Mapping[str, str]) -> str:
@@ -112,9 +125,44 @@ def rows_by_title(body: str) -> dict[str, str]:
     return rows
 
 
+def has_bot_content(text: str) -> bool:
+    """Whether a page holds a region the bot wrote (its stamp), as opposed to only fresh ones."""
+    return _GENERATED in text
+
+
 def region_edited_by_human(region: MarkerRegion) -> bool:
     """Whether someone changed the text the bot wrote in the region (a fresh one: no)."""
     return _GENERATED in region.inner and inner_was_edited_by_human(region.inner)
+
+
+def own_bodies(
+    own_text: str, names: MarkerNames, regions: Sequence[MarkerRegion]
+) -> list[str | None]:
+    """For each region of the page, the body the bot itself wrote for it in ``own_text`` (its
+    own last revision of the page), or None when that revision has no such region.
+
+    A region is paired with the bot's region at the same place when both show the same view,
+    else with any of the bot's regions showing that view, else (when the page still has as many
+    regions: an editor changed a view's parameters) with the one at the same place."""
+    scan = names.scan(own_text)
+    mine = [strip_stamp(r.inner) for r in scan.regions] if scan.error is None else []
+    views = [m.group(1) if (m := _VIEW_RE.search(b)) else None for b in mine]
+    used: set[int] = set()
+    paired: list[str | None] = []
+    for i, region in enumerate(regions):
+        signature = view_signature(region.params)
+        same = [k for k in range(len(mine)) if k not in used and views[k] == signature]
+        j: int | None = None
+        if i in same:
+            j = i
+        elif same:
+            j = same[0]
+        elif len(mine) == len(regions) and i not in used:
+            j = i
+        if j is not None:
+            used.add(j)
+        paired.append(mine[j] if j is not None else None)
+    return paired
 
 
 def render_marker_page(
@@ -125,17 +173,39 @@ def render_marker_page(
     messages: Messages,
     page_lang: str,
     config: Config,
+    *,
+    max_rows: int | None = None,
+    replacement: str | None = None,
+    own_text: str | None = None,
 ) -> PageRender:
-    """The page's new text with every index region re-rendered, and what changed per region."""
+    """The page's new text with every index region re-rendered, and what changed per region.
+
+    ``max_rows`` shortens every list to that many cases (and as many needs-attention items),
+    with a notice; ``replacement`` is written instead of every list (``bots.index.page_size``).
+    ``own_text`` is the bot's own last revision of the page ("" when it never saved it): what
+    changed is measured against what the bot wrote, never against rows someone added. Without
+    it, against the regions as they are on the page.
+    """
     scan = names.scan(text)
     if scan.error is not None:
         return PageRender(text=None, error=scan.error)
+    bases = own_bodies(own_text, names, scan.regions) if own_text is not None else None
     new_inner: dict[int, str] = {}
     changes: list[RegionChange] = []
-    for region in scan.regions:
+    for position, region in enumerate(scan.regions):
         signature = view_signature(region.params)
         view = parse_view_params(region.params, config)
-        view_body = render_view(view, cases, attention, messages, page_lang)
+        if replacement is not None:
+            view_body = replacement
+        elif max_rows is not None and isinstance(view, IndexView):
+            short = dataclasses.replace(
+                view, limit=min(view.limit or max_rows, max_rows), attention_limit=max_rows
+            )
+            notice = messages.msg("advocacyhub-index-shortened", view.lang or page_lang, max_rows)
+            shown = render_view(short, cases, attention, messages, page_lang)
+            view_body = f"''{notice}''\n{shown}"
+        else:
+            view_body = render_view(view, cases, attention, messages, page_lang)
         in_view = (
             frozenset()
             if isinstance(view, list)
@@ -143,10 +213,12 @@ def render_marker_page(
         )
         body = f"<!-- advocacy-hub view: {signature} -->\n{view_body}"
         new_inner[region.index] = stamp_content(body)
-        old_body = strip_stamp(region.inner)
+        page_body = strip_stamp(region.inner)
+        old_body = page_body if bases is None else (bases[position] or "")
         old_view = _VIEW_RE.search(old_body)
         old_rows = rows_by_title(old_body)
         new_rows = rows_by_title(body)
+        inserted = frozenset() if bases is None else frozenset(rows_by_title(page_body))
         changes.append(
             RegionChange(
                 index=region.index,
@@ -162,6 +234,8 @@ def render_marker_page(
                 same_view=old_view is not None and old_view.group(1) == signature,
                 human_edited=region_edited_by_human(region),
                 fresh=_GENERATED not in region.inner,
+                inserted=inserted - frozenset(old_rows),
+                own=bases is not None,
             )
         )
     return PageRender(text=replace_regions(text, scan.regions, new_inner), regions=tuple(changes))

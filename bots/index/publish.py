@@ -5,6 +5,11 @@ Writes: only between the index markers (the build changed nothing else), only on
 markers are broken is left untouched; one whose save the circuit breaker holds is not saved
 and fails the run (``--force`` saves it anyway, with a note).
 
+One page never stops the others: a page that could not be rendered, does not fit the wiki
+(saved shortened, or with error boxes: ``bots.index.page_size``), is refused as too big by the
+wiki, or whose save fails with any error but a stop of the whole run (shutoff, block, lost
+session, unreachable wiki) fails the run with its reason, and the next page is saved.
+
 People may edit while the bot saves. On an edit conflict the save reads the page again and it
 is rendered again on that text. When MediaWiki instead merged someone's edit under the bot's
 save (the two touched different lines) and the edit was inside a region, the bot's revision now
@@ -14,9 +19,12 @@ region is named. Those are the only reads here: each reacts to an edit made duri
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bots.errors import BotStop
 from bots.index.build import IndexContent, PageBuild
 from bots.index.human_edits import HumanEdits, human_edits, merged_human_edits
 from bots.index.marker_pages import MarkerPage
@@ -26,6 +34,8 @@ from bots.run_options import RunOptions
 from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import save_page
 from bots.wiki.session import WikiSession
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -74,6 +84,14 @@ def _save(
     return attempt
 
 
+def inserted_note(title: str, rows: frozenset[str], most: int = 10) -> str:
+    """The run's note naming case rows someone inserted by hand inside the bot's lists."""
+    names = [repr(name[:80]) for name in sorted(rows)[:most]]
+    more = f" and {len(rows) - most} more" if len(rows) > most else ""
+    return (f"{title}: {len(rows)} row(s) inserted by hand inside the bot's lists were replaced "
+            f"by its own rendering: {', '.join(names)}{more}")  # fmt: skip
+
+
 def _record(report: JobReport, title: str, attempt: _Attempt) -> bool:
     """Put the attempt's outcome in the report; True when the page was saved."""
     build = attempt.build
@@ -87,12 +105,19 @@ def _record(report: JobReport, title: str, attempt: _Attempt) -> bool:
         # the markers broke between the bot's read and its save (an edit conflict re-read)
         report.record(Skipped(title, f"broken index markers: {build.render.error.reason}"))
         return False
-    assert attempt.outcome is not None
-    if build is not None and build.forced and isinstance(attempt.outcome, Saved):
+    outcome = attempt.outcome
+    assert outcome is not None
+    if isinstance(outcome, Skipped) and outcome.reason.endswith("(contenttoobig)"):
+        outcome = Failed(title, outcome.reason)  # too big is a failure, never a quiet skip
+    if build is not None and build.forced and isinstance(outcome, Saved):
         report.notes.append(f"{title}: circuit breaker overridden by --force: "
                             + "; ".join(build.forced))  # fmt: skip
-    report.record(attempt.outcome)
-    return isinstance(attempt.outcome, Saved)
+    report.record(outcome)
+    if build is not None and build.render.inserted and isinstance(outcome, Saved):
+        report.notes.append(inserted_note(title, build.render.inserted))
+    if build is not None and (fault := build.fault()) is not None:
+        report.record(Failed(title, fault))  # saved (shortened, error boxes), still a failure
+    return isinstance(outcome, Saved)
 
 
 def _publish_page(
@@ -105,6 +130,9 @@ def _publish_page(
     page = built.page
     if built.render.error is not None:
         report.record(Skipped(page.title, f"broken index markers: {built.render.error.reason}"))
+        return
+    if built.render.text is None:  # not rendered at all, or too big even with error boxes
+        report.record(Failed(page.title, built.fault() or "the page could not be rendered"))
         return
     first = _save(session, options, content, page, built, page.human_edits)
     if not _record(report, page.title, first):
@@ -119,6 +147,8 @@ def _publish_page(
         return
     # Outside the regions a merged edit is all there is to it; inside one, the bot's save now
     # holds the person's change: replace it at once, and say so.
+    # the baseline of this second save is what the bot just saved
+    page = dataclasses.replace(page, own_text=first.build.text)
     second = _save(session, options, content, page, None, merged)
     if second.build is not None and second.build.render.human_edited:
         report.notes.append(merged.note(page.title))
@@ -137,4 +167,11 @@ def publish_pages(
     """Save every built page, in title order, and record each outcome in the report."""
     for built in progress(builds, total=len(builds), label="saving index pages",
                           enabled=options.progress):  # fmt: skip
-        _publish_page(session, options, content, built, report)
+        try:
+            _publish_page(session, options, content, built, report)
+        except BotStop:
+            raise  # shutoff, block, lost session, unreachable wiki: the whole run stops
+        except Exception as exc:  # this page's failure; the next page is still saved
+            log.exception("saving %s failed", built.page.title)
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            report.record(Failed(built.page.title, f"the save failed: {reason}"))

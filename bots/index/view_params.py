@@ -18,7 +18,7 @@ columns     from: title, region, country, topic, status, start, end, methods, pa
             contact, lessons, summary, languages, updated (default: title, region, country,
             topic, status, start, end). The title column is always shown: first, unless listed
 lang        language of headings and labels (default: the page's language given by the job)
-limit       show only the first N cases (after sorting)
+limit       show only the first N cases (after sorting), N from 1 to 10,000
 attention   ``yes``/``no``: show the "needs attention" list. Default: yes on a view without
             filters, no on a filtered one. A filtered view lists only the problem pages whose
             case passes its filters (pages without a usable case template appear only on
@@ -27,22 +27,29 @@ chart       ``yes``/``no``: a bar chart of the number of cases per group; defaul
             view is grouped (a view without groups has no chart)
 =========== ===================================================================================
 
+Bounds: every number is plain ASCII digits (``bots.wikitext.numbers.parse_count``); a list
+parameter takes at most :data:`MAX_VALUES` values (``columns``: :data:`MAX_COLUMNS`), a value at
+most :data:`MAX_VALUE_CHARS` characters; ``lang`` is a real language code
+(``bots.i18n.languages.is_known_language``).
+
 All problems with the parameters are reported together (the view then shows them in an error
 box instead of the list: ``bots.index.view_render``). Problem codes (message
 ``advocacyhub-problem-<code>``):
 
-==================== =================================================================
-unknown-view-param   $1 parameter name, $2 closest known parameter
-unnamed-parameter    $1 a value given without a parameter name
-unknown-region       $1 value, $2 closest region code
-unknown-topic        $1 value, $2 closest topic code
-unknown-status       $1 value, $2 closest status code
-bad-year             $1 value
-bad-limit            $1 value
-bad-lang             $1 value
-unknown-column       $1 value, $2 closest column name
-bad-view-value       $1 parameter, $2 value, $3 allowed values (comma-separated codes)
-==================== =================================================================
+====================== ===============================================================
+unknown-view-param     $1 parameter name, $2 closest known parameter
+unnamed-parameter      $1 a value given without a parameter name
+unknown-region         $1 value, $2 closest region code
+unknown-topic          $1 value, $2 closest topic code
+unknown-status         $1 value, $2 closest status code
+bad-year               $1 value
+bad-limit              $1 value
+bad-lang               $1 value
+unknown-column         $1 value, $2 closest column name
+bad-view-value         $1 parameter, $2 value, $3 allowed values (comma-separated codes)
+too-many-view-values   $1 parameter, $2 the most values it takes
+view-value-too-long    $1 parameter, $2 the most characters it takes
+====================== ===============================================================
 """
 
 from __future__ import annotations
@@ -54,7 +61,8 @@ from dataclasses import dataclass, field
 from bots.cases.parser import closest, match_vocabulary, parse_yes_no, vocabulary_index
 from bots.cases.record import Case
 from bots.config.model import Config, VocabularyConfig
-from bots.i18n.languages import is_language_code
+from bots.i18n.languages import is_known_language
+from bots.wikitext.numbers import parse_count
 from bots.wikitext.problems import Problem
 
 VIEW_PARAMS = (
@@ -68,6 +76,12 @@ COLUMNS = (
     "contact", "lessons", "summary", "languages", "updated",
 )  # fmt: skip
 DEFAULT_COLUMNS = ("title", "region", "country", "topic", "status", "start", "end")
+
+MAX_VALUES = 50  # values of one list parameter (region, country, topic, status, year)
+MAX_COLUMNS = 2 * len(COLUMNS)  # the columns list (each column once; room for repeats)
+MAX_VALUE_CHARS = 2000  # characters of one parameter's value
+MAX_LIMIT = 10_000
+_LIST_PARAMS = ("region", "country", "topic", "status", "year", "columns")
 
 _YEAR_RE = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?", re.ASCII)
 _LIST_SPLIT_RE = re.compile(r"[,;，；、،]")
@@ -99,6 +113,7 @@ class IndexView:
     lang: str | None = None
     attention: bool = True
     chart: bool = False
+    attention_limit: int = 200  # problem pages listed at most (the rest are counted)
     vocabulary: VocabularyConfig = field(
         default_factory=no_vocabulary, compare=False, hash=False, repr=False
     )
@@ -164,8 +179,15 @@ def _given_params(params: Mapping[str, str], problems: list[Problem]) -> dict[st
                     problems.append(Problem("unnamed-parameter", (value.strip(),)))
                 continue
             problems.append(Problem("unknown-view-param", (name, closest(key, known))))
+        elif len(value) > MAX_VALUE_CHARS:
+            problems.append(Problem("view-value-too-long", (key, str(MAX_VALUE_CHARS))))
         elif value.strip():
             given[key] = value.strip()
+    for key in _LIST_PARAMS:
+        most = MAX_COLUMNS if key == "columns" else MAX_VALUES
+        if key in given and len(_split(given[key])) > most:
+            problems.append(Problem("too-many-view-values", (key, str(most))))
+            del given[key]
     return given
 
 
@@ -191,16 +213,14 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
 
     limit: int | None = None
     if "limit" in given:
-        raw = given["limit"]
-        if raw.isascii() and raw.isdigit() and int(raw) > 0:
-            limit = int(raw)
-        else:
-            problems.append(Problem("bad-limit", (raw,)))
+        limit = parse_count(given["limit"], minimum=1, maximum=MAX_LIMIT)
+        if limit is None:
+            problems.append(Problem("bad-limit", (given["limit"],)))
 
     lang: str | None = None
     if "lang" in given:
         lang = given["lang"].replace("_", "-").casefold()
-        if not is_language_code(lang):
+        if not is_known_language(lang):
             problems.append(Problem("bad-lang", (given["lang"],)))
 
     filtered = bool(regions or topics or statuses or countries or years)
@@ -235,8 +255,9 @@ def _parse_years(value: str, problems: list[Problem]) -> tuple[tuple[int, int], 
     years: list[tuple[int, int]] = []
     for item in _split(value):
         m = _YEAR_RE.fullmatch(item)
-        lo, hi = (int(m.group(1)), int(m.group(2) or m.group(1))) if m else (0, 0)
-        if m is None or lo > hi:
+        lo = parse_count(m.group(1), maximum=9999) if m else None
+        hi = parse_count(m.group(2) or m.group(1), maximum=9999) if m else None
+        if lo is None or hi is None or lo > hi:
             problems.append(Problem("bad-year", (item,)))
         else:
             years.append((lo, hi))

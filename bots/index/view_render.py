@@ -12,6 +12,7 @@ next run reads the rows back from the page to tell what it added, updated and re
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -20,7 +21,8 @@ from bots.cases.record import Case, CaseParseResult
 from bots.config.model import VocabularyConfig
 from bots.i18n.messages import Messages
 from bots.index.view_params import IndexView, no_vocabulary
-from bots.wikitext.escape import escape_attribute, escape_inline, internal_link
+from bots.wikitext.escape import escape_attribute, internal_link
+from bots.wikitext.escape import escape_inline as _escape_inline
 from bots.wikitext.problems import Problem, problem_text
 
 # The first line of a case row; group 1 is the page title (escaped as an attribute value).
@@ -28,6 +30,11 @@ CASE_ROW_RE = re.compile(r'^\|-[^\n]*?\bdata-advocacy-case="([^"\n]*)"', re.MULT
 
 _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
+# The same values are escaped again for every list of a page (and for a shortened rendering of
+# a page too big for the wiki): remember them. Pure function of its arguments; bounded memory.
+escape_inline = functools.lru_cache(maxsize=10_000)(_escape_inline)
+
+MAX_SHOWN_PROBLEMS = 20  # problems of one view's parameters shown in its error box
 CHART_MAX_WIDTH = 200  # px of the longest bar
 CHART_COLOR = "#36c"
 
@@ -203,11 +210,16 @@ def _attention(items: Iterable[CaseParseResult], view: IndexView, text: _Text) -
     lines = [f"=== {text.msg('advocacyhub-index-attention-heading')} ==="]
     lines.append(text.msg("advocacyhub-index-attention-intro"))
     reason_separator = text.msg("advocacyhub-index-reason-separator")
-    for item in sorted(chosen, key=lambda i: i.page):
+    shown = sorted(chosen, key=lambda i: i.page)[: view.attention_limit]
+    for item in shown:
         label = item.case.title if item.case else item.page
         link = f"<bdi>{internal_link(item.page, label)}</bdi>"
-        reasons = reason_separator.join(text.problem(p) for p in item.problems)
+        reasons = reason_separator.join(
+            text.problem(p) for p in item.problems[:MAX_SHOWN_PROBLEMS]
+        )
         lines.append("* " + text.msg("advocacyhub-index-attention-item", link, reasons))
+    if len(chosen) > len(shown):
+        lines.append(text.msg("advocacyhub-index-attention-more", len(chosen) - len(shown)))
     return lines
 
 
@@ -258,7 +270,9 @@ def render_view_errors(problems: Sequence[Problem], messages: Messages, lang: st
     text = _Text(messages, lang, no_vocabulary())
     lines = ['<div class="error advocacyhub-index-error">']
     lines.append(text.msg("advocacyhub-index-error-intro"))
-    lines.extend(f"* {text.problem(p)}" for p in problems)
+    lines.extend(f"* {text.problem(p)}" for p in problems[:MAX_SHOWN_PROBLEMS])
+    if len(problems) > MAX_SHOWN_PROBLEMS:
+        lines.append(text.msg("advocacyhub-index-error-more", len(problems) - MAX_SHOWN_PROBLEMS))
     lines.append("</div>")
     return "\n".join(lines)
 

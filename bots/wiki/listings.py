@@ -5,7 +5,8 @@ ids and times but without text) and every page under the case prefixes (translat
 need not carry the template). The first prefix listing (``list=allpages``) rides along in the
 requests that list the template's pages (``generator=embeddedin``): MediaWiki continues a
 ``list=`` module together with the generator, so it costs no request of its own. Each further
-prefix costs one request per 5,000 titles.
+prefix costs one request per 5,000 titles. Membership of one category (``category``) rides along
+too (``prop=categories`` with ``clcategories``): no request of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bots.wiki.session import WikiSession
 class TemplateListing:
     pages: tuple[PageSnapshot, ...]  # pages transcluding the template (no text), listing order
     under_prefixes: frozenset[str]  # titles of every page under the prefixes
+    in_category: frozenset[str] = frozenset()  # those of `pages` in `category` (when asked)
 
 
 def pages_with_template(
@@ -29,22 +31,32 @@ def pages_with_template(
     template: str,
     namespaces: Iterable[int],
     prefixes: Sequence[tuple[str, int]] = (),
+    *,
+    category: str = "",
 ) -> TemplateListing:
     """Pages transcluding ``template`` in ``namespaces`` (through its redirects too), and the
-    titles of all pages under each ``(prefix without namespace, namespace)`` of ``prefixes``."""
+    titles of all pages under each ``(prefix without namespace, namespace)`` of ``prefixes``;
+    with ``category`` (a full title), which of the pages are in it."""
     titles: set[str] = set()
-    extra: dict[str, str | int] | None = None
+    members: set[str] = set()
+    extra: dict[str, str | int] = {}
     if prefixes:
         prefix, namespace = prefixes[0]
-        extra = {"list": "allpages", "apprefix": prefix, "apnamespace": namespace,
-                 "aplimit": "max"}  # fmt: skip
+        extra.update({"list": "allpages", "apprefix": prefix, "apnamespace": namespace,
+                      "aplimit": "max"})  # fmt: skip
+    if category:
+        extra.update({"prop": "revisions|info|categories", "clcategories": category,
+                      "cllimit": "max"})  # fmt: skip
 
     def listed(query: Mapping[str, Any]) -> None:
         titles.update(p["title"] for p in query.get("allpages", []))
+        members.update(p["title"] for p in query.get("pages", []) if p.get("categories"))
 
     pages = tuple(
-        session.embedded_in(template, namespaces, content=False, extra=extra, on_query=listed)
-    )
+        session.embedded_in(template, namespaces, content=False, extra=extra or None,
+                            on_query=listed)
+    )  # fmt: skip
     for prefix, namespace in prefixes[1:]:
         titles.update(session.all_pages(prefix, namespace))
-    return TemplateListing(pages=pages, under_prefixes=frozenset(titles))
+    return TemplateListing(pages=pages, under_prefixes=frozenset(titles),
+                           in_category=frozenset(members))  # fmt: skip

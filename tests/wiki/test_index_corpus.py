@@ -94,8 +94,9 @@ REASONS = {
     "unnamed-parameter": "The value “{}” has no parameter name; write it as name = value.",
     "duplicate-field": "The parameter “{}” is given more than once (perhaps under another "
     "name); the last value is used.",
-    "bad-sensitive": "The value “{}” of the parameter “sensitive” is not understood; use yes "
-    "or no. Until it is fixed, the contacts are hidden.",
+    "unclear-sensitive": "The value of the parameter “{}” is not a plain yes or no (the bot "
+    "cannot read templates, markup or other words there), so the case is treated as sensitive: "
+    "its contacts, summary and lessons stay out of every list. Write yes or no.",
 }
 
 

@@ -1,0 +1,93 @@
+"""Which pages count as case pages. Pure.
+
+A case page is a page in ``[permissions]`` ``case_namespaces`` under ``case_prefixes`` that
+*writes* the case template in its own wikitext. The configuration can narrow this (``[index]``):
+
+* ``exclude_prefixes``: pages under these title prefixes are not case pages, and the index job
+  leaves their lists alone too (a sandbox area, the test suite's pages on a shared wiki). A
+  ``[permissions]`` case or edit prefix that lies *inside* an excluded prefix re-opens the pages
+  under it: the longer, more specific setting wins (``Advocacy/T-`` excluded,
+  ``Advocacy/T-mine/`` as the case prefix).
+* ``exclude_subpages``: pages with a subpage of one of these names, at any level and in any
+  case (``Advocacy/Some case/Sandbox``, ``Advocacy/Draft/New case``), are not case pages.
+* ``required_category``: only pages in this category are case pages (read with the listing,
+  no request of its own).
+
+A page that only *transcludes* case pages (a portal embedding ``{{:Advocacy/Some case}}``)
+carries the template without writing it: MediaWiki lists it with the pages that use the
+template, but it is neither a case nor a broken one (:func:`writes_template`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bots.config.model import Config
+from bots.wikitext.markers import masked_spans, normalize_template_name
+
+_CALL_RE = re.compile(r"\{\{([^{}|]*?)(?=\||\}\})")
+
+
+def writes_template(text: str, names: Iterable[str]) -> bool:
+    """Whether the page's own wikitext calls one of ``names`` anywhere (at the top level or
+    inside another template's parameters), outside comments and ``<nowiki>``-like tags."""
+    wanted = {n for n in map(normalize_template_name, names) if n}
+    if "{{" not in text or not wanted:
+        return False
+    spans = masked_spans(text)
+    if spans:
+        kept, pos = [], 0
+        for begin, end in spans:
+            kept.append(text[pos:begin])
+            pos = end
+        text = "".join(kept) + text[pos:]
+    return any(normalize_template_name(m.group(1)) in wanted for m in _CALL_RE.finditer(text))
+
+
+def excluded_prefix(title: str, config: Config) -> str | None:
+    """The excluded prefix ``title`` lies under, unless a longer case or edit prefix of
+    ``[permissions]`` re-opens it."""
+    perms = config.permissions
+    for prefix in config.index.exclude_prefixes:
+        if not title.startswith(prefix):
+            continue
+        reopened = any(
+            title.startswith(other) and len(other) > len(prefix)
+            for other in (*perms.case_prefixes, *perms.edit_prefixes)
+        )
+        if not reopened:
+            return prefix
+    return None
+
+
+def excluded_subpage(title: str, config: Config) -> str | None:
+    """The excluded subpage name in ``title`` (after its root page), if any."""
+    names = {n.strip().casefold() for n in config.index.exclude_subpages}
+    if not names:
+        return None
+    for part in title.split("/")[1:]:
+        if part.strip().casefold() in names:
+            return part
+    return None
+
+
+def not_a_case_page(title: str, config: Config) -> str | None:
+    """Why the configuration does not count ``title`` as a case page (None: it may be one).
+    ``required_category`` is checked by the caller, which lists the category's members."""
+    prefix = excluded_prefix(title, config)
+    if prefix is not None:
+        return f"under the excluded prefix {prefix!r} (index.exclude_prefixes)"
+    subpage = excluded_subpage(title, config)
+    if subpage is not None:
+        return f"an excluded subpage {subpage!r} (index.exclude_subpages)"
+    return None
+
+
+def category_title(config: Config) -> str:
+    """``index.required_category`` as a full title (``Category:...``), or "" when not set."""
+    name = config.index.required_category.strip()
+    if not name:
+        return ""
+    bare = re.sub(r"^\s*category\s*:\s*", "", name, flags=re.IGNORECASE)
+    return f"Category:{bare}"
