@@ -28,12 +28,22 @@ from bots.wikitext.escape import escape_inline, internal_link
 from bots.wikitext.problems import problem_text
 
 
+def _link_or_text(title: str, linkable: bool = True) -> str:
+    # A title made only of invisible characters has nothing left to link to: show it as text.
+    if linkable:
+        try:
+            return internal_link(title)
+        except ValueError:
+            pass
+    return bdi(escape_inline(title, 120))
+
+
 def _report_target(d: DeliveryLine) -> str:
     if not d.page:
         return ""
-    link = internal_link(d.page) if d.linkable else bdi(escape_inline(d.page, 120))
+    link = _link_or_text(d.page, d.linkable)
     if d.delivered_to and d.delivered_to != d.page:
-        link += " → " + internal_link(d.delivered_to)
+        link += " → " + _link_or_text(d.delivered_to)
     return link
 
 

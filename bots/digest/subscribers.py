@@ -216,7 +216,7 @@ def parse_subscriber_list(
         shown = " ".join(raw_page.split())[:_MAX_TITLE_BYTES]  # as written, for the report
         site = _param(params, "site").strip()
         if site:
-            problem = Problem("subscriber-other-wiki", (site,))
+            problem = Problem("subscriber-other-wiki", (site[:MAX_VALUE_CHARS],))
             issues.append(LineIssue(line, shown, problem, True, number))
             continue
         page = normalize_title(raw_page) if possible_title(raw_page) else None

@@ -37,7 +37,7 @@ from bots.config.load import load_config
 from bots.config.model import Config
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "config" / "onwiki" / "Template-Advocacy_case.wikitext"
+TEMPLATE = ROOT / "bots" / "onwiki" / "Template-Advocacy_case.wikitext"
 
 
 class Row(NamedTuple):
