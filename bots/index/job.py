@@ -20,7 +20,7 @@ from bots.index.page_size import page_budget
 from bots.index.publish import publish_pages
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
-from bots.wiki.case_limits import max_page_bytes
+from bots.wiki.limits import max_page_bytes
 from bots.wiki.session import WikiSession
 from bots.wiki.templates import template_names
 

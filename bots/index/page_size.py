@@ -2,7 +2,7 @@
 
 One list of many cases, or many lists on one page, can make a page larger than the wiki saves
 (MediaWiki refuses it with ``contenttoobig``). A rendering over the budget (the wiki's
-``maxarticlesize`` less :data:`MARGIN`; ``bots.wiki.case_limits``) is rendered again, smaller:
+``maxarticlesize`` less :data:`MARGIN`; ``bots.wiki.limits``) is rendered again, smaller:
 
 1. every list shortened to its first N cases (and as many needs-attention items), the largest N
    of :data:`ROW_CAPS` that fits, with a notice on the list;
