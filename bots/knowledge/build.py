@@ -35,6 +35,7 @@ from bots.wikitext.markers import inner_was_edited_by_human, replace_regions, st
 log = logging.getLogger(__name__)
 
 CAPS = (300, 100, 30, 10)
+_GENERATED = "advocacy-hub: generated content"  # in the stamp of every region the bot wrote
 MARGIN = 0.10
 
 
@@ -110,7 +111,9 @@ class KnowledgeContent:
             inner: dict[int, str] = {}
             for region in scan.regions:
                 views += 1
-                edited = edited or inner_was_edited_by_human(region.inner)
+                # a fresh region (the editor's placeholder, no stamp yet) is no manual edit
+                stamped = _GENERATED in region.inner
+                edited = edited or (stamped and inner_was_edited_by_human(region.inner))
                 view = parse_view(markers.kind, region.params, self.config)
                 lang = page.lang
                 if isinstance(view, list):

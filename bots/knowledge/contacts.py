@@ -88,7 +88,11 @@ def render_contacts(
         key=lambda c: (c.title, c.page),
     )  # fmt: skip
     regions = [r for r in text.vocabulary.regions if not view.regions or r in view.regions]
-    lines = [text.msg("advocacyhub-knowledge-contacts-intro", _ask_instead(ask_page, text))]
+    if ask_page:
+        intro = text.msg("advocacyhub-knowledge-contacts-intro", internal_link(ask_page))
+    else:
+        intro = text.msg("advocacyhub-knowledge-contacts-intro-plain")
+    lines = [intro]
     for region in regions:
         lines.append(f"=== {text.label('region', region)} ===")
         lines += _region_lines([c for c in active if c.region == region], text, ask_page, cap)
