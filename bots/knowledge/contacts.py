@@ -36,7 +36,7 @@ def _ask_instead(ask_page: str, text: ViewText) -> str:
     return text.msg("advocacyhub-knowledge-ask-instead", internal_link(ask_page))
 
 
-def _case_line(case: Case, text: ViewText, ask_page: str) -> str:
+def _case_line(case: Case, text: ViewText) -> str:
     contacts = public_contacts(case)
     if contacts:
         people = text.join(text.user_talk_link(c) for c in contacts)
@@ -47,7 +47,7 @@ def _case_line(case: Case, text: ViewText, ask_page: str) -> str:
 
 
 def _region_lines(
-    cases: Sequence[Case], text: ViewText, ask_page: str, cap: int | None
+    cases: Sequence[Case], text: ViewText, ask_page: str, cap: int | None, only: Sequence[str]
 ) -> list[str]:
     if not any(public_contacts(c) for c in cases):
         lines = [f"''{_ask_instead(ask_page, text)}''"]
@@ -57,6 +57,8 @@ def _region_lines(
         lines = []
     topics = list(text.vocabulary.topics)
     order = topics + sorted({t for c in cases for t in c.topics} - set(topics))
+    if only:  # a view of some topics groups by those topics only
+        order = [t for t in order if t in only]
     groups = [(text.label("topic", t), [c for c in cases if t in c.topics]) for t in order]
     groups.append(
         (text.msg("advocacyhub-knowledge-group-other"), [c for c in cases if not c.topics])
@@ -66,7 +68,7 @@ def _region_lines(
             continue
         lines.append(f"'''{heading}'''")
         shown = group if cap is None else group[:cap]
-        lines.extend(_case_line(c, text, ask_page) for c in shown)
+        lines.extend(_case_line(c, text) for c in shown)
         if len(shown) < len(group):
             lines.append(text.msg("advocacyhub-knowledge-more", len(group) - len(shown)))
     return lines
@@ -95,9 +97,11 @@ def render_contacts(
     lines = [intro]
     for region in regions:
         lines.append(f"=== {text.label('region', region)} ===")
-        lines += _region_lines([c for c in active if c.region == region], text, ask_page, cap)
+        lines += _region_lines(
+            [c for c in active if c.region == region], text, ask_page, cap, view.topics
+        )
     other = [c for c in active if c.region not in text.vocabulary.regions]
     if other and not view.regions:
         lines.append(f"=== {text.msg('advocacyhub-knowledge-group-other')} ===")
-        lines += _region_lines(other, text, ask_page, cap)
+        lines += _region_lines(other, text, ask_page, cap, view.topics)
     return "\n".join(lines)

@@ -47,6 +47,8 @@ ITEM_LIMIT = 100  # characters of one list item
 LIST_LIMIT = 30  # items of one list
 MAX_PER_PAGE = 50  # templates read from one page
 _SPLIT_RE = re.compile(r"[,;，；、،\n]")
+# the directory shows a website as text: without its scheme it reads as what it is
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 def plain(wikitext: str, limit: int = TEXT_LIMIT) -> str:
@@ -105,7 +107,7 @@ def parse_partner_pages(
             name=plain(p.get("name", ""), ITEM_LIMIT) or _last_part(title),
             type=plain(p.get("type", ""), ITEM_LIMIT),
             region=match_vocabulary(region, vocabulary.regions) or region,
-            website=plain(p.get("website", ""), 200),
+            website=_SCHEME_RE.sub("", plain(p.get("website", ""), 200)),
             affiliate=plain(p.get("affiliate", ""), ITEM_LIMIT),
             aliases=plain_list(p.get("aliases", "")),
         ))  # fmt: skip
