@@ -69,6 +69,8 @@ def what_worked(cases: Sequence[Case], text: ViewText, cap: int | None) -> list[
     methods = _order([m for c in cases for m in c.methods], list(text.vocabulary.methods))
     if not methods:
         return [*lines, text.msg("advocacyhub-knowledge-no-methods")]
+    # on a narrow screen the table scrolls sideways instead of running off the page
+    lines.append('<div class="advocacyhub-knowledge-scroll" style="overflow-x: auto;">')
     lines.append('{| class="wikitable sortable advocacyhub-knowledge-table"')
     headers = [text.msg("advocacyhub-knowledge-column-method"),
                text.msg("advocacyhub-knowledge-column-cases"),
@@ -81,7 +83,7 @@ def what_worked(cases: Sequence[Case], text: ViewText, cap: int | None) -> list[
         lines.append("|-")
         lines.append("| " + " || ".join([text.label("method", method), str(len(using)),
                                          *map(str, counts)]))  # fmt: skip
-    lines.append("|}")
+    lines += ["|}", "</div>"]
     if len(shown) < len(methods):
         lines.append(text.msg("advocacyhub-knowledge-more", len(methods) - len(shown)))
     return lines

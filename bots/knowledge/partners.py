@@ -134,7 +134,8 @@ def _entry(entry: PartnerEntry, text: ViewText, dormant_years: int) -> list[str]
             if value:
                 facts.append(text.msg(f"advocacyhub-knowledge-partner-{key}",
                                       f"<bdi>{escape_inline(value, 200)}</bdi>"))  # fmt: skip
-    lines = [f"* {name}" + (" — " + text.join(facts) if facts else "")]
+    details_separator = text.msg("advocacyhub-knowledge-detail-separator")
+    lines = [f"* {name}" + (" — " + details_separator.join(facts) if facts else "")]
     if entry.cases:
         shown = entry.cases[:CASES_SHOWN]
         listed = text.join(text.case_with_status(c) for c in shown)
@@ -161,7 +162,7 @@ def _entry(entry: PartnerEntry, text: ViewText, dormant_years: int) -> list[str]
     if entry.last_activity is not None:
         details.append(text.msg("advocacyhub-knowledge-partner-activity", str(entry.last_activity)))
     if details:
-        lines.append("*: " + text.join(details))
+        lines.append("*: " + details_separator.join(details))
     if entry.dormant:
         key = (
             "advocacyhub-knowledge-partner-dormant"

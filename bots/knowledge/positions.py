@@ -19,6 +19,7 @@ from bots.knowledge.views import KnowledgeView
 from bots.wikitext.escape import escape_inline, internal_link
 
 CASES_SHOWN = 30  # cases listed under one position (the rest are counted)
+BOLD = "'''"
 
 
 def needs_review(position: Position, today: date, review_days: int) -> bool:
@@ -31,25 +32,22 @@ def needs_review(position: Position, today: date, review_days: int) -> bool:
 def _position(
     position: Position, cases: Sequence[Case], text: ViewText, today: date, review_days: int
 ) -> list[str]:
+    # Each fact on its own line (a list item): a phone screen reads them one by one.
     lines = [f"=== {escape_inline(position.title, 200)} ==="]
-    facts = [
-        text.msg(
-            "advocacyhub-knowledge-position-page", f"<bdi>{internal_link(position.page)}</bdi>"
-        )
-    ]
+    if position.summary:
+        lines += [f"<bdi>{escape_inline(position.summary, 500)}</bdi>", ""]
+    items = []
     if position.topics:
         topics = text.join(text.label("topic", t) for t in position.topics)
-        facts.append(text.msg("advocacyhub-knowledge-position-topics", topics))
+        items.append(text.msg("advocacyhub-knowledge-position-topics", topics))
     reviewed = (
         str(position.reviewed) if position.reviewed else text.msg("advocacyhub-knowledge-never")
     )
-    facts.append(text.msg("advocacyhub-knowledge-position-reviewed", reviewed))
-    lines.append(text.join(facts))
+    reviewed = text.msg("advocacyhub-knowledge-position-reviewed", reviewed)
     if needs_review(position, today, review_days):
-        lines.append(f"''{text.msg('advocacyhub-knowledge-position-review-due', review_days)}''")
-    if position.summary:
-        lines.append(f"<bdi>{escape_inline(position.summary, 500)}</bdi>")
-    items = []
+        due = text.msg("advocacyhub-knowledge-position-review-due", review_days)
+        reviewed += " — " + BOLD + due + BOLD
+    items.append(reviewed)
     if position.affiliates:
         names = text.join(f"<bdi>{escape_inline(a, 100)}</bdi>" for a in position.affiliates)
         items.append(text.msg("advocacyhub-knowledge-position-affiliates", names))
@@ -75,6 +73,8 @@ def _position(
         )
     else:
         items.append(text.msg("advocacyhub-knowledge-position-no-translations"))
+    page = f"<bdi>{internal_link(position.page)}</bdi>"
+    items.append(text.msg("advocacyhub-knowledge-position-page", page))
     items.extend(text.problem(p) for p in position.problems[:5])
     lines.extend(f"* {item}" for item in items)
     return lines

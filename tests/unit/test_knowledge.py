@@ -136,7 +136,7 @@ def test_hostile_values_are_escaped() -> None:
 def test_positions_show_review_state_translations_and_problems() -> None:
     body = render(corpus_content(), "{{Advocacy positions}}\n{{Advocacy positions end}}").text or ""
     assert "2 positions; one needs a review." in body  # the bad date counts as never reviewed
-    assert "last reviewed: never" in body
+    assert "Last reviewed: never" in body
     assert "[[:Advocacy/Positions/Panorama/fr|français]]" in body
     assert "Not translated yet." in body
     assert "nonsense-topic" in body and "2024-13" in body  # problems shown with the position

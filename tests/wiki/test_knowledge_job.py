@@ -122,7 +122,7 @@ def test_every_view_is_written_between_its_markers_and_a_rerun_edits_nothing(
     partners = body(text, VIEWS["partners"])
     assert partners.count("European Digital Rights") == 1  # EDRi and the full name merged
     assert f"[[:{p}Partners/EDRi|European Digital Rights]]" in partners
-    assert "2 cases" in partners and "website: <bdi>edri.org</bdi>" in partners
+    assert "2 cases" in partners and "Website: <bdi>edri.org</bdi>" in partners
     assert "Wikimedia Deutschland e.V." not in partners  # merged by the page's aliases
     assert "''No case in the last 3 years.''" in partners  # the ACLU's case ended in 2015
     contacts = body(text, VIEWS["contacts"])
