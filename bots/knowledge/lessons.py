@@ -69,21 +69,25 @@ def what_worked(cases: Sequence[Case], text: ViewText, cap: int | None) -> list[
     methods = _order([m for c in cases for m in c.methods], list(text.vocabulary.methods))
     if not methods:
         return [*lines, text.msg("advocacyhub-knowledge-no-methods")]
-    # on a narrow screen the table scrolls sideways instead of running off the page
-    lines.append('<div class="advocacyhub-knowledge-scroll" style="overflow-x: auto;">')
+    # Three columns: the outcomes share one cell, so that a phone screen shows the whole row.
     lines.append('{| class="wikitable sortable advocacyhub-knowledge-table"')
     headers = [text.msg("advocacyhub-knowledge-column-method"),
                text.msg("advocacyhub-knowledge-column-cases"),
-               *(text.label("status", o) for o in outcomes)]  # fmt: skip
+               text.msg("advocacyhub-knowledge-column-outcomes")]  # fmt: skip
     lines.append("! " + " !! ".join(headers))
+    separator = text.msg("advocacyhub-knowledge-detail-separator")
     shown = methods if cap is None else methods[:cap]
     for method in shown:
         using = [c for c in cases if method in c.methods]
-        counts = [sum(1 for c in using if c.status == o) for o in outcomes]
+        counts = [(o, sum(1 for c in using if c.status == o)) for o in outcomes]
+        ended = separator.join(
+            text.msg("advocacyhub-knowledge-outcome", text.label("status", o), n)
+            for o, n in counts
+            if n
+        )
         lines.append("|-")
-        lines.append("| " + " || ".join([text.label("method", method), str(len(using)),
-                                         *map(str, counts)]))  # fmt: skip
-    lines += ["|}", "</div>"]
+        lines.append(f"| {text.label('method', method)} || {len(using)} || {ended}")
+    lines.append("|}")
     if len(shown) < len(methods):
         lines.append(text.msg("advocacyhub-knowledge-more", len(methods) - len(shown)))
     return lines

@@ -197,6 +197,6 @@ def test_view_parameters_are_checked() -> None:
 
 def test_what_worked_counts_every_outcome() -> None:
     text = render(content(CONFIG, CASES), "{{Advocacy lessons}}\n{{Advocacy lessons end}}").text
-    assert "| Meetings with policymakers || 1 || 0 || 1 || 0 || 0" in (text or "")
-    assert "| Litigation || 1 || 0 || 0 || 1 || 0" in (text or "")
-    assert "| Research and reports || 1 || 0 || 0 || 0 || 1" in (text or "")  # sensitive counted
+    assert "| Meetings with policymakers || 1 || Partial success: 1\n" in (text or "")
+    assert "| Litigation || 1 || Failure: 1\n" in (text or "")
+    assert "| Research and reports || 1 || Active: 1\n" in (text or "")  # sensitive counted
