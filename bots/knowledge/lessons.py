@@ -69,25 +69,26 @@ def what_worked(cases: Sequence[Case], text: ViewText, cap: int | None) -> list[
     methods = _order([m for c in cases for m in c.methods], list(text.vocabulary.methods))
     if not methods:
         return [*lines, text.msg("advocacyhub-knowledge-no-methods")]
-    # Three columns: the outcomes share one cell, so that a phone screen shows the whole row.
-    lines.append('{| class="wikitable sortable advocacyhub-knowledge-table"')
+    # Three columns, the outcomes one per line in one cell, so that a phone screen shows whole
+    # rows; should a screen be narrower still, the table scrolls sideways inside its box.
+    lines.append('<div class="advocacyhub-knowledge-scroll" style="overflow-x: auto;">')
+    lines.append('{| class="wikitable advocacyhub-knowledge-table"')
     headers = [text.msg("advocacyhub-knowledge-column-method"),
                text.msg("advocacyhub-knowledge-column-cases"),
                text.msg("advocacyhub-knowledge-column-outcomes")]  # fmt: skip
     lines.append("! " + " !! ".join(headers))
-    separator = text.msg("advocacyhub-knowledge-detail-separator")
     shown = methods if cap is None else methods[:cap]
     for method in shown:
         using = [c for c in cases if method in c.methods]
         counts = [(o, sum(1 for c in using if c.status == o)) for o in outcomes]
-        ended = separator.join(
+        ended = "<br />".join(
             text.msg("advocacyhub-knowledge-outcome", text.label("status", o), n)
             for o, n in counts
             if n
         )
         lines.append("|-")
         lines.append(f"| {text.label('method', method)} || {len(using)} || {ended}")
-    lines.append("|}")
+    lines += ["|}", "</div>"]
     if len(shown) < len(methods):
         lines.append(text.msg("advocacyhub-knowledge-more", len(methods) - len(shown)))
     return lines

@@ -117,7 +117,7 @@ def test_every_view_is_written_between_its_markers_and_a_rerun_edits_nothing(
 
     lessons = body(text, VIEWS["lessons"])
     # the sensitive case counts as every list shows it: its method codes and status
-    assert "| Meetings with policymakers || 2 || Partial success: 1 · Active: 1\n" in lessons
+    assert "| Meetings with policymakers || 2 || Partial success: 1<br />Active: 1\n" in lessons
     assert "(Failure): <bdi>The state secrets privilege can stop a case.</bdi>" in lessons
     partners = body(text, VIEWS["partners"])
     assert partners.count("European Digital Rights") == 1  # EDRi and the full name merged
