@@ -106,7 +106,10 @@ def test_every_view_is_written_between_its_markers_and_a_rerun_edits_nothing(
     devwiki: Devwiki, prefix: str, kconfig: Config, admin: WikiClient
 ) -> None:
     p = prefix
-    import_pages(devwiki, knowledge_pages(p))
+    outsider = f"Outside the area {p.rstrip('/').rsplit('-', 1)[1]}"
+    import_pages(devwiki, [*knowledge_pages(p), {"title": outsider, "age_days": 5, "text": (
+        "{{Advocacy partner|name=Outsider Org|aliases=EDRi}}\n"
+        "{{Advocacy position|title=Outsider position|topic=copyright}}")}])  # fmt: skip
     before = admin.page_text(f"{p}Knowledge") or ""
     result, _ = run_knowledge(kconfig)
     assert result.exit_code == 0, result.error
@@ -132,6 +135,8 @@ def test_every_view_is_written_between_its_markers_and_a_rerun_edits_nothing(
     assert "Copyright reform now" in positions and "please review this position" in positions
     assert f"[[:{p}Positions/Copyright/fr|français]]" in positions
     assert "Réforme" not in positions  # a translation is not a position of its own
+    # partner and position pages count only inside the bot's area
+    assert "Outsider" not in text
 
     again, _ = run_knowledge(kconfig)
     assert again.exit_code == 0 and not again.report.edits
