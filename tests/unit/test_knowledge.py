@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from bots.cases.record import Case
+from bots.config.load import parse_config
+from bots.config.model import ConfigError
 from bots.knowledge.build import fault
 from bots.knowledge.contacts import public_contacts
 from bots.knowledge.partners import build_partners, partner_key
@@ -19,7 +21,7 @@ from bots.knowledge.records import parse_partner_pages, parse_positions
 from bots.knowledge.views import KnowledgeView, ViewKind, parse_view
 from bots.wikitext.markers import find_marker_regions, strip_stamp
 from tests.unit.golden_files import GOLDEN_ROOT, check_golden, golden_cases, read_case
-from tests.unit.knowledge_support import TODAY, content, dev_config, parse_cases, render
+from tests.unit.knowledge_support import ROOT, TODAY, content, dev_config, parse_cases, render
 
 SUITE = "knowledge"
 CORPUS = tomllib.loads((GOLDEN_ROOT / SUITE / "_corpus.toml").read_text("utf-8"))
@@ -200,3 +202,20 @@ def test_what_worked_counts_every_outcome() -> None:
     assert "| Meetings with policymakers || 1 || Partial success: 1\n" in (text or "")
     assert "| Litigation || 1 || Failure: 1\n" in (text or "")
     assert "| Research and reports || 1 || Active: 1\n" in (text or "")  # sensitive counted
+
+
+def test_knowledge_configuration_is_read_and_checked() -> None:
+    assert CONFIG.knowledge.partner_aliases == {
+        "Free Knowledge Advocacy Group EU": ("FKAGEU", "FKAG EU")
+    }
+    assert CONFIG.knowledge.ask_page == "Talk:Advocacy/Hub"
+    assert CONFIG.schedule.knowledge == "30 * * * *"
+    data = tomllib.loads((ROOT / "config" / "devwiki.toml").read_text("utf-8"))
+    for key, value, reason in (
+        ("dormant_years", 0, "at least 1"),
+        ("partner_aliases", {"X": "not a list"}, "list of strings"),
+        ("review_dayz", 3, "unknown key"),
+    ):
+        broken = {**data, "knowledge": {**data["knowledge"], key: value}}
+        with pytest.raises(ConfigError, match=reason):
+            parse_config(broken, "test.toml")
