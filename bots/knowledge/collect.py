@@ -154,9 +154,10 @@ def collect(session: WikiSession, config: Config, messages: Messages) -> Collect
     markers = view_markers(config, names)
     cases, read = _cases(session, config, messages, names[config.templates.case])
     partner_names = names[settings.partner_template]
+    partner_pages = _template_pages(session, settings.partner_template, config, messages)
     partners = [
         partner
-        for snap in _template_pages(session, settings.partner_template, config, messages)
+        for snap in partner_pages
         for partner in parse_partner_pages(
             snap.title, snap.text or "", partner_names, config.vocabulary
         )
@@ -171,7 +172,7 @@ def collect(session: WikiSession, config: Config, messages: Messages) -> Collect
         for position in parse_positions(snap.title, snap.text or "", names_, config.vocabulary):
             positions.append(dataclasses.replace(position, languages=languages))
     pages, notes = _marker_pages(session, config, messages, markers)
-    read += len(partners) + len(position_pages) + len(pages)
+    read += len(partner_pages) + len(position_pages) + len(pages)
     notes.insert(
         0,
         f"{len(cases)} cases, {len(partners)} partner pages, "

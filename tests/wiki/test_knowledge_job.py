@@ -12,13 +12,20 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from datetime import date
 from typing import Any
 
 import pytest
 
 from bots.config.model import Config
+from bots.i18n.messages import Messages
+from bots.knowledge.build import KnowledgeContent, build_pages, page_budget
+from bots.knowledge.collect import collect
+from bots.knowledge.publish import publish_pages
 from bots.operations.jobs import JobResult, run_job
+from bots.outcomes import JobReport
 from bots.run_options import RunOptions
+from bots.wiki.limits import max_page_bytes
 from bots.wiki.session import WikiSession
 from bots.wikitext.markers import find_marker_regions, strip_stamp
 from tests.support.devwiki import Devwiki, import_pages
@@ -200,3 +207,32 @@ def test_a_view_speaks_its_language(
     assert "Les cas en cours" in marker_fr
     summaries = [e.summary for e in result.report.edits if e.title == f"{p}Knowledge/fr"]
     assert summaries and summaries[0].startswith("Advocacy Hub : vue de connaissances")
+
+
+def test_a_persons_edit_between_read_and_save_is_kept(
+    devwiki: Devwiki, prefix: str, kconfig: Config, tester1: WikiClient, admin: WikiClient
+) -> None:
+    p = prefix
+    import_pages(devwiki, [
+        *knowledge_pages(p)[:3],
+        {"title": f"{p}Busy", "age_days": 3, "text": "Top.\n\n" + markers(VIEWS["lessons"])},
+    ])  # fmt: skip
+    session = WikiSession(kconfig)
+    session.login()
+    messages = Messages.load()
+    collected = collect(session, kconfig, messages)
+    content = KnowledgeContent(
+        config=kconfig, messages=messages, markers=collected.markers, cases=collected.cases,
+        partners=(), positions=collected.positions, today=date.today(),
+        ask_page=f"Talk:{p}Hub", budget=page_budget(max_page_bytes(session)),
+    )  # fmt: skip
+    builds = build_pages(content, collected.pages)
+    # someone edits above the markers after the bot read the page, before it saves
+    current = admin.page_text(f"{p}Busy") or ""
+    tester1.edit(f"{p}Busy", current.replace("Top.", "Top, edited by a person."))
+    report = JobReport("knowledge")
+    publish_pages(session, RunOptions(out=io.StringIO()), content, collected.pages, builds, report)
+    assert report.ok and [e.title for e in report.edits] == [f"{p}Busy"]
+    text = admin.page_text(f"{p}Busy") or ""
+    assert text.startswith("Top, edited by a person.\n")
+    assert "=== What worked ===" in body(text, VIEWS["lessons"])
