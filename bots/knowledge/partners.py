@@ -141,9 +141,7 @@ def _entry(entry: PartnerEntry, text: ViewText, dormant_years: int) -> list[str]
         listed = text.join(text.case_with_status(c) for c in shown)
         if len(shown) < len(entry.cases):
             listed += " " + text.msg("advocacyhub-knowledge-more", len(entry.cases) - len(shown))
-        lines.append(
-            "*: " + text.msg("advocacyhub-knowledge-partner-cases", len(entry.cases), listed)
-        )
+        lines.append(text.msg("advocacyhub-knowledge-partner-cases", len(entry.cases), listed))
     details = []
     if entry.regions:
         details.append(
@@ -162,15 +160,16 @@ def _entry(entry: PartnerEntry, text: ViewText, dormant_years: int) -> list[str]
     if entry.last_activity is not None:
         details.append(text.msg("advocacyhub-knowledge-partner-activity", str(entry.last_activity)))
     if details:
-        lines.append("*: " + details_separator.join(details))
+        lines.append(details_separator.join(details))
     if entry.dormant:
         key = (
             "advocacyhub-knowledge-partner-dormant"
             if entry.cases
             else "advocacyhub-knowledge-partner-no-case"
         )
-        lines.append(f"*: ''{text.msg(key, dormant_years)}''")
-    return lines
+        lines.append(f"''{text.msg(key, dormant_years)}''")
+    # one list item, its lines broken rather than indented: a phone screen keeps its width
+    return ["<br />".join(lines)]
 
 
 def render_partners(
