@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bots.cases.knowledge_pages import Position
 from bots.cases.record import Case
 from bots.config.model import Config
 from bots.i18n.messages import Messages
@@ -26,7 +27,6 @@ from bots.knowledge.contacts import render_contacts
 from bots.knowledge.lessons import render_lessons
 from bots.knowledge.partners import PartnerEntry, render_partners
 from bots.knowledge.positions import render_positions
-from bots.knowledge.records import Position
 from bots.knowledge.text import ViewText, error_box
 from bots.knowledge.views import KnowledgeView, ViewKind, ViewMarkers, parse_view
 from bots.wiki.records import PageSnapshot

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bots.cases.knowledge_pages import PartnerPage, Position, parse_partner_pages, parse_positions
 from bots.cases.parser import parse_case_page
 from bots.cases.record import Case
 from bots.cases.scope import excluded_prefix
@@ -29,7 +30,6 @@ from bots.config.permissions import case_page_allowed, edit_refusal
 from bots.i18n.languages import is_language_code
 from bots.i18n.messages import Messages
 from bots.knowledge.build import MarkerPage
-from bots.knowledge.records import PartnerPage, Position, parse_partner_pages, parse_positions
 from bots.knowledge.views import ViewKind, ViewMarkers, marker_template, view_markers
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bots.cases.knowledge_pages import PartnerPage
 from bots.cases.record import Case
-from bots.knowledge.records import PartnerPage
 from bots.knowledge.text import ViewText
 from bots.knowledge.views import KnowledgeView
 from bots.wikitext.dates import PartialDate, parse_partial_date

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from bots.cases.knowledge_pages import Position
 from bots.cases.record import Case
-from bots.knowledge.records import Position
 from bots.knowledge.text import ViewText
 from bots.knowledge.views import KnowledgeView
 from bots.wikitext.escape import escape_inline, internal_link

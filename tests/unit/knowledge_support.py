@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from bots.cases.knowledge_pages import parse_partner_pages, parse_positions
 from bots.cases.parser import parse_case_page
 from bots.cases.record import Case
 from bots.config.load import load_config
@@ -15,7 +16,6 @@ from bots.config.model import Config
 from bots.i18n.messages import Messages
 from bots.knowledge.build import KnowledgeContent, MarkerPage, PageRender
 from bots.knowledge.partners import build_partners
-from bots.knowledge.records import parse_partner_pages, parse_positions
 from bots.knowledge.views import view_markers
 from bots.wiki.records import PageSnapshot
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from bots.cases.knowledge_pages import parse_partner_pages, parse_positions
 from bots.cases.record import Case
 from bots.config.load import parse_config
 from bots.config.model import ConfigError
 from bots.knowledge.build import fault
 from bots.knowledge.contacts import public_contacts
 from bots.knowledge.partners import build_partners, partner_key
-from bots.knowledge.records import parse_partner_pages, parse_positions
 from bots.knowledge.views import KnowledgeView, ViewKind, parse_view
 from bots.wikitext.markers import find_marker_regions, strip_stamp
 from tests.unit.golden_files import GOLDEN_ROOT, check_golden, golden_cases, read_case
