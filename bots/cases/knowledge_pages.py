@@ -147,3 +147,33 @@ def parse_positions(
             problems=tuple(problems),
         ))  # fmt: skip
     return out
+
+
+@dataclass(frozen=True)
+class PositionChanges:
+    """What changed in the positions between two readings (for the digest)."""
+
+    new: tuple[Position, ...] = ()
+    changed: tuple[Position, ...] = ()  # the new version of each changed position
+
+
+def position_changes(before: Iterable[Position], after: Iterable[Position]) -> PositionChanges:
+    """New and changed positions, a position known by its page and title. A change is any
+    change of its topics, summary, review date or endorsing affiliates (not of its
+    translations: those are the translation status's business)."""
+
+    def key(p: Position) -> tuple[str, str]:
+        return (p.page, p.title)
+
+    def content(p: Position) -> tuple[object, ...]:
+        return (p.topics, p.summary, p.reviewed, p.affiliates)
+
+    old = {key(p): p for p in before}
+    new, changed = [], []
+    for position in sorted(after, key=key):
+        was = old.get(key(position))
+        if was is None:
+            new.append(position)
+        elif content(was) != content(position):
+            changed.append(position)
+    return PositionChanges(tuple(new), tuple(changed))

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from bots.cases.knowledge_pages import parse_partner_pages, parse_positions
+from bots.cases.knowledge_pages import (
+    Position,
+    PositionChanges,
+    parse_partner_pages,
+    parse_positions,
+    position_changes,
+)
 from bots.cases.record import Case
 from bots.config.load import parse_config
 from bots.config.model import ConfigError
@@ -219,3 +225,22 @@ def test_knowledge_configuration_is_read_and_checked() -> None:
         broken = {**data, "knowledge": {**data["knowledge"], key: value}}
         with pytest.raises(ConfigError, match=reason):
             parse_config(broken, "test.toml")
+
+
+def test_new_and_changed_positions_for_the_digest() -> None:
+    def positions(text: str) -> list[Position]:
+        return parse_positions("Advocacy/P", text, ["Advocacy position"], CONFIG.vocabulary)
+
+    before = positions(
+        "{{Advocacy position|title=A|topic=copyright|reviewed=2025}}"
+        "{{Advocacy position|title=B|topic=privacy|summary=Old.}}"
+    )
+    after = positions(
+        "{{Advocacy position|title=A|topic=copyright|reviewed=2025}}"
+        "{{Advocacy position|title=B|topic=privacy|summary=New.}}"
+        "{{Advocacy position|title=C|topic=censorship}}"
+    )
+    changes = position_changes(before, after)
+    assert [p.title for p in changes.new] == ["C"]
+    assert [(p.title, p.summary) for p in changes.changed] == [("B", "New.")]
+    assert position_changes(after, after) == PositionChanges()
