@@ -21,6 +21,7 @@ from bots.config.model import (
     ConfigError,
     DigestConfig,
     IndexConfig,
+    KnowledgeConfig,
     PermissionsConfig,
     RuntimeConfig,
     ScheduleConfig,
@@ -55,6 +56,9 @@ _STRMAP = "table of strings"
 
 
 _ALIASMAP = "table of string lists"
+
+
+_NAMEMAP = "table of name lists"  # any key (a name) -> list of strings
 
 
 _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
@@ -128,8 +132,26 @@ _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "index": (_STR, False),
         "translations": (_STR, False),
         "digest": (_STR, False),
+        "knowledge": (_STR, False),
         "timezone": (_STR, False),
         "misfire_grace_seconds": (_INT, False),
+    },
+    "knowledge": {
+        "lessons_start": (_STR, False),
+        "lessons_end": (_STR, False),
+        "partners_start": (_STR, False),
+        "partners_end": (_STR, False),
+        "contacts_start": (_STR, False),
+        "contacts_end": (_STR, False),
+        "positions_start": (_STR, False),
+        "positions_end": (_STR, False),
+        "partner_template": (_STR, False),
+        "position_template": (_STR, False),
+        "partner_aliases": (_NAMEMAP, False),
+        "dormant_years": (_INT, False),
+        "review_days": (_INT, False),
+        "active_statuses": (_STRLIST, False),
+        "ask_page": (_STR, False),
     },
     "runtime": {
         "state_dir": (_STR, False),
@@ -178,6 +200,13 @@ def _check_type(file: str, key: str, kind: str, value: Any) -> Any:
             if not isinstance(v, str):
                 raise ConfigError(file, f"{key}.{k}", f"expected string, got {type(v).__name__}")
         return dict(value)
+    if kind == _NAMEMAP:
+        if not isinstance(value, dict):
+            raise fail()
+        for k, v in value.items():
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise ConfigError(file, f"{key}.{k}", "expected list of strings")
+        return {k: tuple(v) for k, v in value.items()}
     if kind == _ALIASMAP:
         if not isinstance(value, dict):
             raise fail()
@@ -240,6 +269,8 @@ def _semantic_checks(file: str, cfg: Config) -> None:
     for name in ("regions", "topics", "statuses"):
         if not getattr(cfg.vocabulary, name):
             raise ConfigError(file, f"vocabulary.{name}", "must not be empty")
+    if cfg.knowledge.dormant_years < 1 or cfg.knowledge.review_days < 1:
+        raise ConfigError(file, "knowledge", "dormant_years and review_days must be at least 1")
     if not cfg.permissions.edit_prefixes:
         raise ConfigError(file, "permissions.edit_prefixes", "must list at least one prefix")
     if cfg.wiki.maxlag < 1:
@@ -311,6 +342,7 @@ def parse_config(data: dict[str, Any], file: str | Path = "<config>") -> Config:
         digest=DigestConfig(**s["digest"]),
         schedule=ScheduleConfig(**s["schedule"]),
         runtime=RuntimeConfig(**s["runtime"]),
+        knowledge=KnowledgeConfig(**s["knowledge"]),
     )
     _semantic_checks(file, cfg)
     return cfg

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-JOB_NAMES: tuple[str, ...] = ("index", "translations", "digest")
+JOB_NAMES: tuple[str, ...] = ("index", "translations", "digest", "knowledge")
 
 
 # Canonical case fields; aliases in the config map other spellings (and localized names) to these.
@@ -143,10 +143,33 @@ class DigestConfig:
 
 
 @dataclass(frozen=True)
+class KnowledgeConfig:
+    """The knowledge views (``bots.knowledge``): lessons, partners, whom to ask, positions."""
+
+    lessons_start: str = "Advocacy lessons"
+    lessons_end: str = "Advocacy lessons end"
+    partners_start: str = "Advocacy partners"
+    partners_end: str = "Advocacy partners end"
+    contacts_start: str = "Advocacy whom to ask"
+    contacts_end: str = "Advocacy whom to ask end"
+    positions_start: str = "Advocacy positions"
+    positions_end: str = "Advocacy positions end"
+    partner_template: str = "Advocacy partner"
+    position_template: str = "Advocacy position"
+    # canonical partner name -> spellings of the same partner on case pages
+    partner_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    dormant_years: int = 3  # a partner with no case in this many years is marked
+    review_days: int = 365  # a position not reviewed for this long is marked
+    active_statuses: tuple[str, ...] = ("active",)  # whom to ask lists cases with these
+    ask_page: str = ""  # where to ask when a region has no contact ("": the hub's talk page)
+
+
+@dataclass(frozen=True)
 class ScheduleConfig:
     index: str = "0 * * * *"
     translations: str = "0 */6 * * *"
     digest: str = "0 7 * * mon"
+    knowledge: str = "30 * * * *"
     timezone: str = "UTC"
     misfire_grace_seconds: int = 3600
 
@@ -170,6 +193,7 @@ class Config:
     digest: DigestConfig
     schedule: ScheduleConfig
     runtime: RuntimeConfig
+    knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
 
     @property
     def state_path(self) -> Path:

@@ -22,6 +22,7 @@ from bots.config.permissions import write_refusals
 from bots.digest.job import run as run_digest
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop, ShutoffError
 from bots.index.job import run as run_index
+from bots.knowledge.job import run as run_knowledge
 from bots.operations.locking import job_lock
 from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
 from bots.outcomes import JobReport
@@ -39,6 +40,7 @@ JOBS: dict[str, JobFunction] = {
     "index": run_index,
     "translations": run_translations,
     "digest": run_digest,
+    "knowledge": run_knowledge,
 }
 
 

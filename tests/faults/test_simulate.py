@@ -71,7 +71,8 @@ def test_simulate_runs_every_job_and_writes_nothing(
     assert admin.prefix_pages(f"{prefix}Digest/Archive/") == []
     runs = list(read_run_records(cfg))
     assert [(r.job, r.simulate, r.outcome) for r in runs] == [
-        ("index", True, "ok"), ("translations", True, "ok"), ("digest", True, "ok")]
+        ("index", True, "ok"), ("translations", True, "ok"), ("digest", True, "ok"),
+        ("knowledge", True, "ok")]
 
     if flag != "--simulate":
         return

@@ -31,10 +31,10 @@ LAYERS: dict[str, int] = {
     "wikitext": 1, "i18n": 1,
     "wiki": 2, "cases": 2,
     "translation_status": 3,
-    "index": 4, "translations": 4, "digest": 4,
+    "index": 4, "translations": 4, "digest": 4, "knowledge": 4,
     "operations": 5,
 }
-JOBS = frozenset({"index", "translations", "digest"})
+JOBS = frozenset({"index", "translations", "digest", "knowledge"})
 # Within layer 1 and 2 some parts must not lean on their neighbours.
 FORBIDDEN: dict[str, frozenset[str]] = {
     "i18n": frozenset({"wikitext"}),  # messages know nothing of wikitext helpers

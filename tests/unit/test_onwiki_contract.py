@@ -429,6 +429,11 @@ def _case_pages(seed: list[dict], cfg: Config) -> dict[str, dict]:
         markers = (cfg.templates.index_start, cfg.templates.translation_start)
         if any("{{" + m in text for m in markers) or "{{" + cfg.templates.subscriber in text:
             continue
+        k = cfg.knowledge  # knowledge views, partner and position pages
+        knowledge = (k.lessons_start, k.partners_start, k.contacts_start, k.positions_start,
+                     k.partner_template, k.position_template)  # fmt: skip
+        if any("{{" + name in text for name in knowledge):
+            continue
         out[title] = page
     return out
 

@@ -142,7 +142,7 @@ def test_status_reports_runs_next_times_and_an_unreachable_wiki(cfg: Config) -> 
     assert status["shutoff"]["state"] == "unknown"
     assert status["shutoff"]["text"].startswith("unknown (wiki unreachable: ConnectionError")
     jobs = {entry["job"]: entry for entry in status["jobs"]}
-    assert list(jobs) == ["index", "translations", "digest"]
+    assert list(jobs) == ["index", "translations", "digest", "knowledge"]
     assert jobs["index"]["schedule"] == "0 * * * *"
     assert jobs["index"]["next_run"].endswith(":00:00+00:00")
     assert jobs["index"]["last_runs"][0]["edits"] == 3
@@ -182,6 +182,6 @@ def test_status_command_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["--config", str(path), "status", "--offline", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["run_log"] == str(tmp_path / "state" / "runs.jsonl")
-    assert [e["job"] for e in data["jobs"]] == ["index", "translations", "digest"]
+    assert [e["job"] for e in data["jobs"]] == ["index", "translations", "digest", "knowledge"]
     assert main(["--config", str(path), "status", "--offline"]) == 0
     assert "digest: cron '0 7 * * mon' (UTC), next " in capsys.readouterr().out
