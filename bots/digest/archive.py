@@ -151,7 +151,13 @@ def _render_archive(
 
 
 def archive_summary(report: DeliveryReport, ctx: RenderContext, digest: str) -> str:
-    """The archive edit's summary: the digest's id and how many lines received it or not."""
+    """The archive edit's summary: the digest's id and how many lines received it or not; while
+    posts are still pending (the save before the deliveries), how many it is going to."""
+    if report.pending:
+        return ctx.messages.msg(
+            "advocacyhub-digest-archive-summary-delivering", REPORT_LANG, digest,
+            len(report.pending), len(report.received), len(report.skipped),
+        )
     return ctx.messages.msg(
         "advocacyhub-digest-archive-summary", REPORT_LANG, digest,
         len(report.received), len(report.skipped),

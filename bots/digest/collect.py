@@ -28,6 +28,7 @@ from bots.digest.changes import PeriodRevisions
 from bots.digest.period import Period
 from bots.digest.spans import PageSpan, page_spans
 from bots.errors import BotStop
+from bots.i18n.languages import SOURCE_LANG, fallback_chain
 from bots.outcomes import JobReport
 from bots.translation_status.collect import translation_needs
 from bots.translation_status.records import TranslationRecord, split_unit_title
@@ -44,6 +45,7 @@ from bots.wiki.siteinfo import namespace_names
 from bots.wikitext.titles import bare_title, title_in_namespace
 
 log = logging.getLogger("bots.digest.job")  # the job's logger: its log lines keep their name
+MAX_TRANSLATION_READS = 500  # translation subpages read for one digest (cases x languages)
 
 
 def translation_records(
@@ -87,6 +89,7 @@ class Collector:
     pages_read: int = 0
     hubs: dict[str, int] = field(default_factory=dict)  # hub page -> namespace
     end_texts: dict[str, str | None] = field(default_factory=dict)  # pages at the period end
+    notes: list[str] = field(default_factory=list)
 
     def tracked(self, title: str) -> bool:
         """A case page (by namespace and prefix) or a hub page: whose news a digest carries."""
@@ -188,6 +191,38 @@ class Collector:
             out[title] = (before, after)
         return out
 
+    def read_translations(
+        self, pages: Iterable[str], languages: Sequence[str]
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """(case page, subscriber language) -> (its translation subpage, text) for every case
+        of the digest with a translation in a subscriber's language (the language itself, else
+        the first of its fallbacks other than English), in one batched read of at most
+        :data:`MAX_TRANSLATION_READS` subpages."""
+        candidates: dict[str, list[tuple[str, str, int]]] = {}
+        for page in sorted(set(pages)):
+            for lang in languages:
+                chain = [c for c in fallback_chain(lang) if c != SOURCE_LANG or c == lang]
+                for rank, code in enumerate(chain):
+                    sub = case_title(f"{page}/{code}", None, self.config, {page})
+                    if sub.kind is TitleKind.TRANSLATION:
+                        candidates.setdefault(sub.title, []).append((page, lang, rank))
+        titles = sorted(candidates)
+        if len(titles) > MAX_TRANSLATION_READS:
+            self.notes.append(f"{len(titles)} possible translation subpages; only the first "
+                              f"{MAX_TRANSLATION_READS} are read for the digest's languages")
+            titles = titles[:MAX_TRANSLATION_READS]
+        snapshots = self.session.read_pages(titles) if titles else {}
+        best: dict[tuple[str, str], tuple[int, str, str]] = {}
+        for title in titles:
+            snap = snapshots.get(title)
+            if snap is None or not snap.exists or snap.is_redirect or snap.text is None:
+                continue
+            self.pages_read += 1
+            for page, lang, rank in candidates[title]:
+                if (page, lang) not in best or rank < best[(page, lang)][0]:
+                    best[(page, lang)] = (rank, title, snap.text)
+        return {key: (title, text) for key, (_, title, text) in best.items()}
+
     def collect(self, languages: Sequence[str]) -> PeriodRevisions:
         session, config, period = self.session, self.config, self.period
         names = namespace_names(session)
@@ -217,6 +252,8 @@ class Collector:
         subjects = {s for s, _ in changed.talks.values()} | {p for p, _ in changed.translations}
         self.read_end_texts(subjects - set(cases) - set(self.hubs), history)
         sources = sorted(set(cases) | {p for p, _ in changed.translations})
+        shown = set(cases) | {s for s, _ in changed.talks.values()} | set(sources)
+        translated = self.read_translations(shown - set(self.hubs), languages)
         return PeriodRevisions(
             period=period,
             hubs=frozenset(self.hubs),
@@ -227,6 +264,7 @@ class Collector:
             subject_texts={s: self.end_texts.get(s)
                            for s in subjects - set(cases) - set(self.hubs)},
             translation_figures=tuple(translation_records(session, config, sources, languages)),
+            translated=translated,
         )
 
 
@@ -241,4 +279,5 @@ def collect_revisions(
     collector = Collector(session, config, period, case_names=case_names)
     revisions = collector.collect(languages)
     report.pages_read += collector.pages_read
+    report.notes.extend(collector.notes)
     return revisions
