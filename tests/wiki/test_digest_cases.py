@@ -18,7 +18,7 @@ from bots.outcomes import JobReport
 from bots.wiki.session import WikiSession
 from bots.wiki.templates import template_names
 from tests.support import Devwiki, WikiClient, import_pages
-from tests.wiki.test_digest_trust import case, dcfg, run_digest, tag_of, talk, target, today
+from tests.wiki.test_digest_trust import case, dcfg, one_reader, run_digest, tag_of, today
 
 
 def archive_text(client: WikiClient, cfg: Config) -> str:
@@ -35,11 +35,7 @@ def new_cases(text: str) -> list[str]:
 
 def reader_and_list(devwiki: Devwiki, prefix: str) -> str:
     user = f"TReader-{tag_of(prefix)}"
-    import_pages(devwiki, [
-        {"title": f"{prefix}Digest/Subscribers", "text": target(f"User talk:{user}"),
-         "age_days": 30},
-        talk(user),
-    ])
+    one_reader(devwiki, prefix, user, news=False)
     return f"User talk:{user}"
 
 
