@@ -130,17 +130,19 @@ def is_translation_language(code: str) -> bool:
 
 
 def case_title(
-    title: str, namespace: int | None, config: Config, carries_case: Container[str]
+    title: str, namespace: int | None, config: Config, carries_case: Container[str],
+    in_category: Container[str] | None = None,
 ) -> CaseTitle:
     """The one notion of a case page's title, shared by the index and the digest.
 
     ``namespace``: the title's namespace (None: the caller listed the title in the case
     namespaces and prefixes itself, so that check is skipped). ``carries_case``: the titles
     whose own wikitext writes the case template (the index's listing; the digest's pages at
-    the period's end).
+    the period's end). ``in_category``: the titles in ``index.required_category`` when it is
+    set (None: the caller checks the category itself, as the index does with its listing).
 
-    * outside ``[permissions]`` case namespaces and prefixes, or excluded by ``[index]``
-      (:func:`not_a_case_page`): no case;
+    * outside ``[permissions]`` case namespaces and prefixes, excluded by ``[index]``
+      (:func:`not_a_case_page`), or not in its required category: no case;
     * ``Page/zh``, where ``zh`` is a language (:func:`is_translation_language`) and ``Page`` is a
       case page carrying the template: a translation of ``Page``, never a case of its own;
     * anything else: a case page when its text writes the case template. A case on the ``/zh``
@@ -156,6 +158,9 @@ def case_title(
     if (base and base in carries_case and is_translation_language(last)
             and not_a_case_page(base, config) is None):
         return CaseTitle(TitleKind.TRANSLATION, title, case_page=base, language=last)
+    if in_category is not None and category_title(config) and title not in in_category:
+        return CaseTitle(TitleKind.NOT_A_CASE, title,
+                         reason="not in the required category (index.required_category)")
     return CaseTitle(TitleKind.CASE, title, case_page=title)
 
 

@@ -21,7 +21,13 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bots.cases.scope import TitleKind, case_title, translation_parent, writes_template
+from bots.cases.scope import (
+    TitleKind,
+    case_title,
+    category_title,
+    translation_parent,
+    writes_template,
+)
 from bots.config.model import Config
 from bots.config.permissions import case_page_allowed
 from bots.digest.changes import PeriodRevisions
@@ -32,6 +38,7 @@ from bots.i18n.languages import SOURCE_LANG, fallback_chain
 from bots.outcomes import JobReport
 from bots.translation_status.collect import translation_needs
 from bots.translation_status.records import TranslationRecord, split_unit_title
+from bots.wiki.digest_reads import category_members
 from bots.wiki.history import (
     PageHistory,
     RecentChange,
@@ -139,11 +146,15 @@ class Collector:
         self.read_end_texts(parents, history)
         carries = {p for p in parents if writes_template(self.end_texts.get(p) or "",
                                                          self.case_names)}
+        category = category_title(config)
+        # index.required_category, as the index applies it: membership now (one batched read)
+        members = category_members(self.session, {s.end_title for s in spans} | {
+            s.start_title for s in spans}, category) if category and spans else None
         for page in spans:
             if self.own_page(page.end_title) or self.own_page(page.start_title):
                 continue
-            end = case_title(page.end_title, page.end_namespace, config, carries)
-            begin = case_title(page.start_title, page.start_namespace, config, carries)
+            end = case_title(page.end_title, page.end_namespace, config, carries, members)
+            begin = case_title(page.start_title, page.start_namespace, config, carries, members)
             if end.kind is TitleKind.TRANSLATION:
                 changed.translations.add((end.case_page, end.language))
             elif end.kind is TitleKind.CASE and begin.kind is not TitleKind.CASE:

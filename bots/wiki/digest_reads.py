@@ -8,6 +8,7 @@
 * :func:`read_recipients`: talk pages with their text, whether they are in the opt-out category
   (``prop=categories``) and whether they transclude ``{{bots}}``/``{{nobots}}`` at all, even
   through another template (``prop=templates``). One request per batch of titles.
+* :func:`category_members`: which pages are in a category (the cases' required category).
 * Evidence (``with_evidence``): the bot's own contributions since a moment and the page moves
   since then (``list=usercontribs|logevents``), riding along in the first batch's request.
 
@@ -91,6 +92,18 @@ def digest_site(session: WikiSession) -> DigestSite:
         optout_categories=tuple(categories),
         category_names=tuple(sorted(names)),
     )
+
+
+def category_members(session: WikiSession, titles: Iterable[str], category: str) -> frozenset[str]:
+    """Which of ``titles`` are in ``category`` (a full title) now, as the wiki spells them:
+    ``prop=categories`` with ``clcategories``, one request per batch of titles."""
+    out: set[str] = set()
+    for batch in chunks(sorted(set(titles)), session.batch_size(content=False)):
+        for page in session.query_pages(titles=list(batch), prop="categories",
+                                        clcategories=category, cllimit="max"):
+            if page.get("categories"):
+                out.add(str(page.get("title", "")))
+    return frozenset(out)
 
 
 def _evidence_params(ask: EvidenceQuery) -> dict[str, Any]:

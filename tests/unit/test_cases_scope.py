@@ -177,3 +177,15 @@ def test_translation_languages_and_parents(config: Config) -> None:
     assert translation_parent("Advocacy/Plain/ar", config) == "Advocacy/Plain"
     assert translation_parent("Advocacy/Plain/Background", config) == ""
     assert translation_parent("Advocacy/Plain/Draft/fr", config) == ""  # an excluded parent
+
+
+def test_case_title_in_the_required_category(config: Config) -> None:
+    narrow = narrowed(config, required_category="Reviewed")
+    members = {"Advocacy/Plain"}
+    assert case_title("Advocacy/Plain", 0, narrow, CARRIES, members).kind is TitleKind.CASE
+    outside = case_title("Advocacy/Other", 0, narrow, CARRIES, members)
+    assert outside.kind is TitleKind.NOT_A_CASE and "required category" in outside.reason
+    # a translation needs no category of its own; without the setting nothing is checked
+    assert case_title("Advocacy/Plain/fr", 0, narrow, CARRIES, members).kind \
+        is TitleKind.TRANSLATION
+    assert case_title("Advocacy/Other", 0, config, CARRIES, members).kind is TitleKind.CASE

@@ -7,6 +7,7 @@ made now (inside the digest's period), the older pages are imported with past da
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -128,3 +129,22 @@ def test_index_and_digest_agree_on_what_a_case_is(
                                                 "From a draft"))
     assert announced == expected
     assert index_cases(cfg) == expected
+
+
+def test_the_required_category_narrows_both_alike(
+    devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient
+) -> None:
+    reader_and_list(devwiki, prefix)
+    category = "Advocacy reviewed cases"
+    import_pages(devwiki, [
+        {"title": f"{prefix}Reviewed", "text": case("Reviewed") + f"\n[[Category:{category}]]",
+         "age_days": 1},
+        {"title": f"{prefix}Unreviewed", "text": case("Unreviewed"), "age_days": 1},
+    ])
+    base = dcfg(config, prefix)
+    cfg = dataclasses.replace(base, index=dataclasses.replace(base.index,
+                                                              required_category=category))
+    result = run_digest(cfg)
+    assert result.exit_code == 0, result.error
+    assert new_cases(archive_text(admin, cfg)) == [f"{prefix}Reviewed"]
+    assert index_cases(cfg) == [f"{prefix}Reviewed"]
