@@ -16,14 +16,22 @@ A case page is a page in ``[permissions]`` ``case_namespaces`` under ``case_pref
 A page that only *transcludes* case pages (a portal embedding ``{{:Advocacy/Some case}}``)
 carries the template without writing it: MediaWiki lists it with the pages that use the
 template, but it is neither a case nor a broken one (:func:`writes_template`).
+
+:func:`case_title` is the one notion of a case page's title that every job uses (the index's
+case list, the digest's new cases, status changes and translations): a case page, a
+translation subpage of one (and of which language), or no case at all.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
+from enum import Enum
 
 from bots.config.model import Config
+from bots.config.permissions import case_page_allowed
+from bots.i18n.languages import is_known_language, is_language_code
 from bots.wikitext.markers import masked_spans, normalize_template_name
 
 _CALL_RE = re.compile(r"\{\{([^{}|]*?)(?=\||\}\})")
@@ -91,3 +99,75 @@ def category_title(config: Config) -> str:
         return ""
     bare = re.sub(r"^\s*category\s*:\s*", "", name, flags=re.IGNORECASE)
     return f"Category:{bare}"
+
+
+class TitleKind(Enum):
+    """What a title can be, by the configuration and the titles around it."""
+
+    CASE = "case"  # a case page when its own wikitext writes the case template
+    TRANSLATION = "translation"  # a translation subpage of a case page
+    NOT_A_CASE = "not a case"  # outside the case namespaces and prefixes, or excluded
+
+
+@dataclass(frozen=True)
+class CaseTitle:
+    """:func:`case_title`'s answer: ``case_page`` is the page itself (a case), the case the
+    subpage translates (a translation) or ""; ``reason`` says why a title is no case."""
+
+    kind: TitleKind
+    title: str
+    case_page: str = ""
+    language: str = ""
+    reason: str = ""
+
+
+def is_translation_language(code: str) -> bool:
+    """Whether a subpage named ``code`` is a translation: a real language the bot can name
+    (not a pseudo-code such as ``qqq``, nor a word with the shape of a code that is no language)
+    spelt as MediaWiki spells codes (lower case). ``config.translations.languages`` holds only
+    such codes (checked when the configuration is loaded)."""
+    return is_language_code(code) and is_known_language(code)
+
+
+def case_title(
+    title: str, namespace: int | None, config: Config, carries_case: Container[str],
+    in_category: Container[str] | None = None,
+) -> CaseTitle:
+    """The one notion of a case page's title, shared by the index and the digest.
+
+    ``namespace``: the title's namespace (None: the caller listed the title in the case
+    namespaces and prefixes itself, so that check is skipped). ``carries_case``: the titles
+    whose own wikitext writes the case template (the index's listing; the digest's pages at
+    the period's end). ``in_category``: the titles in ``index.required_category`` when it is
+    set (None: the caller checks the category itself, as the index does with its listing).
+
+    * outside ``[permissions]`` case namespaces and prefixes, excluded by ``[index]``
+      (:func:`not_a_case_page`), or not in its required category: no case;
+    * ``Page/zh``, where ``zh`` is a language (:func:`is_translation_language`) and ``Page`` is a
+      case page carrying the template: a translation of ``Page``, never a case of its own;
+    * anything else: a case page when its text writes the case template. A case on the ``/zh``
+      subpage of a page without one is the only copy of that case: it counts as a case.
+    """
+    if namespace is not None and not case_page_allowed(title, namespace, config):
+        return CaseTitle(TitleKind.NOT_A_CASE, title,
+                         reason="outside the case namespaces and prefixes ([permissions])")
+    reason = not_a_case_page(title, config)
+    if reason is not None:
+        return CaseTitle(TitleKind.NOT_A_CASE, title, reason=reason)
+    base, _, last = title.rpartition("/")
+    if (base and base in carries_case and is_translation_language(last)
+            and not_a_case_page(base, config) is None):
+        return CaseTitle(TitleKind.TRANSLATION, title, case_page=base, language=last)
+    if in_category is not None and category_title(config) and title not in in_category:
+        return CaseTitle(TitleKind.NOT_A_CASE, title,
+                         reason="not in the required category (index.required_category)")
+    return CaseTitle(TitleKind.CASE, title, case_page=title)
+
+
+def translation_parent(title: str, config: Config) -> str:
+    """The page ``title`` would translate if that page carries a case ("" when the last part
+    of the title is no language): the pages the digest must look at before deciding."""
+    base, _, last = title.rpartition("/")
+    if base and is_translation_language(last) and not_a_case_page(base, config) is None:
+        return base
+    return ""

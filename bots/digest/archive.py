@@ -24,6 +24,7 @@ from bots.digest.content import DigestContent
 from bots.digest.ids import ArchiveRecord
 from bots.digest.ledger import REPORT_LANG, DeliveryLine, DeliveryReport
 from bots.digest.message import RenderContext, Writer, bdi, digest_body
+from bots.wiki.records import DEFAULT_MAX_PAGE_BYTES
 from bots.wikitext.escape import escape_inline, internal_link
 from bots.wikitext.problems import problem_text
 
@@ -49,7 +50,7 @@ def _report_target(d: DeliveryLine) -> str:
 
 MAX_REPORT_ENTRIES = 200  # entries of one group of the delivery report
 SIZE_MARGIN = 0.8  # share of the wiki's maximum page size the archive may use
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_MAX_BYTES = DEFAULT_MAX_PAGE_BYTES  # MediaWiki's default; the job passes the wiki's own
 
 
 def _where(w: Writer, line: int, call: int, shared: set[int]) -> str:
@@ -151,7 +152,13 @@ def _render_archive(
 
 
 def archive_summary(report: DeliveryReport, ctx: RenderContext, digest: str) -> str:
-    """The archive edit's summary: the digest's id and how many lines received it or not."""
+    """The archive edit's summary: the digest's id and how many lines received it or not; while
+    posts are still pending (the save before the deliveries), how many it is going to."""
+    if report.pending:
+        return ctx.messages.msg(
+            "advocacyhub-digest-archive-summary-delivering", REPORT_LANG, digest,
+            len(report.pending), len(report.received), len(report.skipped),
+        )
     return ctx.messages.msg(
         "advocacyhub-digest-archive-summary", REPORT_LANG, digest,
         len(report.received), len(report.skipped),

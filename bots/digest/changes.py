@@ -3,25 +3,29 @@
 Each changed case page is parsed at the period's start and end and the two compared
 (``compare_case``); each changed talk page of a case or hub page gives the level-2 sections
 added in the period; translation figures of the pages that changed (or whose translations did)
-give the translation needs. Pages that are no case pages at the period's end are not news.
+give the translation needs. Pages that are no case pages at the period's end are not news. The
+translation subpages of the digest's cases in the subscribers' languages give each case's
+version in those languages (never of a sensitive case).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bots.cases.parser import parse_case_page
 from bots.config.model import Config
 from bots.digest.content import (
     CaseChange,
     CaseFacts,
+    CaseVersion,
     DigestContent,
     Discussion,
     TranslationNeed,
     added_sections,
     build_content,
     case_facts,
+    case_version,
     compare_case,
 )
 from bots.digest.period import Period
@@ -40,6 +44,8 @@ class PeriodRevisions:
     texts: Mapping[int, str | None]  # the revisions above, by id (None: unreadable)
     subject_texts: Mapping[str, str | None]  # subjects of talks and translations at the end
     translation_figures: tuple[TranslationRecord, ...]
+    # (case page, subscriber language) -> (its translation subpage, text), read now
+    translated: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
 
 def _facts(
@@ -86,4 +92,11 @@ def digest_content(
         if rec.page in revisions.cases or (rec.page, rec.language) in revisions.translations:
             needs.append(TranslationNeed(rec.page, rec.language, rec.total, rec.translated,
                                          rec.outdated, facts.get(rec.page)))
-    return build_content(period.digest_id, period.start, period.end, changes, discussions, needs)
+    versions: dict[str, dict[str, CaseVersion]] = {}
+    for (page, lang), (subpage, text) in sorted(revisions.translated.items()):
+        translation = parse_case_page(subpage, text, config, template_names=case_names).case
+        version = case_version(subpage, translation, facts.get(page))
+        if version is not None:
+            versions.setdefault(page, {})[lang] = version
+    return build_content(period.digest_id, period.start, period.end, changes, discussions, needs,
+                         versions)

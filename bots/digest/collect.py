@@ -1,14 +1,18 @@
 """What a digest's period is made of, read from the wiki: the revisions that changed in it.
 
-Recent changes (``bots.wiki.history``) -> the pages they touch, classified (case pages, talk
-pages of cases and hub pages, translations) -> the revisions current at the period's start and
+Recent changes and page moves (``bots.wiki.history``) -> the pages they touch, followed by page
+id through moves (``bots.digest.spans``) and classified by the one notion of a case
+(``bots.cases.scope.case_title``: case pages, translation subpages) and as talk pages of cases
+and hub pages -> the revisions current at the period's start and
 end, read by revision id in one batched pass -> :class:`PeriodRevisions`, from which
 ``bots.digest.changes`` makes the :class:`~bots.digest.content.DigestContent` (pure).
 
 Reads, all batched: namespace names; ``list=recentchanges`` of the case namespaces, their talk
-namespaces and the translation unit namespace since the period start; the revisions at the
-period's start and end of the pages that changed; the case pages whose talk pages or
-translations changed; translation figures (``bots.translation_status.collect.translation_needs``).
+namespaces and the translation unit namespace since the period start; the move log since the
+period start; the pages whose subpages may be translations, at the period's end; the
+revisions at the period's start and end of the pages that changed; the case pages whose talk
+pages or translations changed; translation figures
+(``bots.translation_status.collect.translation_needs``).
 """
 
 from __future__ import annotations
@@ -17,24 +21,38 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bots.cases.scope import (
+    TitleKind,
+    case_title,
+    category_title,
+    translation_parent,
+    writes_template,
+)
 from bots.config.model import Config
 from bots.config.permissions import case_page_allowed
 from bots.digest.changes import PeriodRevisions
 from bots.digest.period import Period
+from bots.digest.spans import PageSpan, page_spans
 from bots.errors import BotStop
+from bots.i18n.languages import SOURCE_LANG, fallback_chain
 from bots.outcomes import JobReport
 from bots.translation_status.collect import translation_needs
-from bots.translation_status.records import (
-    TranslationRecord,
-    split_unit_title,
-    translation_subpage,
+from bots.translation_status.records import TranslationRecord, split_unit_title
+from bots.wiki.digest_reads import category_members
+from bots.wiki.history import (
+    PageHistory,
+    RecentChange,
+    page_moves,
+    recent_changes,
+    span,
+    texts_by_revid,
 )
-from bots.wiki.history import PageHistory, RecentChange, recent_changes, span, texts_by_revid
 from bots.wiki.session import WikiSession
 from bots.wiki.siteinfo import namespace_names
 from bots.wikitext.titles import bare_title, title_in_namespace
 
 log = logging.getLogger("bots.digest.job")  # the job's logger: its log lines keep their name
+MAX_TRANSLATION_READS = 500  # translation subpages read for one digest (cases x languages)
 
 
 def translation_records(
@@ -60,9 +78,11 @@ def translation_records(
 
 @dataclass
 class Changed:
-    """What changed in the period, per kind of page: the recent changes inside it."""
+    """What changed in the period, per kind of page."""
 
-    cases: dict[str, list[RecentChange]] = field(default_factory=dict)
+    # case page (its title at the period's end) -> revisions at the start (0: no case page
+    # yet) and end (None: the page's latest)
+    cases: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     talks: dict[str, tuple[str, list[RecentChange]]] = field(default_factory=dict)  # subject
     translations: set[tuple[str, str]] = field(default_factory=set)  # (source page, language)
 
@@ -72,9 +92,11 @@ class Collector:
     session: WikiSession
     config: Config
     period: Period
-    known_langs: frozenset[str]
+    case_names: frozenset[str]
     pages_read: int = 0
     hubs: dict[str, int] = field(default_factory=dict)  # hub page -> namespace
+    end_texts: dict[str, str | None] = field(default_factory=dict)  # pages at the period end
+    notes: list[str] = field(default_factory=list)
 
     def tracked(self, title: str) -> bool:
         """A case page (by namespace and prefix) or a hub page: whose news a digest carries."""
@@ -89,57 +111,128 @@ class Collector:
         digest = self.config.digest
         return title.startswith(digest.archive_prefix) or title == digest.subscriber_page
 
-    def classify(self, history: Mapping[str, PageHistory], names: Mapping[int, str]) -> Changed:
+    def classify_others(
+        self, history: Mapping[str, PageHistory], names: Mapping[int, str], changed: Changed
+    ) -> None:
+        """Translation units and talk pages (the case namespaces are judged by page spans)."""
         config, period = self.config, self.period
         case_ns = set(config.permissions.case_namespaces)
-        changed = Changed()
         for title, h in history.items():
             inside = h.within(period.start, period.end)
-            if not inside or all(e.user == config.wiki.user for e in inside):
+            if h.namespace in case_ns or not inside \
+                    or all(e.user == config.wiki.user for e in inside):
                 continue  # the bot's own edits are never news
             if h.namespace == config.translations.unit_namespace:
                 unit = split_unit_title(title)
                 if unit and self.tracked(unit[0]):
                     changed.translations.add((unit[0], unit[2]))
-            elif h.namespace in case_ns:
-                if self.own_page(title) or not case_page_allowed(title, h.namespace, config):
-                    continue
-                parent, lang = translation_subpage(title, self.known_langs)
-                if lang:
-                    changed.translations.add((parent, lang))
-                else:
-                    changed.cases[title] = inside
             elif h.namespace % 2 == 1:
                 subject = title_in_namespace(
                     bare_title(title, h.namespace), h.namespace - 1, names
                 )
                 if subject in self.hubs or case_page_allowed(subject, h.namespace - 1, config):
                     changed.talks[title] = (subject, inside)
-        return changed
 
-    def subject_texts(
-        self, subjects: Iterable[str], history: Mapping[str, PageHistory]
-    ) -> dict[str, str | None]:
-        """Texts at the period end of pages that did not change but whose talk pages or
-        translations did (for the subscribers' filters): by revision id when they changed
-        after the period, else as they are now (one batched read). A page that did not exist
-        at the period's end has none."""
+    def classify_cases(
+        self, spans: Sequence[PageSpan], history: Mapping[str, PageHistory], changed: Changed
+    ) -> None:
+        """Each page of the case namespaces judged at the period's start and end by the one
+        notion of a case (``bots.cases.scope.case_title``): a page becomes a case page by being
+        created, given the template, or moved in (from a user-space draft, an excluded title);
+        a translation subpage is a translation; a page moved out is no news."""
+        config = self.config
+        parents = {translation_parent(t, config)
+                   for s in spans for t in (s.start_title, s.end_title)} - {""}
+        self.read_end_texts(parents, history)
+        carries = {p for p in parents if writes_template(self.end_texts.get(p) or "",
+                                                         self.case_names)}
+        category = category_title(config)
+        # index.required_category, as the index applies it: membership now (one batched read)
+        members = category_members(self.session, {s.end_title for s in spans} | {
+            s.start_title for s in spans}, category) if category and spans else None
+        for page in spans:
+            if self.own_page(page.end_title) or self.own_page(page.start_title):
+                continue
+            end = case_title(page.end_title, page.end_namespace, config, carries, members)
+            begin = case_title(page.start_title, page.start_namespace, config, carries, members)
+            if end.kind is TitleKind.TRANSLATION:
+                changed.translations.add((end.case_page, end.language))
+            elif end.kind is TitleKind.CASE and begin.kind is not TitleKind.CASE:
+                changed.cases[end.title] = (0, page.after)  # became a case page in the period
+            elif end.kind is TitleKind.CASE and page.edited and page.before is not None:
+                changed.cases[end.title] = (page.before, page.after)
+
+    def read_end_texts(self, titles: Iterable[str], history: Mapping[str, PageHistory]) -> None:
+        """Texts at the period end of ``titles`` (kept in ``end_texts``): by revision id when
+        they changed after the period, else as they are now (one batched read). A page that
+        did not exist at the period's end has none."""
         current: list[str] = []
         by_revid: dict[str, int] = {}
-        for subject in sorted(subjects):
-            at_end = history[subject].revid_at(self.period.end) if subject in history else None
+        for title in sorted(set(titles) - set(self.end_texts)):
+            at_end = history[title].revid_at(self.period.end) if title in history else None
             if at_end is None:
-                current.append(subject)
+                current.append(title)
             elif at_end:
-                by_revid[subject] = at_end
+                by_revid[title] = at_end
+            else:
+                self.end_texts[title] = None
         texts = texts_by_revid(self.session, by_revid.values())
         snapshots = self.session.read_pages(current) if current else {}
         self.pages_read += len(by_revid) + len(current)
-        out = {subject: texts.get(revid) for subject, revid in by_revid.items()}
-        for subject in current:
-            snap = snapshots.get(subject)
-            out[subject] = snap.text if snap else None
+        self.end_texts.update({title: texts.get(revid) for title, revid in by_revid.items()})
+        for title in current:
+            snap = snapshots.get(title)
+            self.end_texts[title] = snap.text if snap and snap.exists else None
+
+    def latest_revisions(self, cases: dict[str, tuple[int, int | None]],
+                         texts: dict[int, str | None]) -> dict[str, tuple[int, int]]:
+        """Revision ids for every case; a page whose revision at the end is its latest is read
+        as it is now (one batched read), its text kept in ``texts``."""
+        unknown = [title for title, (_, after) in cases.items() if after is None]
+        snapshots = self.session.read_pages(unknown) if unknown else {}
+        self.pages_read += len(unknown)
+        out: dict[str, tuple[int, int]] = {}
+        for title, (before, after) in cases.items():
+            if after is None:
+                snap = snapshots.get(title)
+                if snap is None or not snap.exists or not snap.revid:
+                    continue  # gone since: nothing to announce
+                after = snap.revid
+                texts[after] = snap.text
+            out[title] = (before, after)
         return out
+
+    def read_translations(
+        self, pages: Iterable[str], languages: Sequence[str]
+    ) -> dict[tuple[str, str], tuple[str, str]]:
+        """(case page, subscriber language) -> (its translation subpage, text) for every case
+        of the digest with a translation in a subscriber's language (the language itself, else
+        the first of its fallbacks other than English), in one batched read of at most
+        :data:`MAX_TRANSLATION_READS` subpages."""
+        candidates: dict[str, list[tuple[str, str, int]]] = {}
+        for page in sorted(set(pages)):
+            for lang in languages:
+                chain = [c for c in fallback_chain(lang) if c != SOURCE_LANG or c == lang]
+                for rank, code in enumerate(chain):
+                    sub = case_title(f"{page}/{code}", None, self.config, {page})
+                    if sub.kind is TitleKind.TRANSLATION:
+                        candidates.setdefault(sub.title, []).append((page, lang, rank))
+        titles = sorted(candidates)
+        if len(titles) > MAX_TRANSLATION_READS:
+            self.notes.append(f"{len(titles)} possible translation subpages; only the first "
+                              f"{MAX_TRANSLATION_READS} are read for the digest's languages")
+            titles = titles[:MAX_TRANSLATION_READS]
+        snapshots = self.session.read_pages(titles) if titles else {}
+        best: dict[tuple[str, str], tuple[int, str, str]] = {}
+        for title in titles:
+            snap = snapshots.get(title)
+            if snap is None or not snap.exists or snap.is_redirect or snap.text is None:
+                continue
+            self.pages_read += 1
+            for page, lang, rank in candidates[title]:
+                if (page, lang) not in best or rank < best[(page, lang)][0]:
+                    best[(page, lang)] = (rank, title, snap.text)
+        return {key: (title, text) for key, (_, title, text) in best.items()}
 
     def collect(self, languages: Sequence[str]) -> PeriodRevisions:
         session, config, period = self.session, self.config, self.period
@@ -152,18 +245,26 @@ class Collector:
         # a wiki without Translate's namespace would refuse the whole query for it
         namespaces = (case_ns | talk_ns | {config.translations.unit_namespace}) & set(names)
         history = recent_changes(session, namespaces, period.start)
-        changed = self.classify(history, names)
+        spans = page_spans(history, page_moves(session, period.start), case_ns,
+                           start=period.start, end=period.end, bot=config.wiki.user)
+        changed = Changed()
+        self.classify_others(history, names, changed)
+        self.classify_cases(spans, history, changed)
 
         # Every revision compared, from the period's start and end, in one batched pass.
-        cases = {title: span(inside) for title, inside in changed.cases.items()}
         talks = {talk: (subject, *span(inside))
                  for talk, (subject, inside) in changed.talks.items()}
-        spans = [*cases.values(), *((before, after) for _, before, after in talks.values())]
-        texts = texts_by_revid(session, [r for s in spans for r in s])
+        known = [r for pair in changed.cases.values() for r in pair if r]
+        known += [r for _, before, after in talks.values() for r in (before, after)]
+        texts = texts_by_revid(session, known)
         self.pages_read += len(texts)
+        cases = self.latest_revisions(changed.cases, texts)
 
         subjects = {s for s, _ in changed.talks.values()} | {p for p, _ in changed.translations}
-        sources = sorted(set(changed.cases) | {p for p, _ in changed.translations})
+        self.read_end_texts(subjects - set(cases) - set(self.hubs), history)
+        sources = sorted(set(cases) | {p for p, _ in changed.translations})
+        shown = set(cases) | {s for s, _ in changed.talks.values()} | set(sources)
+        translated = self.read_translations(shown - set(self.hubs), languages)
         return PeriodRevisions(
             period=period,
             hubs=frozenset(self.hubs),
@@ -171,23 +272,23 @@ class Collector:
             talks=talks,
             translations=frozenset(changed.translations),
             texts=texts,
-            subject_texts=self.subject_texts(subjects - set(cases) - set(self.hubs), history),
+            subject_texts={s: self.end_texts.get(s)
+                           for s in subjects - set(cases) - set(self.hubs)},
             translation_figures=tuple(translation_records(session, config, sources, languages)),
+            translated=translated,
         )
 
 
 def collect_revisions(
     session: WikiSession, config: Config, period: Period, report: JobReport, *,
-    languages: Sequence[str], message_langs: Iterable[str],
+    languages: Sequence[str], case_names: frozenset[str],
 ) -> PeriodRevisions:
     """Everything the digest of ``period`` is made from (``bots.digest.changes`` makes it).
 
-    ``languages``: the subscribers'; ``message_langs``: languages with message files (their
-    subpages count as translations, not as cases)."""
-    collector = Collector(
-        session, config, period,
-        known_langs=frozenset(config.translations.languages) | frozenset(message_langs),
-    )
+    ``languages``: the subscribers'; ``case_names``: the case template's names (a page whose
+    subpage changed is a case when its own text writes the template)."""
+    collector = Collector(session, config, period, case_names=case_names)
     revisions = collector.collect(languages)
     report.pages_read += collector.pages_read
+    report.notes.extend(collector.notes)
     return revisions

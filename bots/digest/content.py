@@ -16,14 +16,18 @@ The content of a digest is:
 Contacts never appear in a digest, whether the case is sensitive or not: a digest goes to many
 talk pages, and a user link there would ping the contact each time; :class:`CaseFacts` has no
 field for them.
+
+A case with a translation subpage in a subscriber's language reaches that subscriber in it
+(:class:`CaseVersion`: the subpage linked, its title, summary and lessons); a sensitive case,
+or a translation that says it is sensitive, has no version: nothing of its text is shown.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import mwparserfromhell
 
@@ -49,10 +53,32 @@ class CaseFacts:
     partners: tuple[str, ...] = ()
     lessons: str = ""
     end: str = ""
+    sensitive: bool = False  # its withheld fields are empty already; no translation is used
+
+
+@dataclass(frozen=True)
+class CaseVersion:
+    """A case's translation subpage in one language, as a reader of that language sees it."""
+
+    page: str  # the translation subpage
+    title: str = ""
+    summary: str = ""
+    lessons: str = ""
+
+
+def case_version(page: str, case: Case | None, source: CaseFacts | None) -> CaseVersion | None:
+    """What the digest may show of a translation subpage: ``case`` is the case box read from it
+    (None: a translation in prose, linked with the source's words). Nothing at all (fail closed)
+    when the source case or the translation is sensitive."""
+    if source is None or source.sensitive or (case is not None and case.sensitive):
+        return None
+    if case is None:
+        return CaseVersion(page)
+    return CaseVersion(page, case.title, case.summary, case.lessons)
 
 
 def case_facts(case: Case) -> CaseFacts:
-    """The digest's view of a ``Case`` (contacts and the sensitive flag dropped)."""
+    """The digest's view of a ``Case`` (contacts dropped)."""
     return CaseFacts(
         page=case.page,
         title=case.title or case.page,
@@ -65,6 +91,7 @@ def case_facts(case: Case) -> CaseFacts:
         partners=tuple(case.partners),
         lessons=case.lessons,
         end=str(case.end) if case.end else "",
+        sensitive=case.sensitive,
     )
 
 
@@ -178,6 +205,12 @@ class DigestContent:
     updates: tuple[CaseChange, ...] = ()
     discussions: tuple[Discussion, ...] = ()
     translation_needs: tuple[TranslationNeed, ...] = ()
+    # case page -> language -> its translation subpage in that language
+    versions: Mapping[str, Mapping[str, CaseVersion]] = field(default_factory=dict)
+
+    def version(self, case: CaseFacts, lang: str) -> CaseVersion | None:
+        """The case in ``lang``, when it has a translation the digest may show."""
+        return None if case.sensitive else self.versions.get(case.page, {}).get(lang)
 
     @property
     def item_count(self) -> int:
@@ -194,6 +227,7 @@ def build_content(
     changes: Iterable[CaseChange],
     discussions: Iterable[Discussion] = (),
     needs: Iterable[TranslationNeed] = (),
+    versions: Mapping[str, Mapping[str, CaseVersion]] | None = None,
 ) -> DigestContent:
     """Sort everything (by title, then page) so that the same period gives the same text."""
     changes = list(changes)
@@ -219,6 +253,7 @@ def build_content(
                 key=lambda n: (n.language, n.title.casefold(), n.page),
             )
         ),
+        versions=versions or {},
     )
 
 

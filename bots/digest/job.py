@@ -57,7 +57,7 @@ def run(
     revisions = collect_revisions(
         session, config, period, report,
         languages=sorted({s.lang for s in subscribers.subscribers}),
-        message_langs=messages.languages(),
+        case_names=templates.case,
     )
     content = digest_content(revisions, config, templates.case, report.notes)
     report.notes.append(f"digest {period.digest_id}: {period.start} to {period.end}"
@@ -68,7 +68,8 @@ def run(
     targets = resolve_targets(session, ledger, subscribers, site)
     delivered = delivered_pages(session, config, targets, period, site)
 
-    ctx = RenderContext(messages, config.digest.subscriber_page, config.digest.unsubscribe_page)
+    ctx = RenderContext(messages, config.digest.subscriber_page, config.digest.unsubscribe_page,
+                        period.archive_page, next(iter(config.digest.hub_pages), ""))
     rules = DeliveryRules(config.wiki.user, config.digest.send_empty, templates.bots,
                           templates.nobots)
     plan = plan_deliveries(content, targets, delivered, ctx, rules)

@@ -10,11 +10,13 @@ token (``bots.digest.ids``): what lets a rerun tell where the digest already arr
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bots.digest.content import (
     CaseFacts,
     CaseUpdate,
+    CaseVersion,
     DigestContent,
     Discussion,
     for_subscriber,
@@ -25,6 +27,7 @@ from bots.i18n.messages import Messages
 from bots.wikitext.escape import escape_inline, internal_link
 
 SUMMARY_MAX_LEN = 120  # characters of a case summary shown with a new case
+LESSONS_MAX_LEN = 200  # characters of a case's lessons shown when they changed
 # Items of one section in a post: the rest is counted, and listed on the archive page. A week
 # of mass edits must not make a talk page post too big for the wiki (or for a reader).
 MAX_POST_ITEMS = 50
@@ -35,14 +38,21 @@ class RenderContext:
     messages: Messages
     subscriber_page: str
     unsubscribe_page: str = ""
+    archive_page: str = ""  # this digest's archive page: "read online"
+    hub_page: str = ""  # the first hub page, linked from every message
 
 
 class Writer:
-    """Messages in one language (the first of the chain that has the digest's messages)."""
+    """Messages in one language (the first of the chain that has the digest's messages), and
+    the cases in that language where they have a translation (``versions``)."""
 
-    def __init__(self, ctx: RenderContext, lang: str) -> None:
+    def __init__(
+        self, ctx: RenderContext, lang: str,
+        versions: Mapping[str, Mapping[str, CaseVersion]] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.requested = lang
+        self.versions = versions or {}
         chain = ctx.messages.fallback_chain(lang)
         self.lang = next(
             (c for c in chain if ctx.messages.has("advocacyhub-digest-heading", c)), "en"
@@ -61,13 +71,30 @@ class Writer:
             return self.ctx.messages.msg(key, self.requested)
         return escape_inline(code, 60)
 
+    def version(self, case: CaseFacts) -> CaseVersion | None:
+        """The case's translation in the reader's language (never of a sensitive case)."""
+        return None if case.sensitive else self.versions.get(case.page, {}).get(self.requested)
+
 
 def bdi(wikitext: str) -> str:
     return f"<bdi>{wikitext}</bdi>"
 
 
-def _case_link(case: CaseFacts) -> str:
+def _case_link(w: Writer, case: CaseFacts) -> str:
+    version = w.version(case)
+    if version is not None:
+        return bdi(internal_link(version.page, version.title or case.title))
     return bdi(internal_link(case.page, case.title))
+
+
+def _summary(w: Writer, case: CaseFacts) -> str:
+    version = w.version(case)
+    return version.summary if version is not None and version.summary else case.summary
+
+
+def _lessons(w: Writer, case: CaseFacts) -> str:
+    version = w.version(case)
+    return version.lessons if version is not None and version.lessons else case.lessons
 
 
 def _section_link(d: Discussion) -> str:
@@ -77,9 +104,13 @@ def _section_link(d: Discussion) -> str:
     return bdi(internal_link(d.talk_page, d.heading or d.talk_page))
 
 
-def _update_text(w: Writer, update: CaseUpdate) -> str:
+def _update_text(w: Writer, update: CaseUpdate, case: CaseFacts) -> str:
     if update.kind == "lessons":
-        return w.msg("update-lessons")
+        lessons = _lessons(w, case)  # empty for a sensitive case: withheld by the parser
+        if not lessons.strip():
+            return w.msg("update-lessons")
+        return w.msg("update-lessons") + w.msg("colon") + bdi(escape_inline(lessons,
+                                                                           LESSONS_MAX_LEN))
     if update.kind == "end":
         return w.msg("update-end", escape_inline(update.value, 20))
     return w.msg(f"update-{update.kind}", update.count)
@@ -90,24 +121,25 @@ def _items(w: Writer, content: DigestContent) -> list[tuple[str, list[str]]]:
     sections: list[tuple[str, list[str]]] = []
     new = []
     for c in content.new_cases:
-        line = w.msg("new-case", _case_link(c.case), w.label("region", c.case.region),
+        line = w.msg("new-case", _case_link(w, c.case), w.label("region", c.case.region),
                      w.label("status", c.case.status))
-        if c.case.summary:
-            line += w.msg("colon") + bdi(escape_inline(c.case.summary, SUMMARY_MAX_LEN))
+        summary = _summary(w, c.case)
+        if summary:
+            line += w.msg("colon") + bdi(escape_inline(summary, SUMMARY_MAX_LEN))
         new.append(line)
     status = [
-        w.msg("status-change", _case_link(c.case), w.label("status", c.old_status),
+        w.msg("status-change", _case_link(w, c.case), w.label("status", c.old_status),
               w.label("status", c.case.status))
         for c in content.status_changes
     ]
     updates = [
-        w.msg("update", _case_link(c.case),
-              w.msg("list-separator").join(_update_text(w, u) for u in c.updates))
+        w.msg("update", _case_link(w, c.case),
+              w.msg("list-separator").join(_update_text(w, u, c.case) for u in c.updates))
         for c in content.updates
     ]
     discussions = [
         w.msg("discussion", _section_link(d),
-              _case_link(d.case) if d.case else bdi(internal_link(d.subject)))
+              _case_link(w, d.case) if d.case else bdi(internal_link(d.subject)))
         for d in content.discussions
     ]
     for key, items, count in (
@@ -149,6 +181,16 @@ def digest_body(w: Writer, content: DigestContent, max_items: int | None = None)
     return lines
 
 
+def _links(w: Writer) -> list[str]:
+    """"Read online" (this digest's archive page) and the hub, each on a line of its own."""
+    lines = []
+    if w.ctx.archive_page:
+        lines.append(w.msg("read-online", internal_link(w.ctx.archive_page)))
+    if w.ctx.hub_page:
+        lines.append(w.msg("hub", internal_link(w.ctx.hub_page)))
+    return [" · ".join(lines), ""] if lines else []
+
+
 @dataclass(frozen=True)
 class DigestMessage:
     heading: str
@@ -160,7 +202,7 @@ class DigestMessage:
 
 def render_message(content: DigestContent, lang: str, ctx: RenderContext) -> DigestMessage:
     """The new section for one subscriber (already filtered with :func:`for_subscriber`)."""
-    w = Writer(ctx, lang)
+    w = Writer(ctx, lang, content.versions)
     direction = "rtl" if ctx.messages.is_rtl(w.lang) else "ltr"
     unsubscribe = ctx.unsubscribe_page or ctx.subscriber_page
     footer = w.msg(
@@ -175,6 +217,7 @@ def render_message(content: DigestContent, lang: str, ctx: RenderContext) -> Dig
             f'<div lang="{w.lang}" dir="{direction}" class="advocacy-hub-digest">',
             *digest_body(w, content, MAX_POST_ITEMS),
             "",
+            *_links(w),
             f"<small>{footer}</small>",
             "</div>",
             "~~~~",

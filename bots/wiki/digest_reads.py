@@ -1,12 +1,14 @@
 """The digest's batched reads of recipients, and of the evidence of where it already arrived.
 
-* :func:`digest_site`: the wiki's maximum page size, the name of MassMessage's opt-out category
+* :func:`digest_site`: the wiki's maximum page size (``bots.wiki.limits.max_page_bytes``, the
+  one every job uses, read with the login), the name of MassMessage's opt-out category
   (the wiki's message ``massmessage-optout-category``, in whatever form the wiki has it; the
   MassMessage default when the wiki has no such message) and the Category namespace's names.
-  One request.
+  One request (the page size comes with the login).
 * :func:`read_recipients`: talk pages with their text, whether they are in the opt-out category
   (``prop=categories``) and whether they transclude ``{{bots}}``/``{{nobots}}`` at all, even
   through another template (``prop=templates``). One request per batch of titles.
+* :func:`category_members`: which pages are in a category (the cases' required category).
 * Evidence (``with_evidence``): the bot's own contributions since a moment and the page moves
   since then (``list=usercontribs|logevents``), riding along in the first batch's request.
 
@@ -21,19 +23,19 @@ from typing import Any
 
 from bots.wiki.batches import chunks
 from bots.wiki.contributions import Contribution
-from bots.wiki.records import PageSnapshot, merge_page, snapshot_from
+from bots.wiki.limits import max_page_bytes
+from bots.wiki.records import DEFAULT_MAX_PAGE_BYTES, PageSnapshot, merge_page, snapshot_from
 from bots.wiki.session import WikiSession
 
 NS_CATEGORY = 14
 NS_TEMPLATE = 10
 OPTOUT_MESSAGE = "massmessage-optout-category"
 OPTOUT_DEFAULT = "Opted-out of message delivery"  # MassMessage's own default for the message
-DEFAULT_MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class DigestSite:
-    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES  # what bots.wiki.limits.max_page_bytes says
     optout_categories: tuple[str, ...] = (OPTOUT_DEFAULT,)  # names without the namespace
     category_names: tuple[str, ...] = ("Category",)  # the namespace's names and aliases
 
@@ -71,11 +73,10 @@ class RecipientPage:
 def digest_site(session: WikiSession) -> DigestSite:
     """The wiki's facts a delivery depends on (one request)."""
     result = session.api(
-        action="query", meta="siteinfo|allmessages", siprop="general|namespaces|namespacealiases",
+        action="query", meta="siteinfo|allmessages", siprop="namespaces|namespacealiases",
         ammessages=OPTOUT_MESSAGE, amincludelocal=True,
     )
     query = result.get("query", {})
-    general = query.get("general", {})
     names = {"Category"}
     space = query.get("namespaces", {}).get(str(NS_CATEGORY), {})
     names |= {str(space.get(k)) for k in ("name", "canonical") if space.get(k)}
@@ -86,12 +87,23 @@ def digest_site(session: WikiSession) -> DigestSite:
         text = str(message.get("content", "")).strip()
         if "missing" not in message and text and text not in categories:
             categories.insert(0, text)
-    size = general.get("maxarticlesize")
     return DigestSite(
-        max_page_bytes=int(size) if isinstance(size, int) and size > 0 else DEFAULT_MAX_PAGE_BYTES,
+        max_page_bytes=max_page_bytes(session),
         optout_categories=tuple(categories),
         category_names=tuple(sorted(names)),
     )
+
+
+def category_members(session: WikiSession, titles: Iterable[str], category: str) -> frozenset[str]:
+    """Which of ``titles`` are in ``category`` (a full title) now, as the wiki spells them:
+    ``prop=categories`` with ``clcategories``, one request per batch of titles."""
+    out: set[str] = set()
+    for batch in chunks(sorted(set(titles)), session.batch_size(content=False)):
+        for page in session.query_pages(titles=list(batch), prop="categories",
+                                        clcategories=category, cllimit="max"):
+            if page.get("categories"):
+                out.add(str(page.get("title", "")))
+    return frozenset(out)
 
 
 def _evidence_params(ask: EvidenceQuery) -> dict[str, Any]:

@@ -1,7 +1,10 @@
-"""Page histories for the digest: recent changes per page, and revision texts by revision id.
+"""Page histories for the digest: recent changes per page, page moves, and revision texts by
+revision id.
 
-Reads, batched: ``list=recentchanges`` since a moment (one request per 5,000 changes), and
-revision contents by id (as many per request as the session allows for content).
+Reads, batched: ``list=recentchanges`` since a moment (one request per 5,000 changes), the
+move log since a moment (``list=logevents``, one request per 5,000 moves, every namespace: a
+draft moved in from user space is logged under its old title), and revision contents by id (as
+many per request as the session allows for content).
 """
 
 from __future__ import annotations
@@ -23,6 +26,22 @@ class RecentChange:
     old_revid: int  # 0: the edit created the page
     timestamp: str  # ISO 8601, UTC
     user: str = ""
+    pageid: int = 0  # the page's id: it stays with the page when the page is moved
+
+
+@dataclass(frozen=True)
+class PageMove:
+    """One page move, as the move log reports it: the page ``pageid`` went from ``source`` to
+    ``target``. The page's recent changes keep the title the page had at each edit."""
+
+    source: str
+    source_namespace: int
+    target: str
+    target_namespace: int
+    pageid: int
+    timestamp: str  # ISO 8601, UTC
+    user: str = ""
+    logid: int = 0  # orders moves of one second
 
 
 @dataclass
@@ -60,11 +79,34 @@ def recent_changes(
             change = RecentChange(
                 title=str(rc["title"]), namespace=int(rc["ns"]), revid=int(rc.get("revid", 0)),
                 old_revid=int(rc.get("old_revid", 0)), timestamp=str(rc["timestamp"]),
-                user=str(rc.get("user", "")),
+                user=str(rc.get("user", "")), pageid=int(rc.get("pageid", 0)),
             )
             out.setdefault(change.title, PageHistory(change.namespace)).entries.append(change)
     for history in out.values():
         history.entries.sort(key=lambda e: (e.timestamp, e.revid))
+    return out
+
+
+def page_moves(session: WikiSession, start: str) -> list[PageMove]:
+    """Page moves logged since ``start``, oldest first (one request per 5,000 moves). Moves
+    whose details are hidden carry no target and are left out."""
+    out: list[PageMove] = []
+    for q in session.query_results(
+        list="logevents", letype="move", leend=start, leprop="title|ids|details|timestamp|user",
+        lelimit="max",
+    ):  # fmt: skip
+        for entry in q.get("logevents", []):
+            params = entry.get("params") or {}
+            if not entry.get("title") or not params.get("target_title"):
+                continue
+            out.append(PageMove(
+                source=str(entry["title"]), source_namespace=int(entry.get("ns", 0)),
+                target=str(params["target_title"]),
+                target_namespace=int(params.get("target_ns", 0)),
+                pageid=int(entry.get("logpage", 0)), timestamp=str(entry.get("timestamp", "")),
+                user=str(entry.get("user", "")), logid=int(entry.get("logid", 0)),
+            ))  # fmt: skip
+    out.sort(key=lambda m: (m.timestamp, m.logid))
     return out
 
 

@@ -11,10 +11,14 @@ import pytest
 
 from bots.cases.parser import parse_case_page, parser_fingerprint
 from bots.cases.scope import (
+    TitleKind,
+    case_title,
     category_title,
     excluded_prefix,
     excluded_subpage,
+    is_translation_language,
     not_a_case_page,
+    translation_parent,
     writes_template,
 )
 from bots.config.load import load_config
@@ -132,3 +136,56 @@ def test_every_job_reading_cases_agrees_on_the_exclusions(config: Config) -> Non
     assert parser_fingerprint(config) != parser_fingerprint(
         narrowed(config, exclude_subpages=())
     )  # a cache made with other exclusions is read again
+
+
+# The one notion of a case's title (issue 17.5), shared by the index and the digest.
+CARRIES = {"Advocacy/Plain", "Advocacy/Plain/Sandbox"}
+
+
+@pytest.mark.parametrize(
+    ("title", "namespace", "kind", "case_page", "language"),
+    [
+        ("Advocacy/Plain", 0, TitleKind.CASE, "Advocacy/Plain", ""),
+        ("Advocacy/Plain/fr", 0, TitleKind.TRANSLATION, "Advocacy/Plain", "fr"),
+        ("Advocacy/Plain/ja", 0, TitleKind.TRANSLATION, "Advocacy/Plain", "ja"),  # no messages
+        ("Advocacy/Plain/zh-hant", 0, TitleKind.TRANSLATION, "Advocacy/Plain", "zh-hant"),
+        ("Advocacy/Plain/qqq", 0, TitleKind.CASE, "Advocacy/Plain/qqq", ""),  # pseudo-code
+        ("Advocacy/Plain/FR", 0, TitleKind.CASE, "Advocacy/Plain/FR", ""),  # not a code's spelling
+        ("Advocacy/Plain/new-ideas", 0, TitleKind.CASE, "Advocacy/Plain/new-ideas", ""),
+        ("Advocacy/Orphan/de", 0, TitleKind.CASE, "Advocacy/Orphan/de", ""),  # only copy
+        ("Advocacy/Plain/Sandbox", 0, TitleKind.NOT_A_CASE, "", ""),  # excluded subpage
+        ("Advocacy/Plain/Sandbox/fr", 0, TitleKind.NOT_A_CASE, "", ""),
+        ("User:Someone/Advocacy/Plain", 2, TitleKind.NOT_A_CASE, "", ""),  # namespace
+        ("Other/Plain", 0, TitleKind.NOT_A_CASE, "", ""),  # prefix
+        ("Advocacy/T-x/Case", 0, TitleKind.NOT_A_CASE, "", ""),  # excluded prefix
+    ],
+)
+def test_case_title(
+    config: Config, title: str, namespace: int, kind: TitleKind, case_page: str, language: str
+) -> None:
+    found = case_title(title, namespace, config, CARRIES)
+    assert (found.kind, found.case_page, found.language) == (kind, case_page, language)
+    assert bool(found.reason) is (kind is TitleKind.NOT_A_CASE)
+    # listed by the caller in the case namespaces and prefixes: only that check is skipped
+    if namespace == 0 and title.startswith("Advocacy/"):
+        assert case_title(title, None, config, CARRIES) == found
+
+
+def test_translation_languages_and_parents(config: Config) -> None:
+    assert all(is_translation_language(code) for code in config.translations.languages)
+    assert not any(map(is_translation_language, ("qqq", "und", "xx", "FR", "fr_", "")))
+    assert translation_parent("Advocacy/Plain/ar", config) == "Advocacy/Plain"
+    assert translation_parent("Advocacy/Plain/Background", config) == ""
+    assert translation_parent("Advocacy/Plain/Draft/fr", config) == ""  # an excluded parent
+
+
+def test_case_title_in_the_required_category(config: Config) -> None:
+    narrow = narrowed(config, required_category="Reviewed")
+    members = {"Advocacy/Plain"}
+    assert case_title("Advocacy/Plain", 0, narrow, CARRIES, members).kind is TitleKind.CASE
+    outside = case_title("Advocacy/Other", 0, narrow, CARRIES, members)
+    assert outside.kind is TitleKind.NOT_A_CASE and "required category" in outside.reason
+    # a translation needs no category of its own; without the setting nothing is checked
+    assert case_title("Advocacy/Plain/fr", 0, narrow, CARRIES, members).kind \
+        is TitleKind.TRANSLATION
+    assert case_title("Advocacy/Other", 0, config, CARRIES, members).kind is TitleKind.CASE

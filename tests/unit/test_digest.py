@@ -79,7 +79,9 @@ def messages() -> Messages:
 
 
 def ctx(messages: Messages) -> RenderContext:
-    return RenderContext(messages, SUBSCRIBERS, SUBSCRIBERS)
+    # the goldens' digest is 2026-11-30: its archive page, and the hub (issue 13)
+    return RenderContext(messages, SUBSCRIBERS, SUBSCRIBERS,
+                         "Advocacy/Digest/Archive/2026-11-30", "Advocacy/Hub")
 
 
 def _facts(title: str, text: str | None, config: Config) -> CaseFacts | None:

@@ -218,6 +218,7 @@ def build_world(devwiki: Devwiki, prefix: str) -> World:
 
 def zh_body(w: World, digest: str, start: str, subscribers: str) -> str:
     p = w.page
+    archive = subscribers.removesuffix("Subscribers") + f"Archive/{digest}"
     return "\n".join([
         f"<!-- advocacy-hub-digest: {digest} -->",
         '<div lang="zh" dir="ltr" class="advocacy-hub-digest">',
@@ -238,6 +239,10 @@ def zh_body(w: World, digest: str, start: str, subscribers: str) -> str:
         "",
         "'''需要翻译成中文的页面（1）'''",
         f"* <bdi>[[:{p('Translated')}|Translated case]]</bdi>：已翻译 1/2 个单元，1 个已过时",
+        "",
+        # issue 13: read online (the archive page) and the hub
+        f"在线阅读本期摘要：[[:{archive}|{archive}]] · 所有案例、经验教训和合作伙伴："
+        f"[[:{p('Hub')}|{p('Hub')}]]",
         "",
         f"<small>你收到此摘要是因为你列在 [[:{subscribers}|{subscribers}]] 上。如需退订，请从 "
         f"[[:{subscribers}|{subscribers}]] 删除你的那一行。如不希望任何机器人编辑此页面，"

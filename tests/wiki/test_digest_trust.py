@@ -62,6 +62,19 @@ def target(page: str) -> str:
     return f"{{{{Target|page={page}}}}}"
 
 
+def one_reader(devwiki: Devwiki, prefix: str, user: str, *pages: dict[str, Any],
+               news: bool = True) -> None:
+    """The set-up most tests share: ``pages``, a case changed a day ago (``news``), a
+    subscriber list with one line for ``user`` (made five days ago) and their talk page."""
+    import_pages(devwiki, [
+        *pages,
+        *([{"title": f"{prefix}News", "text": case("News"), "age_days": 1}] if news else []),
+        {"title": f"{prefix}Digest/Subscribers", "text": target(f"User talk:{user}"),
+         "age_days": 5},
+        talk(user),
+    ])
+
+
 def copies(client: WikiClient, title: str, digest: str | None = None) -> int:
     return (client.page_text(title) or "").count(
         f"<!-- advocacy-hub-digest: {digest or today()} -->")
@@ -96,17 +109,16 @@ def test_an_archive_page_someone_else_made_never_moves_the_period(
     tag = tag_of(prefix)
     user, mallory = f"TReader-{tag}", f"TMallory-{tag}"
     ours, theirs = iso(3)[:10], iso(1)[:10]
-    import_pages(devwiki, [
+    one_reader(
+        devwiki, prefix, user,
         {"title": f"{prefix}Between", "text": case("Changed between"), "age_days": 2},
         {"title": f"{prefix}Digest/Archive/{ours}", "text": record(ours, iso(10), iso(3)),
          "user": BOT, "age_days": 3},
         # a later period, written by someone else: it must not hide "Changed between"
         {"title": f"{prefix}Digest/Archive/{theirs}", "text": record(theirs, iso(3), iso(1)),
          "user": mallory, "age_days": 1},
-        {"title": f"{prefix}Digest/Subscribers", "text": target(f"User talk:{user}"),
-         "age_days": 5},
-        talk(user),
-    ])
+        news=False,
+    )
     cfg = dcfg(config, prefix)
     result = run_digest(cfg)
     assert result.exit_code == 0, result.error
@@ -123,7 +135,8 @@ def test_an_edit_to_the_bots_archive_is_ignored(
     tag = tag_of(prefix)
     user, mallory = f"TReader-{tag}", f"TMallory-{tag}"
     ours = iso(3)[:10]
-    import_pages(devwiki, [
+    one_reader(
+        devwiki, prefix, user,
         {"title": f"{prefix}Between", "text": case("Changed between"), "age_days": 2},
         {"title": f"{prefix}Digest/Archive/{ours}", "revisions": [
             {"text": record(ours, iso(10), iso(3)), "user": BOT, "age_days": 3},
@@ -131,10 +144,8 @@ def test_an_edit_to_the_bots_archive_is_ignored(
             {"text": record(ours, iso(10), iso(3), "delivering"), "user": mallory,
              "age_days": 2.5},
         ]},
-        {"title": f"{prefix}Digest/Subscribers", "text": target(f"User talk:{user}"),
-         "age_days": 5},
-        talk(user),
-    ])
+        news=False,
+    )
     cfg = dcfg(config, prefix)
     result = run_digest(cfg)
     assert result.exit_code == 0, result.error
@@ -150,12 +161,7 @@ def test_no_delivery_unless_the_delivering_state_is_saved(
     devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient, request_log: RequestLog
 ) -> None:
     user = f"TReader-{tag_of(prefix)}"
-    import_pages(devwiki, [
-        {"title": f"{prefix}News", "text": case("News"), "age_days": 1},
-        {"title": f"{prefix}Digest/Subscribers", "text": target(f"User talk:{user}"),
-         "age_days": 5},
-        talk(user),
-    ])
+    one_reader(devwiki, prefix, user)
     cfg = dcfg(config, prefix)
     archive = f"{cfg.digest.archive_prefix}{today()}"
     admin.protect(archive, edit=None, move=None, create="sysop")  # the bot may not create it
@@ -224,12 +230,7 @@ def test_a_moved_subscriber_list_is_followed(
     devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient
 ) -> None:
     user = f"TReader-{tag_of(prefix)}"
-    import_pages(devwiki, [
-        {"title": f"{prefix}News", "text": case("News"), "age_days": 1},
-        {"title": f"{prefix}Digest/Subscribers", "text": target(f"User talk:{user}"),
-         "age_days": 5},
-        talk(user),
-    ])
+    one_reader(devwiki, prefix, user)
     admin.move(f"{prefix}Digest/Subscribers", f"{prefix}Digest/List", "renamed")
     cfg = dcfg(config, prefix)
     result = run_digest(cfg)
