@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # A wiki that cannot be read this run: only that wiki is marked, the run goes on.
 UNREADABLE = (WikiUnavailableError, WrongUserError, BlockedError)
 
-Opener = Callable[[Config, SourceWiki], WikiSession]
+Opener = Callable[[WikiSession, SourceWiki], WikiSession]
 
 
 def wiki_tag(source: SourceWiki, config: Config) -> WikiTag:
@@ -132,7 +132,7 @@ def open_sources(
             out[source.id] = central
             continue
         try:
-            out[source.id] = opener(config, source)
+            out[source.id] = opener(central, source)
         except UNREADABLE as exc:
             log.warning("%s: not refreshed: %s", source.id, exc)
             out[source.id] = NotRefreshed(wiki_tag(source, config), str(exc))

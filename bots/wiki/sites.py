@@ -58,16 +58,21 @@ def make_known(source: SourceWiki) -> None:
         pwb_config.register_families_folder(folder, not_exists_ok=True)
 
 
-def open_source_session(config: Config, source: SourceWiki, *, simulate: bool = False) -> (
-    WikiSession
-):
-    """A logged-in session on the source wiki; :class:`WikiUnavailableError` when the wiki
-    does not answer (or Pywikibot knows no such wiki)."""
+def open_source_session(central: WikiSession, source: SourceWiki) -> WikiSession:
+    """A logged-in session on the source wiki, for the run of ``central`` (the central wiki's
+    session); :class:`WikiUnavailableError` when the wiki does not answer (or Pywikibot knows
+    no such wiki).
+
+    Pywikibot's settings are process-wide and a session sets them when it opens: the source
+    session gets the central session's configuration and its ``simulate`` flag, so opening
+    it can never turn a dry run into a real one. Responses are counted through one
+    process-wide hook, which a new session takes over: it goes back to the central session,
+    so the run's request count covers every wiki it read."""
     from pywikibot.exceptions import UnknownFamilyError, UnknownSiteError
 
     make_known(source)
     try:
-        return open_session(source_config(config, source), simulate=simulate)
+        session = open_session(source_config(central.config, source), simulate=central.simulate)
     except (UnknownFamilyError, UnknownSiteError) as exc:
         known = source_family(source)
         raise WikiUnavailableError(f"Pywikibot knows no wiki {known}: {exc}") from exc
@@ -75,3 +80,9 @@ def open_source_session(config: Config, source: SourceWiki, *, simulate: bool = 
         if type(exc).__name__ in UNREACHABLE or isinstance(exc, OSError):
             raise WikiUnavailableError(f"the wiki did not answer the login: {exc}") from exc
         raise
+    finally:
+        central._install_counter()  # the hook back to the run's central session
+    # the login's requests went to the new session's counter: the run counts them too
+    central.counter.requests += session.counter.requests
+    central.counter.bytes += session.counter.bytes
+    return session

@@ -67,11 +67,17 @@ def test_cases_from_both_wikis_each_with_its_own_names_and_the_sensitive_rule(
     fr.edit(f"{fr_prefix}Loi", fr_case("Loi", région="europe", statut="gagnée"))
     fr.edit(f"{fr_prefix}Ailleurs", "Sans fiche : {{Advocacy case|title=Pas ici}}")
 
-    central = open_session(cfg)
+    central = open_session(cfg, simulate=True)  # a dry run: reads only, and it stays one
     log = RequestLog(second)
     mark = log.mark()
+    counted = central.counter.requests
     reading = collect_sources(central, cfg)
     fr_requests = count_api(log.since(mark))
+    from pywikibot import config as pwb_config
+
+    assert pwb_config.simulate and central.simulate  # opening the French session kept it
+    # the run's counter covers both wikis (the French wiki's requests counted by its server)
+    assert central.counter.requests - counted >= fr_requests + 3  # + list page, dev wiki
 
     dev, frdev, ghost = reading.states
     assert isinstance(dev, Refreshed) and dev.wiki.central
