@@ -17,7 +17,7 @@ from bots.sources.collect import collect_sources, open_sources, read_sources
 from bots.sources.participation import read_participation
 from bots.sources.records import NotRefreshed, Refreshed, Skipped
 from bots.wiki.connect import open_session
-from tests.support.devwiki import Devwiki, bring_up_second, start_server, stop_server
+from tests.support.devwiki import Devwiki, bring_up_second, maxlag, start_server, stop_server
 from tests.support.mwapi import WikiClient
 from tests.support.requestlog import RequestLog, count_api
 
@@ -151,3 +151,23 @@ def test_a_case_moved_between_wikis_is_found_once_on_its_new_wiki(
     assert [(c.wiki.id, c.result.page) for c in moved] == [("dev", en_title)]
     frdev = after.by_wiki["frdev"]
     assert isinstance(frdev, Refreshed) and frdev.cases == ()  # read, and really empty now
+
+
+def test_a_lagged_wiki_is_not_refreshed(
+    devwiki: Devwiki, second: Devwiki, config: Config, prefix: str, fr_prefix: str
+) -> None:
+    cfg = two_wiki_config(config, prefix, fr_prefix)
+    # a small retry budget, as the fault suite uses: the wiki stays lagged past it
+    cfg = dataclasses.replace(cfg, wiki=dataclasses.replace(
+        cfg.wiki, max_retries=1, retry_wait=0.2, retry_max_wait=1.0))  # fmt: skip
+    WikiClient.login_as(devwiki, "Tester1").edit(f"{prefix}Participating wikis", "* frdev\n")
+    WikiClient.login_as(second, "Tester1").edit(
+        f"{fr_prefix}Cas", fr_case("Cas", région="europe", statut="active"))
+    central = open_session(cfg)
+    participation = read_participation(central, cfg)
+    sessions = open_sources(central, cfg, participation)
+    with maxlag(second, 31):  # past the maxlag reads send: every request to it is refused
+        reading = read_sources(sessions, cfg, participation)
+    frdev = reading.by_wiki["frdev"]
+    assert isinstance(frdev, NotRefreshed) and "lag" in frdev.reason
+    assert isinstance(reading.by_wiki["dev"], Refreshed)
