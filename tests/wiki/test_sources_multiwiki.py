@@ -21,7 +21,8 @@ from tests.support.devwiki import Devwiki, bring_up_second, maxlag, start_server
 from tests.support.mwapi import WikiClient
 from tests.support.requestlog import RequestLog, count_api
 
-FR_NS_PREFIX = "Advocacy Dev Wiki:Plaidoyer/"
+SEED_PREFIX = "Advocacy Dev Wiki:Plaidoyer/"  # the French seed's cases (config/seed/fr)
+FR_NS_PREFIX = "Advocacy Dev Wiki:Tests/"  # test pages, apart from the seed
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +172,26 @@ def test_a_lagged_wiki_is_not_refreshed(
     frdev = reading.by_wiki["frdev"]
     assert isinstance(frdev, NotRefreshed) and "lag" in frdev.reason
     assert isinstance(reading.by_wiki["dev"], Refreshed)
+
+
+def test_the_french_seed_reads_as_a_source_wiki(
+    devwiki: Devwiki, second: Devwiki, config: Config, prefix: str
+) -> None:
+    cfg = two_wiki_config(config, prefix, SEED_PREFIX)
+    WikiClient.login_as(devwiki, "Tester1").edit(f"{prefix}Participating wikis", "* frdev\n")
+    frdev = collect_sources(open_session(cfg), cfg).by_wiki["frdev"]
+    assert isinstance(frdev, Refreshed)
+    by_title = {c.result.page.removeprefix(SEED_PREFIX): c.result for c in frdev.cases}
+    assert sorted(by_title) == ["Blocage de Wikipédia en Turquie",
+                                "Liberté de panorama en France",
+                                "Loi pour une République numérique"]  # fmt: skip
+    panorama = by_title["Liberté de panorama en France"].case
+    assert panorama is not None
+    assert (panorama.region, panorama.status, panorama.topics) == (
+        "europe", "partial", ("freedom-of-panorama",))
+    assert panorama.contacts == ("Tester1",) and not panorama.sensitive
+    blocage = by_title["Blocage de Wikipédia en Turquie"]
+    assert blocage.case is not None and blocage.case.sensitive
+    assert "Tester2" not in repr(blocage)
+    loi = by_title["Loi pour une République numérique"]
+    assert [p.code for p in loi.problems] == ["unknown-status"]
