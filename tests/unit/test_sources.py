@@ -11,6 +11,7 @@ from bots.cases.record import CaseParseResult
 from bots.config.load import parse_config
 from bots.config.model import Config
 from bots.sources.collect import parsing_config, without_sensitive_contacts
+from bots.sources.memory import LastRows
 from bots.sources.participation import decide_participation, listed_ids
 from bots.sources.records import (
     NotRefreshed,
@@ -115,3 +116,30 @@ def test_states_keep_a_down_wiki_apart_from_an_empty_one() -> None:
     assert isinstance(reading.by_wiki["dewiki"], Skipped)
     assert reading.notes() == ["dev: 1 case pages read", "frdev: not refreshed: down",
                                "dewiki: skipped: not listed"]  # fmt: skip
+
+
+def test_last_rows_are_kept_for_a_wiki_not_refreshed_and_forgotten_when_unlisted(
+    tmp_path: Path,
+) -> None:
+    cfg = multi_config()
+    fr, de = WikiTag("frdev", interwiki="frdev"), WikiTag("dewiki")
+    text = "{{Cas de plaidoyer|titre=Blocage|région=europe|statut=active|contact=Secret Person" \
+           "|confidentiel=oui}}"
+    parsed = without_sensitive_contacts(parse_case_page(
+        "Advocacy Dev Wiki:Plaidoyer/B", text, parsing_config(cfg, cfg.sources.wikis[1])))
+    first = SourcesReading((Refreshed(fr, (SourceCase(fr, parsed),), listed=1),
+                            Refreshed(de, (), listed=0)))  # fmt: skip
+    memory = LastRows(tmp_path / "sources")
+    memory.remember(first, "2026-12-07T05:00:00Z")
+    assert "Secret Person" not in "".join(p.read_text("utf-8") for p in memory.folder.iterdir())
+
+    kept = memory.kept(NotRefreshed(fr, "the wiki did not answer"))
+    assert kept.cases == (SourceCase(fr, parsed),)
+    assert (kept.refreshed_at, kept.reason) == ("2026-12-07T05:00:00Z", "the wiki did not answer")
+
+    # taken off the participation list: forgotten; never read: nothing kept, not an error
+    memory.remember(SourcesReading((Skipped(fr, "not listed"),)), "2026-12-08T05:00:00Z")
+    assert memory.kept(NotRefreshed(fr, "down")).cases == ()
+    # a damaged file keeps nothing rather than failing the run
+    (memory.folder / "last-dewiki.json").write_text("{broken", "utf-8")
+    assert memory.kept(NotRefreshed(de, "down")).cases == ()

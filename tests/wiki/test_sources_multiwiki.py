@@ -14,6 +14,7 @@ import pytest
 from bots.config.model import Config
 from bots.config.source_model import SourcesConfig, SourceWiki
 from bots.sources.collect import collect_sources, open_sources, read_sources
+from bots.sources.memory import LastRows
 from bots.sources.participation import read_participation
 from bots.sources.records import NotRefreshed, Refreshed, Skipped
 from bots.wiki.connect import open_session
@@ -107,6 +108,9 @@ def test_a_wiki_stopped_mid_run_is_not_refreshed_and_the_other_is_read(
         f"{prefix}Case EN", "{{Advocacy case|title=Case EN|region=europe|status=active}}")
     WikiClient.login_as(second, "Tester1").edit(
         f"{fr_prefix}Cas", fr_case("Cas", région="europe", statut="active"))
+    memory = LastRows.for_config(cfg)
+    earlier = collect_sources(open_session(cfg), cfg)
+    memory.remember(earlier, "2026-12-07T05:00:00Z")
     central = open_session(cfg)
     participation = read_participation(central, cfg)
     sessions = open_sources(central, cfg, participation)  # both logged in
@@ -118,6 +122,11 @@ def test_a_wiki_stopped_mid_run_is_not_refreshed_and_the_other_is_read(
         assert isinstance(frdev, NotRefreshed)  # a state of its own, not an empty list
         assert "did not answer" in frdev.reason
         assert reading.cases == dev.cases
+        # its last rows are still there for the consumer, marked as not refreshed
+        kept, last = memory.kept(frdev), earlier.by_wiki["frdev"]
+        assert isinstance(last, Refreshed) and kept.cases == last.cases
+        assert [c.result.page for c in kept.cases] == [f"{fr_prefix}Cas"]
+        assert kept.refreshed_at == "2026-12-07T05:00:00Z"
         # the next run starts while it is still down: the login fails, same state
         again = collect_sources(open_session(cfg), cfg)
         assert isinstance(again.by_wiki["frdev"], NotRefreshed)
