@@ -204,3 +204,20 @@ def test_the_french_seed_reads_as_a_source_wiki(
     assert "Tester2" not in repr(blocage)
     loi = by_title["Loi pour une République numérique"]
     assert [p.code for p in loi.problems] == ["unknown-status"]
+
+
+def test_a_source_wiki_named_by_its_api_url(
+    devwiki: Devwiki, second: Devwiki, config: Config, prefix: str
+) -> None:
+    cfg = two_wiki_config(config, prefix, SEED_PREFIX)
+    # devwiki's password file has an entry for `<family>api`, the id Pywikibot's AutoFamily
+    # then goes by (family and code alike)
+    by_url = dataclasses.replace(cfg.sources.wikis[1], id="advocacydevfrapi", family="", code="",
+                                 api_url=second.api_url)  # fmt: skip
+    cfg = dataclasses.replace(cfg, sources=dataclasses.replace(
+        cfg.sources, wikis=(cfg.sources.wikis[0], by_url)))  # fmt: skip
+    WikiClient.login_as(devwiki, "Tester1").edit(f"{prefix}Participating wikis",
+                                                 "* advocacydevfrapi\n")  # fmt: skip
+    state = collect_sources(open_session(cfg), cfg).by_wiki["advocacydevfrapi"]
+    assert isinstance(state, Refreshed) and len(state.cases) == 3
+    assert {c.wiki.id for c in state.cases} == {"advocacydevfrapi"}
