@@ -33,6 +33,7 @@ from bots.config.model import (
     WikiConfig,
 )
 from bots.config.permissions import write_refusals
+from bots.config.sources import split_sources
 
 _STR = "string"
 
@@ -320,6 +321,7 @@ def _translations(file: str, section: dict[str, Any]) -> dict[str, Any]:
 def parse_config(data: dict[str, Any], file: str | Path = "<config>") -> Config:
     """Validate an already-parsed TOML document into a :class:`Config`."""
     file = str(file)
+    data, sources = split_sources(file, data)  # [[sources]] and [participation]
     for key in data:
         if key not in _SCHEMA:
             raise ConfigError(file, key, f"unknown section; known: {', '.join(sorted(_SCHEMA))}")
@@ -343,6 +345,7 @@ def parse_config(data: dict[str, Any], file: str | Path = "<config>") -> Config:
         schedule=ScheduleConfig(**s["schedule"]),
         runtime=RuntimeConfig(**s["runtime"]),
         knowledge=KnowledgeConfig(**s["knowledge"]),
+        sources=sources,
     )
     _semantic_checks(file, cfg)
     return cfg

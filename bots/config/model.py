@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from bots.config.source_model import SourcesConfig
+
 JOB_NAMES: tuple[str, ...] = ("index", "translations", "digest", "knowledge")
 
 
@@ -194,6 +196,8 @@ class Config:
     schedule: ScheduleConfig
     runtime: RuntimeConfig
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
+    # the source wikis of a central index (bots.config.sources); none: [wiki] alone
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
 
     @property
     def state_path(self) -> Path:

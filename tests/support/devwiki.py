@@ -258,3 +258,23 @@ def run_jobs(devwiki: Devwiki) -> None:
     )
     if proc.returncode != 0:
         raise DevwikiCommandError(f"runJobs.php failed:\n{proc.stdout}{proc.stderr}")
+
+
+SECOND_LANG = "fr"
+
+
+def second_wiki_location(central: Devwiki) -> tuple[Path, int]:
+    """Folder and port of the second (French) wiki beside ``central``: the folder's name with
+    ``-fr``, the port from ``ADVOCACY_DEVWIKI_SECOND_PORT`` or the central port plus one."""
+    port = int(os.environ.get("ADVOCACY_DEVWIKI_SECOND_PORT") or central.port + 1)
+    return central.dir.with_name(f"{central.dir.name}-{SECOND_LANG}"), port
+
+
+def bring_up_second(central: Devwiki, *, seed: bool = True) -> Devwiki:
+    """`scripts/devwiki up --lang fr --central <central> [--seed]`: a second wiki, content
+    language French, seeded from config/seed/fr/, whose family and BotPassword the central
+    wiki's Pywikibot directory then knows (one bot process reads both)."""
+    wiki_dir, port = second_wiki_location(central)
+    args = ["up", "--lang", SECOND_LANG, "--central", str(central.dir)]
+    run_devwiki(*args, *(["--seed"] if seed else []), wiki_dir=wiki_dir, port=port)
+    return Devwiki.from_status(devwiki_status(wiki_dir=wiki_dir, port=port))

@@ -30,7 +30,7 @@ LAYERS: dict[str, int] = {
     "errors": 0, "outcomes": 0, "shutdown": 0, "progress": 0, "run_options": 0, "config": 0,
     "wikitext": 1, "i18n": 1,
     "wiki": 2, "cases": 2,
-    "translation_status": 3,
+    "translation_status": 3, "sources": 3,
     "index": 4, "translations": 4, "digest": 4, "knowledge": 4,
     "operations": 5,
 }
