@@ -109,7 +109,14 @@ def _cases(session: WikiSession, config: Config, messages: Messages,
     return [_public_contacts(session, c) for c in cases], len(listed), failed
 
 
+# Characters no user name may hold (invalid in titles, or $wgInvalidUsernameCharacters;
+# "/" would name a subpage, "#" a section).
+_NOT_IN_USER_NAMES = frozenset("#<>[]|{}/@:")
+
+
 def _user_name(session: WikiSession, contact: str) -> str | None:
+    if _NOT_IN_USER_NAMES.intersection(contact):
+        return None
     try:
         title, namespace = session.normalize(f"User:{contact}")
     except Exception:  # an invalid title is no user name; the contact is left out

@@ -236,3 +236,58 @@ def test_a_persons_edit_between_read_and_save_is_kept(
     text = admin.page_text(f"{p}Busy") or ""
     assert text.startswith("Top, edited by a person.\n")
     assert "=== What worked ===" in body(text, VIEWS["lessons"])
+
+
+def test_partner_and_position_pages_tied_to_a_sensitive_case_leak_nothing_and_stop_nothing(
+    devwiki: Devwiki, prefix: str, kconfig: Config, admin: WikiClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    p = prefix
+    secret = SECRETS
+    tied = {
+        # below the sensitive case page: its partner, named by a careless editor
+        f"{p}Secret case/Partners": f"{{{{Advocacy partner|name={secret[4]}|type=partner}}}}",
+        # naming the sensitive case (as a link with underscores, and by its display title)
+        f"{p}Partners/Tied": (f"{{{{Advocacy partner|name=Tied Org|type=works with {secret[5]}"
+                              f" on [[{p}Secret_case]]}}}}"),
+        f"{p}Positions/Tied": ("{{Advocacy position|title=Tied position|topic=censorship"
+                               f"|summary=As in blocked in Somewhere 2024: ask {secret[5]}.}}}}"),
+        # a second sensitive case page that carries a partner and a position itself
+        f"{p}Secret two": sensitive_case() + (
+            f"\n{{{{Advocacy partner|name={secret[4]} Org|website={secret[6]}.example}}}}"
+            f"\n{{{{Advocacy position|title={secret[7]}|topic=censorship}}}}"),
+        # a redirect is no partner page
+        f"{p}Partners/Moved": (f"#REDIRECT [[{p}Partners/EDRi]]\n"
+                               "{{Advocacy partner|name=Redirected Org}}"),
+    }  # fmt: skip
+    import_pages(devwiki, [
+        *knowledge_pages(p),
+        *({"title": t, "age_days": 2, "text": text} for t, text in tied.items()),
+        {"title": f"{p}Partners/Evil", "age_days": 2,
+         "text": "{{Advocacy partner|name=Evil Org|website=javascript:alert(1)}}"},
+        {"title": f"{p}Variants", "age_days": 2, "text": case(
+            "Contact spelt four ways", region="africa", status="active", topic="copyright",
+            contact="tester2, Tester2\u200f, User:Tester2, Bad#Name")},
+    ])  # fmt: skip
+    with caplog.at_level("DEBUG"):
+        result, diff = run_knowledge(kconfig, diff=True)
+    assert result.exit_code == 1  # the bad pages fail the run ...
+    assert {f.title for f in result.report.failures} == set(tied)
+    assert [e.title for e in result.report.edits] == [f"{p}Knowledge"]  # ... and stop nothing
+    text = admin.page_text(f"{p}Knowledge") or ""
+    shown = admin.parse_html(f"{p}Knowledge")
+    reasons = "\n".join(f"{f.title}: {f.reason}" for f in result.report.failures)
+    for where, value in (("wikitext", text), ("as shown", shown), ("--diff", diff),
+                         ("notes", "\n".join(result.report.notes)), ("failures", reasons),
+                         ("log", caplog.text)):  # fmt: skip
+        leaked = [s for s in secret if s in value]
+        assert not leaked, f"{where}: {leaked}"
+    for name in ("Tied Org", "Tied position", "Redirected Org"):
+        assert name not in text
+    partners = body(text, VIEWS["partners"])
+    assert "Evil Org" in partners and "Website:" not in partners.split("Evil Org")[1][:300]
+    assert "is not a web address" in partners and "[javascript" not in partners
+    contacts = body(text, VIEWS["contacts"])
+    line = next(x for x in contacts.splitlines() if "Contact spelt four ways" in x)
+    assert line.count("User talk:") == 1 and "[[:User talk:Tester2|Tester2]]" in line
+    assert "Bad" not in line
