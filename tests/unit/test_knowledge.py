@@ -420,3 +420,9 @@ def test_partner_activity_is_never_a_date_still_to_come() -> None:
     entry = build_partners([old], [], {}, today=TODAY, dormant_years=3,
                            active_statuses=("active",))[0]  # fmt: skip
     assert str(entry.last_activity) == "2015" and entry.dormant
+
+
+def test_invisible_marks_pasted_into_view_parameters_are_no_part_of_them() -> None:
+    view = parse_view(ViewKind.CONTACTS, {"\u200eregion": "Europe\u200f", "topic": "\u202bprivacy",
+                                          "lang": "fr\u200e"}, CONFIG)  # fmt: skip
+    assert view == KnowledgeView(ViewKind.CONTACTS, "fr", ("europe",), ("privacy",))
