@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import time
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -426,3 +427,18 @@ def test_invisible_marks_pasted_into_view_parameters_are_no_part_of_them() -> No
     view = parse_view(ViewKind.CONTACTS, {"\u200eregion": "Europe\u200f", "topic": "\u202bprivacy",
                                           "lang": "fr\u200e"}, CONFIG)  # fmt: skip
     assert view == KnowledgeView(ViewKind.CONTACTS, "fr", ("europe",), ("privacy",))
+
+
+def test_a_page_of_a_thousand_markers_keeps_twenty_views_and_costs_little() -> None:
+    many = [dataclasses.replace(CASES[0], page=f"Advocacy/C{i:04}", title=f"Case {i:04}")
+            for i in range(300)]  # fmt: skip
+    page = "\n".join(f"{{{{Advocacy lessons|topic={t}}}}}\n{{{{Advocacy lessons end}}}}"
+                     for t in ["copyright", "privacy"] * 500)  # fmt: skip
+    started = time.monotonic()
+    result = render(content(CONFIG, many), page)
+    assert time.monotonic() - started < 20
+    assert result.text is not None and result.views == 1000
+    regions = find_marker_regions(result.text, "Advocacy lessons", "Advocacy lessons end").regions
+    assert sum("What worked" in r.inner for r in regions) == 20
+    assert sum("more than 20 knowledge views" in r.inner for r in regions) == 980
+    assert len(result.view_errors) == 980
