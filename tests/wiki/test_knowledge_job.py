@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from bots.config.model import Config
+from bots.errors import EXIT_SHUTOFF, ShutoffError
 from bots.i18n.messages import Messages
 from bots.knowledge.build import KnowledgeContent, build_pages, page_budget
 from bots.knowledge.collect import collect
@@ -291,3 +292,39 @@ def test_partner_and_position_pages_tied_to_a_sensitive_case_leak_nothing_and_st
     line = next(x for x in contacts.splitlines() if "Contact spelt four ways" in x)
     assert line.count("User talk:") == 1 and "[[:User talk:Tester2|Tester2]]" in line
     assert "Bad" not in line
+
+
+def test_the_shutoff_page_stops_the_knowledge_job_before_its_next_save(
+    devwiki: Devwiki, prefix: str, kconfig: Config, tester1: WikiClient, admin: WikiClient
+) -> None:
+    p = prefix
+    import_pages(devwiki, [
+        *knowledge_pages(p)[:3],
+        {"title": f"{p}First", "age_days": 3, "text": markers(VIEWS["lessons"])},
+        {"title": f"{p}Second", "age_days": 3, "text": markers(VIEWS["lessons"])},
+    ])  # fmt: skip
+    shutoff = "User:AdvocacyBot/Run"
+    session = WikiSession(kconfig)
+    session.login()
+    messages = Messages.load()
+    collected = collect(session, kconfig, messages)
+    content = KnowledgeContent(
+        config=kconfig, messages=messages, markers=collected.markers, cases=collected.cases,
+        partners=(), positions=collected.positions, today=date.today(),
+        ask_page=f"Talk:{p}Hub", budget=page_budget(max_page_bytes(session)),
+    )  # fmt: skip
+    builds = build_pages(content, collected.pages)
+    try:
+        # the community stops the bot after it read and built its pages, before any save
+        tester1.edit(shutoff, "stop: knowledge test", "knowledge test: stop")
+        report = JobReport("knowledge")
+        with pytest.raises(ShutoffError):
+            publish_pages(session, RunOptions(out=io.StringIO()), content, collected.pages,
+                          builds, report)  # fmt: skip
+        assert not report.edits
+        result, _ = run_knowledge(kconfig)
+        assert result.exit_code == EXIT_SHUTOFF and not result.report.edits
+    finally:
+        admin.edit(shutoff, "run", "knowledge test: run again")
+    for title in (f"{p}First", f"{p}Second"):
+        assert "What worked" not in (admin.page_text(title) or "")
