@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import unquote
@@ -44,29 +44,58 @@ def comparable(text: str) -> str:
     return " ".join(INVISIBLE_RE.sub("", decoded).replace("_", " ").split()).casefold()
 
 
+def _whole_word_at(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
 @dataclass(frozen=True)
 class Hidden:
     """What no partner or position page may touch: pages (and their subpages) and names."""
 
     pages: frozenset[str]  # comparable titles of sensitive and unreadable case pages
-    pattern: re.Pattern[str] | None  # any of their comparable titles, as whole words
+    # those titles and the cases' display titles, comparable, by their first word (a page's
+    # words are looked up, so thousands of sensitive cases cost no more than a few)
+    by_first_word: Mapping[str, tuple[str, ...]]
+    others: tuple[str, ...]  # names that do not start with a word character
 
     @classmethod
     def of(cls, pages: Iterable[str], names: Iterable[str]) -> Hidden:
-        page_set = frozenset(comparable(p) for p in pages if comparable(p))
+        page_set = frozenset(c for p in pages if (c := comparable(p)))
         words = {comparable(n) for n in names} | set(page_set)
         words.discard("")
-        if not words:
-            return cls(page_set, None)
-        alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-        return cls(page_set, re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"))
+        by_first: dict[str, list[str]] = {}
+        others = []
+        for word in sorted(words):
+            first = _WORD_RE.match(word)
+            if first is None:
+                others.append(word)
+            else:
+                by_first.setdefault(first.group(), []).append(word)
+        return cls(page_set, {k: tuple(v) for k, v in by_first.items()}, tuple(others))
 
     def covers(self, title: str) -> bool:
         own = comparable(title)
         return any(own == p or own.startswith(p + "/") for p in self.pages)
 
     def named_in(self, text: str) -> bool:
-        return self.pattern is not None and self.pattern.search(comparable(text)) is not None
+        plain = comparable(text)
+        for match in _WORD_RE.finditer(plain):
+            for word in self.by_first_word.get(match.group(), ()):
+                at = match.start()
+                if plain.startswith(word, at) and _whole_word_at(plain, at, at + len(word)):
+                    return True
+        for word in self.others:
+            start = plain.find(word)
+            while start >= 0:
+                if _whole_word_at(plain, start, start + len(word)):
+                    return True
+                start = plain.find(word, start + 1)
+        return False
 
 
 def refusal(snap: PageSnapshot, case_templates: Collection[str], hidden: Hidden) -> str | None:

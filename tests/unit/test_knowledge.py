@@ -442,3 +442,15 @@ def test_a_page_of_a_thousand_markers_keeps_twenty_views_and_costs_little() -> N
     assert sum("What worked" in r.inner for r in regions) == 20
     assert sum("more than 20 knowledge views" in r.inner for r in regions) == 980
     assert len(result.view_errors) == 980
+
+
+def test_many_sensitive_cases_keep_the_partner_check_fast() -> None:
+    hidden = Hidden.of([f"Advocacy/Secret {i}" for i in range(2000)],
+                       [f"Hidden case number {i}" for i in range(2000)])  # fmt: skip
+    text = "{{Advocacy partner|name=X|type=" + "word " * 2000 + "}}"
+    started = time.monotonic()
+    for i in range(200):
+        assert refusal(snap(f"Advocacy/Partners/{i}", text), CASE_TEMPLATES, hidden) is None
+    assert time.monotonic() - started < 10
+    named = snap("Advocacy/Partners/N", text + " with hidden case number 1999.")
+    assert refusal(named, CASE_TEMPLATES, hidden) == "it names a sensitive case"
