@@ -31,14 +31,20 @@ Values are read as plain text (markup, comments and templates removed; bidirecti
 zero-width spaces and soft hyphens removed) and bounded: a value or list cut short, and
 templates beyond :data:`MAX_PER_PAGE` on one page, are reported as problems of the record
 (``value-truncated``, ``too-many-values``, ``too-many-templates``), shown where the view shows it.
+
+**Pages tied to a sensitive case** (:func:`refusal`, fail closed): a partner or position page
+that is a redirect, lies at or below a sensitive case page, carries the case template, or names
+a sensitive case (page or display title, compared as titles are, as whole words) must not be
+used by any job; the reason names no value.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import mwparserfromhell
 
@@ -212,6 +218,87 @@ def parse_positions(
             problems=tuple(problems),
         ))  # fmt: skip
     return out
+
+
+# --- pages tied to a sensitive case (fail closed) -----------------------------------------
+
+def comparable(text: str) -> str:
+    """Text as titles compare: entities and percent-encoding decoded, invisible characters
+    removed, underscores as spaces, whitespace collapsed, case-folded."""
+    decoded = unquote(html.unescape(text), errors="replace")
+    return " ".join(INVISIBLE_RE.sub("", decoded).replace("_", " ").split()).casefold()
+
+
+def _whole_word_at(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What no partner or position page may touch: pages (and their subpages) and names."""
+
+    pages: frozenset[str]  # comparable titles of sensitive and unreadable case pages
+    # those titles and the cases' display titles, comparable, by their first word (a page's
+    # words are looked up, so thousands of sensitive cases cost no more than a few)
+    by_first_word: Mapping[str, tuple[str, ...]]
+    others: tuple[str, ...]  # names that do not start with a word character
+
+    @classmethod
+    def of(cls, pages: Iterable[str], names: Iterable[str]) -> Hidden:
+        page_set = frozenset(c for p in pages if (c := comparable(p)))
+        words = {comparable(n) for n in names} | set(page_set)
+        words.discard("")
+        by_first: dict[str, list[str]] = {}
+        others = []
+        for word in sorted(words):
+            first = _WORD_RE.match(word)
+            if first is None:
+                others.append(word)
+            else:
+                by_first.setdefault(first.group(), []).append(word)
+        return cls(page_set, {k: tuple(v) for k, v in by_first.items()}, tuple(others))
+
+    def covers(self, title: str) -> bool:
+        own = comparable(title)
+        return any(own == p or own.startswith(p + "/") for p in self.pages)
+
+    def named_in(self, text: str) -> bool:
+        plain = comparable(text)
+        for match in _WORD_RE.finditer(plain):
+            for word in self.by_first_word.get(match.group(), ()):
+                at = match.start()
+                if plain.startswith(word, at) and _whole_word_at(plain, at, at + len(word)):
+                    return True
+        for word in self.others:
+            start = plain.find(word)
+            while start >= 0:
+                if _whole_word_at(plain, start, start + len(word)):
+                    return True
+                start = plain.find(word, start + 1)
+        return False
+
+
+def refusal(
+    title: str, text: str, is_redirect: bool, case_templates: Collection[str], hidden: Hidden
+) -> str | None:
+    """Why a partner or position page may not be used (no value of it or of any case):
+    a redirect, a page at or below a sensitive case page, a page carrying the case template, a
+    page naming a sensitive case. The knowledge views and any job that reports partners or
+    positions (the digest) apply this one rule."""
+    if is_redirect:
+        return "it is a redirect"
+    if hidden.covers(title):
+        return "it is or lies below a sensitive case page"
+    if find_templates(text, case_templates):
+        return "it carries the case template"
+    if hidden.named_in(text):
+        return "it names a sensitive case"
+    return None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bots.cases.knowledge_pages import PartnerPage, Position, parse_partner_pages, parse_positions
+from bots.cases.knowledge_pages import (
+    Hidden,
+    PartnerPage,
+    Position,
+    parse_partner_pages,
+    parse_positions,
+)
 from bots.cases.parser import parse_case_page
 from bots.cases.record import Case
 from bots.cases.scope import excluded_prefix
@@ -42,7 +48,7 @@ from bots.config.permissions import case_page_allowed, edit_refusal
 from bots.i18n.languages import is_language_code
 from bots.i18n.messages import Messages
 from bots.knowledge.build import MarkerPage
-from bots.knowledge.guard import Hidden, read_each, refusal
+from bots.knowledge.guard import read_each, refusal
 from bots.knowledge.views import ViewKind, ViewMarkers, marker_template, view_markers
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession

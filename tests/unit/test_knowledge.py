@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bots.cases.knowledge_pages import (
+    Hidden,
     PartnerPage,
     Position,
     PositionChanges,
@@ -26,7 +27,7 @@ from bots.config.load import parse_config
 from bots.config.model import ConfigError
 from bots.knowledge.build import fault
 from bots.knowledge.contacts import public_contacts
-from bots.knowledge.guard import Hidden, read_each, refusal
+from bots.knowledge.guard import read_each, refusal
 from bots.knowledge.partners import PartnerEntry, alias_map, build_partners, partner_key
 from bots.knowledge.views import KnowledgeView, ViewKind, parse_view
 from bots.wiki.records import PageSnapshot
