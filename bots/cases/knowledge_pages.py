@@ -146,7 +146,8 @@ class Position:
     summary: str = ""
     reviewed: PartialDate | None = None
     affiliates: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()  # translation subpages of its page that exist
+    # translation subpages of its page that exist; None: not known (not listed this run)
+    languages: tuple[str, ...] | None = ()
     problems: tuple[Problem, ...] = ()
 
 

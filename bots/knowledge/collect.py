@@ -222,8 +222,8 @@ def collect(session: WikiSession, config: Config, messages: Messages) -> Collect
     used = sorted({p.page for p in found})
     subpages = direct_subpages(session, used)
     positions = [
-        dataclasses.replace(position, languages=tuple(
-            c for c in subpages.get(position.page, ()) if is_language_subpage(c, config, messages)))
+        dataclasses.replace(position, languages=None if position.page not in subpages else tuple(
+            c for c in subpages[position.page] if is_language_subpage(c, config, messages)))
         for position in found
     ]  # fmt: skip
     pages, notes = _marker_pages(session, config, messages, markers)

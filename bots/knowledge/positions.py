@@ -80,7 +80,7 @@ def _position(
         items.append(
             text.msg("advocacyhub-knowledge-position-translations", len(position.languages), links)
         )
-    else:
+    elif position.languages is not None:  # unknown: better nothing than "not translated"
         items.append(text.msg("advocacyhub-knowledge-position-no-translations"))
     page = f"<bdi>{internal_link(position.page)}</bdi>"
     items.append(text.msg("advocacyhub-knowledge-position-page", page))

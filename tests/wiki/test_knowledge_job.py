@@ -328,3 +328,36 @@ def test_the_shutoff_page_stops_the_knowledge_job_before_its_next_save(
         admin.edit(shutoff, "run", "knowledge test: run again")
     for title in (f"{p}First", f"{p}Second"):
         assert "What worked" not in (admin.page_text(title) or "")
+
+
+def test_position_translations_are_listed_once_per_prefix_and_never_guessed_past_the_limit(
+    devwiki: Devwiki, prefix: str, kconfig: Config, admin: WikiClient
+) -> None:
+    p = prefix
+    position = "{{{{Advocacy position|title={}|topic=copyright|reviewed=2026-06}}}}"
+    import_pages(devwiki, [
+        *knowledge_pages(p)[:3],
+        {"title": f"{p}Pos", "age_days": 3, "text": position.format("Parent")},
+        *({"title": f"{p}Pos/N{i:02}", "age_days": 3, "text": position.format(f"N{i:02}")}
+          for i in range(52)),
+        {"title": f"{p}Pos/N00/de", "age_days": 3, "text": "Übersetzung"},
+        {"title": f"{p}Pos/N51/de", "age_days": 3, "text": "Übersetzung"},
+        {"title": f"{p}Positions", "age_days": 3, "text": markers(VIEWS["positions"])},
+    ])  # fmt: skip
+    session = WikiSession(kconfig)
+    session.login()
+    before = session.counter.by_action.get("query", 0)
+    collected = collect(session, kconfig, Messages.load())
+    queries = session.counter.by_action.get("query", 0) - before
+    by_title = {pos.title: pos for pos in collected.positions}
+    assert by_title["N00"].languages == ("de",)  # answered from the listing of Pos
+    assert by_title["N01"].languages == ()
+    assert by_title["N51"].languages is None  # past the limit: not known, not "untranslated"
+    assert any("translations listed for the first 50 of 53" in n for n in collected.notes)
+    assert queries < 20, queries  # not one listing per position page
+    result, _ = run_knowledge(kconfig)
+    assert result.exit_code == 0, result.error
+    view = body(admin.page_text(f"{p}Positions") or "", VIEWS["positions"])
+    n51 = view.split("=== N51 ===")[1]
+    assert "Not translated yet" not in n51 and "Deutsch" not in n51
+    assert "Deutsch" in view.split("=== N00 ===")[1].split("===")[0]
