@@ -9,7 +9,10 @@ On-wiki contract (template names from ``[knowledge]``; parameter names case-inse
 name        the partner's name as it should be shown (default: the page's last title part)
 type        free text: NGO, library association, university, ...
 region      a region code of the vocabulary (or its English label), or free text
-website     free text (shown as text, never as a link: the bot never copies URLs)
+website     a web address: ``https://host/path``, ``http://…`` or ``host/path`` (shown as text
+            without its scheme, never as a link); any other scheme (``javascript:``), a
+            protocol-relative ``//host`` or anything that is not a host name is reported
+            (``bad-website``) and not shown; ``[https://host label]`` counts as its address
 affiliate   the related Wikimedia affiliate, free text
 aliases     other spellings of the name used on case pages, comma-separated
 =========== ==========================================================================
@@ -24,43 +27,103 @@ reviewed    the date of the last review: YYYY, YYYY-MM or YYYY-MM-DD
 affiliates  endorsing affiliates, comma-separated
 =========== ==========================================================================
 
-Values are read as plain text (markup, comments and templates removed) and bounded.
+Values are read as plain text (markup, comments and templates removed; bidirectional controls,
+zero-width spaces and soft hyphens removed) and bounded: a value or list cut short, and
+templates beyond :data:`MAX_PER_PAGE` on one page, are reported as problems of the record
+(``value-truncated``, ``too-many-values``, ``too-many-templates``), shown where the view shows it.
+
+**Pages tied to a sensitive case** (:func:`refusal`, fail closed): a partner or position page
+that is a redirect, lies at or below a sensitive case page, carries the case template, or names
+a sensitive case (page or display title, compared as titles are, as whole words) must not be
+used by any job; the reason names no value.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import mwparserfromhell
 
 from bots.cases.parser import closest, match_vocabulary, vocabulary_index
 from bots.config.model import VocabularyConfig
 from bots.wikitext.dates import PartialDate, parse_partial_date
-from bots.wikitext.markers import find_templates
+from bots.wikitext.markers import TemplateCall, find_templates
 from bots.wikitext.problems import Problem
 
 TEXT_LIMIT = 500  # characters of one free-text value
 ITEM_LIMIT = 100  # characters of one list item
 LIST_LIMIT = 30  # items of one list
 MAX_PER_PAGE = 50  # templates read from one page
+WEBSITE_LIMIT = 200
 _SPLIT_RE = re.compile(r"[,;，；、،\n]")
-# the directory shows a website as text: without its scheme it reads as what it is
-_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+# Invisible characters that make two spellings differ where a reader sees none: bidi marks,
+# embeddings, overrides and isolates, zero-width space, word joiner, soft hyphen, BOM
+# (zero-width joiners stay: scripts and emoji need them).
+INVISIBLE_RE = re.compile("[\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# A website: http(s) or no scheme, a host name of dotted labels, an optional port and path.
+_WEBSITE_RE = re.compile(
+    r"^(?:https?://)?(?P<host>[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+)"
+    r"(?::\d{1,5})?(?P<path>[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+_HTTP_RE = re.compile(r"^https?://", re.IGNORECASE)
 
 
-def plain(wikitext: str, limit: int = TEXT_LIMIT) -> str:
-    """A value as plain text on one line, cut to ``limit`` characters."""
+def _cut(text: str, limit: int, field: str, problems: list[Problem] | None) -> str:
+    if len(text) <= limit:
+        return text
+    if problems is not None:
+        report = Problem("value-truncated", (field, str(limit)))
+        if report not in problems:
+            problems.append(report)
+    return text[: limit - 1] + "…"
+
+
+def plain(
+    wikitext: str, limit: int = TEXT_LIMIT, field: str = "", problems: list[Problem] | None = None
+) -> str:
+    """A value as plain text on one line, cut to ``limit`` characters (reported in
+    ``problems`` as ``value-truncated`` of ``field``)."""
     code = mwparserfromhell.parse(wikitext, skip_style_tags=True)
-    text = " ".join(html.unescape(code.strip_code(normalize=True, collapse=True)).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = html.unescape(code.strip_code(normalize=True, collapse=True))
+    return _cut(" ".join(INVISIBLE_RE.sub("", text).split()), limit, field, problems)
 
 
-def plain_list(wikitext: str) -> tuple[str, ...]:
-    items = [plain(v, ITEM_LIMIT) for v in _SPLIT_RE.split(wikitext)]
-    return tuple(dict.fromkeys(i for i in items if i))[:LIST_LIMIT]
+def plain_list(
+    wikitext: str, field: str = "", problems: list[Problem] | None = None
+) -> tuple[str, ...]:
+    """A list value: plain items, duplicates once, at most :data:`LIST_LIMIT` (reported)."""
+    items = [plain(v, ITEM_LIMIT, field, problems) for v in _SPLIT_RE.split(wikitext)]
+    unique = tuple(dict.fromkeys(i for i in items if i))
+    if len(unique) > LIST_LIMIT and problems is not None:
+        problems.append(Problem("too-many-values", (field, str(LIST_LIMIT))))
+    return unique[:LIST_LIMIT]
+
+
+def website(wikitext: str, problems: list[Problem]) -> str:
+    """The address to show (without its scheme), or "" and a ``bad-website`` problem."""
+    code = mwparserfromhell.parse(wikitext, skip_style_tags=True)
+    links = code.filter_external_links(recursive=True)
+    raw = str(links[0].url) if links else code.strip_code(normalize=True, collapse=True)
+    text = INVISIBLE_RE.sub("", html.unescape(raw)).strip()
+    if not text:
+        return ""
+    if len(text) > WEBSITE_LIMIT or _WEBSITE_RE.match(text) is None:
+        problems.append(Problem("bad-website", (text[:ITEM_LIMIT],)))
+        return ""
+    return _HTTP_RE.sub("", text)
+
+
+def _bounded_calls(
+    calls: Sequence[TemplateCall], template: str
+) -> tuple[Sequence[TemplateCall], Problem | None]:
+    if len(calls) <= MAX_PER_PAGE:
+        return calls, None
+    return calls[:MAX_PER_PAGE], Problem("too-many-templates", (template, str(MAX_PER_PAGE)))
 
 
 @dataclass(frozen=True)
@@ -72,6 +135,7 @@ class PartnerPage:
     website: str = ""
     affiliate: str = ""
     aliases: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,7 +146,8 @@ class Position:
     summary: str = ""
     reviewed: PartialDate | None = None
     affiliates: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()  # translation subpages of its page that exist
+    # translation subpages of its page that exist; None: not known (not listed this run)
+    languages: tuple[str, ...] | None = ()
     problems: tuple[Problem, ...] = ()
 
 
@@ -98,18 +163,23 @@ def parse_partner_pages(
     title: str, text: str, names: Iterable[str], vocabulary: VocabularyConfig
 ) -> list[PartnerPage]:
     """Every partner template written on the page (at most :data:`MAX_PER_PAGE`)."""
+    names = list(names)
     out: list[PartnerPage] = []
-    for call in find_templates(text, names)[:MAX_PER_PAGE]:
+    calls, too_many = _bounded_calls(find_templates(text, names), names[0] if names else "")
+    for call in calls:
         p = _params(call.params)
-        region = plain(p.get("region", ""), ITEM_LIMIT)
+        problems: list[Problem] = [too_many] if too_many and not out else []
+        region = plain(p.get("region", ""), ITEM_LIMIT, "region", problems)
+        name = plain(p.get("name", ""), ITEM_LIMIT, "name", problems)
         out.append(PartnerPage(
             page=title,
-            name=plain(p.get("name", ""), ITEM_LIMIT) or _last_part(title),
-            type=plain(p.get("type", ""), ITEM_LIMIT),
+            name=name or _cut(_last_part(title), ITEM_LIMIT, "name", problems),
+            type=plain(p.get("type", ""), ITEM_LIMIT, "type", problems),
             region=match_vocabulary(region, vocabulary.regions) or region,
-            website=_SCHEME_RE.sub("", plain(p.get("website", ""), 200)),
-            affiliate=plain(p.get("affiliate", ""), ITEM_LIMIT),
-            aliases=plain_list(p.get("aliases", "")),
+            website=website(p.get("website", ""), problems),
+            affiliate=plain(p.get("affiliate", ""), ITEM_LIMIT, "affiliate", problems),
+            aliases=plain_list(p.get("aliases", ""), "aliases", problems),
+            problems=tuple(problems),
         ))  # fmt: skip
     return out
 
@@ -118,12 +188,14 @@ def parse_positions(
     title: str, text: str, names: Iterable[str], vocabulary: VocabularyConfig
 ) -> list[Position]:
     """Every position template written on the page (at most :data:`MAX_PER_PAGE`)."""
+    names = list(names)
     out: list[Position] = []
-    for call in find_templates(text, names)[:MAX_PER_PAGE]:
+    calls, too_many = _bounded_calls(find_templates(text, names), names[0] if names else "")
+    for call in calls:
         p = _params(call.params)
-        problems: list[Problem] = []
+        problems: list[Problem] = [too_many] if too_many and not out else []
         topics = []
-        for value in plain_list(p.get("topic", "")):
+        for value in plain_list(p.get("topic", ""), "topic", problems):
             code = match_vocabulary(value, vocabulary.topics)
             if code is None:
                 problems.append(
@@ -133,20 +205,101 @@ def parse_positions(
                     )
                 )
             topics.append(code or value)
-        written = plain(p.get("reviewed", ""), 40)
+        written = plain(p.get("reviewed", ""), 40, "reviewed", problems)
         reviewed = parse_partial_date(written) if written else None
         if written and reviewed is None:
             problems.append(Problem("bad-date", ("reviewed", written)))
         out.append(Position(
             page=title,
-            title=plain(p.get("title", ""), 200) or _last_part(title),
+            title=plain(p.get("title", ""), 200, "title", problems) or _last_part(title),
             topics=tuple(dict.fromkeys(topics)),
-            summary=plain(p.get("summary", "")),
+            summary=plain(p.get("summary", ""), TEXT_LIMIT, "summary", problems),
             reviewed=reviewed,
-            affiliates=plain_list(p.get("affiliates", "")),
+            affiliates=plain_list(p.get("affiliates", ""), "affiliates", problems),
             problems=tuple(problems),
         ))  # fmt: skip
     return out
+
+
+# --- pages tied to a sensitive case (fail closed) -----------------------------------------
+
+def comparable(text: str) -> str:
+    """Text as titles compare: entities and percent-encoding decoded, invisible characters
+    removed, underscores as spaces, whitespace collapsed, case-folded."""
+    decoded = unquote(html.unescape(text), errors="replace")
+    return " ".join(INVISIBLE_RE.sub("", decoded).replace("_", " ").split()).casefold()
+
+
+def _whole_word_at(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_")
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """What no partner or position page may touch: pages (and their subpages) and names."""
+
+    pages: frozenset[str]  # comparable titles of sensitive and unreadable case pages
+    # those titles and the cases' display titles, comparable, by their first word (a page's
+    # words are looked up, so thousands of sensitive cases cost no more than a few)
+    by_first_word: Mapping[str, tuple[str, ...]]
+    others: tuple[str, ...]  # names that do not start with a word character
+
+    @classmethod
+    def of(cls, pages: Iterable[str], names: Iterable[str]) -> Hidden:
+        page_set = frozenset(c for p in pages if (c := comparable(p)))
+        words = {comparable(n) for n in names} | set(page_set)
+        words.discard("")
+        by_first: dict[str, list[str]] = {}
+        others = []
+        for word in sorted(words):
+            first = _WORD_RE.match(word)
+            if first is None:
+                others.append(word)
+            else:
+                by_first.setdefault(first.group(), []).append(word)
+        return cls(page_set, {k: tuple(v) for k, v in by_first.items()}, tuple(others))
+
+    def covers(self, title: str) -> bool:
+        own = comparable(title)
+        return any(own == p or own.startswith(p + "/") for p in self.pages)
+
+    def named_in(self, text: str) -> bool:
+        plain = comparable(text)
+        for match in _WORD_RE.finditer(plain):
+            for word in self.by_first_word.get(match.group(), ()):
+                at = match.start()
+                if plain.startswith(word, at) and _whole_word_at(plain, at, at + len(word)):
+                    return True
+        for word in self.others:
+            start = plain.find(word)
+            while start >= 0:
+                if _whole_word_at(plain, start, start + len(word)):
+                    return True
+                start = plain.find(word, start + 1)
+        return False
+
+
+def refusal(
+    title: str, text: str, is_redirect: bool, case_templates: Collection[str], hidden: Hidden
+) -> str | None:
+    """Why a partner or position page may not be used (no value of it or of any case):
+    a redirect, a page at or below a sensitive case page, a page carrying the case template, a
+    page naming a sensitive case. The knowledge views and any job that reports partners or
+    positions (the digest) apply this one rule."""
+    if is_redirect:
+        return "it is a redirect"
+    if hidden.covers(title):
+        return "it is or lies below a sensitive case page"
+    if find_templates(text, case_templates):
+        return "it carries the case template"
+    if hidden.named_in(text):
+        return "it names a sensitive case"
+    return None
 
 
 @dataclass(frozen=True)

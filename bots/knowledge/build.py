@@ -9,7 +9,8 @@ Bounded: a page over the budget (the wiki's maximum page size less a margin,
 ``bots.wiki.limits``) is rendered again with every list cut to the largest of :data:`CAPS` that
 fits, with a notice; else every view is replaced by a short error box; else the page is left
 alone. Each of these fails the run for that page (reported), never the other pages. A page
-whose rendering raises is that page's failure.
+whose rendering raises is that page's failure. At most :data:`MAX_VIEWS` views of one page are
+kept up to date (the others show an error box), and a view asked for twice is rendered once.
 """
 
 from __future__ import annotations
@@ -31,10 +32,12 @@ from bots.knowledge.text import ViewText, error_box
 from bots.knowledge.views import KnowledgeView, ViewKind, ViewMarkers, parse_view
 from bots.wiki.records import PageSnapshot
 from bots.wikitext.markers import inner_was_edited_by_human, replace_regions, stamp_content
+from bots.wikitext.problems import Problem
 
 log = logging.getLogger(__name__)
 
 CAPS = (300, 100, 30, 10)
+MAX_VIEWS = 20  # views kept up to date on one page; the others get an error box
 _GENERATED = "advocacy-hub: generated content"  # in the stamp of every region the bot wrote
 MARGIN = 0.10
 
@@ -104,6 +107,7 @@ class KnowledgeContent:
 
     def _render(self, page: MarkerPage, base: str, cap: int | None, boxed: bool) -> PageRender:
         text, views, errors, edited = base, 0, [], False
+        rendered: dict[tuple[KnowledgeView, str], str] = {}  # one view asked twice: built once
         for markers in self.markers:
             scan = markers.scan(text)
             if scan.error is not None:
@@ -116,6 +120,8 @@ class KnowledgeContent:
                 edited = edited or (stamped and inner_was_edited_by_human(region.inner))
                 view = parse_view(markers.kind, region.params, self.config)
                 lang = page.lang
+                if views > MAX_VIEWS:  # a page of a thousand markers costs 20 views' work
+                    view = [Problem("knowledge-too-many-views", (str(MAX_VIEWS),))]
                 if isinstance(view, list):
                     body = error_box(view, ViewText(self.messages, lang, self.config.vocabulary))
                     english = "; ".join(f"{p.code} {'/'.join(p.params)}" for p in view)
@@ -123,7 +129,10 @@ class KnowledgeContent:
                 elif boxed:
                     body = self._too_big_box(view.lang or lang)
                 else:
-                    body = self.view_body(view, lang, cap)
+                    key = (view, lang)
+                    if key not in rendered:
+                        rendered[key] = self.view_body(view, lang, cap)
+                    body = rendered[key]
                 inner[region.index] = stamp_content(body)
             text = replace_regions(text, scan.regions, inner)
         return PageRender(text, views, tuple(errors), human_edited=edited)

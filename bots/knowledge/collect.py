@@ -9,9 +9,21 @@ Reads:
   rule: a sensitive case comes out with its contacts hidden and its free text withheld).
   Translation subpages (``Case/fr`` of a case page ``Case``) are not cases of their own;
 * the pages with ``{{Advocacy partner}}`` and ``{{Advocacy position}}`` (with text, batched),
-  only those inside the bot's area (``[permissions]``: where it may edit or read cases), and
-  the subpages of each position page (its translations: ``bots.wiki.subpages``);
+  only those inside the bot's area (``[permissions]``: where it may edit or read cases), less
+  those that are redirects or could tie a partner or position to a sensitive case
+  (``bots.knowledge.guard``: each reported, the run fails), and the subpages of each position
+  page (its translations: ``bots.wiki.subpages``);
 * the pages with any knowledge start marker that the bot may edit, with their text.
+
+Contacts of cases that are not sensitive are read as the wiki reads user names
+(``WikiSession.normalize``: underscores, invisible marks, first letter), so one person written
+two ways is one contact; a name that is no valid title is left out (counted in the notes).
+A page whose reading raises is left out and reported by its title (a case page's title is then
+treated as a sensitive case's: nothing may name it).
+
+API efficiency: case pages are read with their text on every run (``generator=embeddedin``,
+batched); the index job's case cache (``bots.index.case_cache``) could serve both jobs once it
+is a shared service. Position pages' subpages: one ``list=allpages`` per position page.
 """
 
 from __future__ import annotations
@@ -21,7 +33,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bots.cases.knowledge_pages import PartnerPage, Position, parse_partner_pages, parse_positions
+from bots.cases.knowledge_pages import (
+    Hidden,
+    PartnerPage,
+    Position,
+    parse_partner_pages,
+    parse_positions,
+)
 from bots.cases.parser import parse_case_page
 from bots.cases.record import Case
 from bots.cases.scope import excluded_prefix
@@ -30,9 +48,11 @@ from bots.config.permissions import case_page_allowed, edit_refusal
 from bots.i18n.languages import is_language_code
 from bots.i18n.messages import Messages
 from bots.knowledge.build import MarkerPage
+from bots.knowledge.guard import read_each, refusal
 from bots.knowledge.views import ViewKind, ViewMarkers, marker_template, view_markers
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
+from bots.wiki.subpages import MAX_PAGES as MAX_SUBPAGE_LISTINGS
 from bots.wiki.subpages import direct_subpages
 from bots.wiki.templates import template_names
 
@@ -48,6 +68,7 @@ class Collected:
     pages: tuple[MarkerPage, ...]
     pages_read: int
     notes: tuple[str, ...]
+    refused: tuple[tuple[str, str], ...] = ()  # (page, why it was not used): failures
 
 
 def is_language_subpage(code: str, config: Config, messages: Messages) -> bool:
@@ -79,18 +100,45 @@ def _originals(
 
 
 def _cases(session: WikiSession, config: Config, messages: Messages,
-           names: frozenset[str]) -> tuple[list[Case], int]:  # fmt: skip
+           names: frozenset[str]) -> tuple[list[Case], int, list[tuple[str, str]]]:  # fmt: skip
     listed = [
         snap for snap in session.embedded_in(config.templates.case,
                                              config.permissions.case_namespaces, content=True)
         if case_page_allowed(snap.title, snap.namespace, config) and snap.text is not None
     ]  # fmt: skip
-    cases = []
-    for snap in _originals(listed, config, messages):
+
+    def read(snap: PageSnapshot) -> list[Case]:
         result = parse_case_page(snap.title, snap.text or "", config, template_names=names)
-        if result.case is not None:
-            cases.append(_with_edit_time(result.case, snap))
-    return cases, len(listed)
+        return [] if result.case is None else [_with_edit_time(result.case, snap)]
+
+    cases, failed = read_each(_originals(listed, config, messages), read, "case page")
+    return [_public_contacts(session, c) for c in cases], len(listed), failed
+
+
+# Characters no user name may hold (invalid in titles, or $wgInvalidUsernameCharacters;
+# "/" would name a subpage, "#" a section).
+_NOT_IN_USER_NAMES = frozenset("#<>[]|{}/@:")
+
+
+def _user_name(session: WikiSession, contact: str) -> str | None:
+    if _NOT_IN_USER_NAMES.intersection(contact):
+        return None
+    try:
+        title, namespace = session.normalize(f"User:{contact}")
+    except Exception:  # an invalid title is no user name; the contact is left out
+        return None
+    name = title.split(":", 1)[1] if ":" in title else ""
+    return name if namespace == 2 and name and "/" not in name else None
+
+
+def _public_contacts(session: WikiSession, case: Case) -> Case:
+    """A case's contacts as the wiki spells user names, once each (sensitive cases keep their
+    placeholders untouched: they are never shown)."""
+    if case.sensitive or not case.contacts:
+        return case
+    names = (_user_name(session, c) for c in case.contacts)
+    contacts = tuple(dict.fromkeys(n for n in names if n))
+    return case if contacts == case.contacts else dataclasses.replace(case, contacts=contacts)
 
 
 def _with_edit_time(case: Case, snap: PageSnapshot) -> Case:
@@ -152,31 +200,41 @@ def collect(session: WikiSession, config: Config, messages: Messages) -> Collect
     wanted += [marker_template(settings, k, end) for k in ViewKind for end in (False, True)]
     names = template_names(session, wanted)
     markers = view_markers(config, names)
-    cases, read = _cases(session, config, messages, names[config.templates.case])
+    case_names = names[config.templates.case]
+    cases, read, refused = _cases(session, config, messages, case_names)
+    sensitive = [c for c in cases if c.sensitive]
+    hidden = Hidden.of([c.page for c in sensitive] + [title for title, _ in refused],
+                       [c.title for c in sensitive])  # fmt: skip
+
+    def allowed(snap: PageSnapshot) -> str | None:
+        return refusal(snap, case_names, hidden)
+
     partner_names = names[settings.partner_template]
     partner_pages = _template_pages(session, settings.partner_template, config, messages)
-    partners = [
-        partner
-        for snap in partner_pages
-        for partner in parse_partner_pages(
-            snap.title, snap.text or "", partner_names, config.vocabulary
-        )
-    ]
+    partners, failed = read_each(partner_pages, lambda snap: parse_partner_pages(
+        snap.title, snap.text or "", partner_names, config.vocabulary), "partner page", allowed)
+    refused += failed
     position_pages = _template_pages(session, settings.position_template, config, messages)
-    subpages = direct_subpages(session, [s.title for s in position_pages])
-    positions = []
-    for snap in position_pages:
-        codes = subpages.get(snap.title, ())
-        languages = tuple(c for c in codes if is_language_subpage(c, config, messages))
-        names_ = names[settings.position_template]
-        for position in parse_positions(snap.title, snap.text or "", names_, config.vocabulary):
-            positions.append(dataclasses.replace(position, languages=languages))
+    position_names = names[settings.position_template]
+    found, failed = read_each(position_pages, lambda snap: parse_positions(
+        snap.title, snap.text or "", position_names, config.vocabulary), "position page", allowed)
+    refused += failed
+    used = sorted({p.page for p in found})
+    subpages = direct_subpages(session, used)
+    positions = [
+        dataclasses.replace(position, languages=None if position.page not in subpages else tuple(
+            c for c in subpages[position.page] if is_language_subpage(c, config, messages)))
+        for position in found
+    ]  # fmt: skip
     pages, notes = _marker_pages(session, config, messages, markers)
     read += len(partner_pages) + len(position_pages) + len(pages)
+    if len(used) > MAX_SUBPAGE_LISTINGS:
+        notes.append(f"translations listed for the first {MAX_SUBPAGE_LISTINGS} of {len(used)} "
+                     "position pages only")  # fmt: skip
     notes.insert(
         0,
         f"{len(cases)} cases, {len(partners)} partner pages, "
         f"{len(positions)} positions, {len(pages)} pages with knowledge views",
     )
     return Collected(markers, tuple(cases), tuple(partners), tuple(positions), tuple(pages),
-                     read, tuple(notes))  # fmt: skip
+                     read, tuple(notes), tuple(refused))  # fmt: skip

@@ -16,9 +16,9 @@ from bots.config.model import Config
 from bots.i18n.messages import Messages
 from bots.knowledge.build import KnowledgeContent, build_pages, page_budget
 from bots.knowledge.collect import collect
-from bots.knowledge.partners import build_partners
+from bots.knowledge.partners import alias_map, build_partners
 from bots.knowledge.publish import publish_pages
-from bots.outcomes import JobReport
+from bots.outcomes import Failed, JobReport
 from bots.run_options import RunOptions
 from bots.wiki.limits import max_page_bytes
 from bots.wiki.session import WikiSession
@@ -47,10 +47,14 @@ def run(
     collected = collect(session, config, messages)
     report.pages_read += collected.pages_read
     report.notes.extend(collected.notes)
+    for title, reason in collected.refused:  # a bad partner or position page fails the run
+        report.record(Failed(title, reason))
 
     # build
+    aliases = alias_map(settings.partner_aliases, collected.partner_pages)
+    report.notes.extend(f"{title}: {reason}" for title, reason in aliases.conflicts)
     partners = build_partners(
-        collected.cases, collected.partner_pages, settings.partner_aliases, today=today,
+        collected.cases, collected.partner_pages, aliases, today=today,
         dormant_years=settings.dormant_years, active_statuses=settings.active_statuses,
     )  # fmt: skip
     content = KnowledgeContent(

@@ -47,62 +47,160 @@ class PartnerEntry:
     dormant: bool = False
 
 
-def activity(case: Case, active_statuses: Sequence[str]) -> PartialDate | None:
-    """When the case last saw activity, as far as its page tells."""
-    if case.end is not None:
+def activity(
+    case: Case, active_statuses: Sequence[str], now: tuple[int, int, int] | None = None
+) -> PartialDate | None:
+    """When the case last saw activity, as far as its page tells; a date after ``now`` (a
+    planned end, a typo) is no activity."""
+
+    def past(d: PartialDate | None) -> PartialDate | None:
+        return d if d is not None and (now is None or d.earliest <= now) else None
+
+    if past(case.end) is not None:
         return case.end
     if case.status in active_statuses and case.last_edit:
-        edited = parse_partial_date(case.last_edit[:10])
+        edited = past(parse_partial_date(case.last_edit[:10]))
         if edited is not None:
             return edited
-    return case.start
+    return past(case.start)
 
 
-def alias_map(aliases: Mapping[str, Sequence[str]], pages: Sequence[PartnerPage]) -> dict[str, str]:
-    """Key of each known spelling -> the name to show. Partner pages win over the config."""
-    out: dict[str, str] = {}
+class _Groups:
+    """Spellings joined into partners (union-find over their keys), never two pages in one."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self.page: dict[str, PartnerPage] = {}  # root -> the partner page of its group
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:  # path compression: chains stay short
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def join(self, a: str, b: str) -> bool:
+        """Join the groups of ``a`` and ``b``; False (nothing joined) when each has a page."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True  # a duplicate, a self-reference or a cycle: nothing to do
+        page_a, page_b = self.page.get(ra), self.page.get(rb)
+        if page_a is not None and page_b is not None:
+            return False
+        self.parent[rb] = ra
+        if page_a is None and page_b is not None:
+            self.page[ra] = page_b
+        self.page.pop(rb, None)
+        return True
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """Which partner each spelling is: a group key per spelling key, the name each group shows,
+    and what could not be merged (by page title: (title, reason))."""
+
+    group: Mapping[str, str]
+    names: Mapping[str, str]
+    pages: Mapping[str, PartnerPage]
+    conflicts: tuple[tuple[str, str], ...] = ()
+
+    def key(self, spelling: str) -> str:
+        own = partner_key(spelling)
+        return self.group.get(own, own)
+
+
+def alias_map(aliases: Mapping[str, Sequence[str]], pages: Sequence[PartnerPage]) -> Aliases:
+    """The partners' spellings merged: partner pages first (a page's name is its own; an alias
+    that is another page's name or another page's alias is not merged, and reported), then the
+    configuration's lists. Chains and cycles of aliases merge into one partner; whatever the
+    order of pages and lists, the result is the same."""
+    groups = _Groups()
+    conflicts: list[tuple[str, str]] = []
+    ordered = sorted(pages, key=lambda p: (p.page, p.name))
+    for page in ordered:
+        key = partner_key(page.name)
+        if not key:
+            continue
+        root = groups.find(key)
+        if root in groups.page:
+            other = groups.page[root]
+            conflicts.append((page.page, f"partner page not used: {other.page} has the same name"))
+            continue
+        groups.page[root] = page
+    owners: dict[str, set[str]] = {}
+    for page in ordered:
+        for alias in page.aliases:
+            if partner_key(alias):
+                owners.setdefault(partner_key(alias), set()).add(page.page)
+    for page in ordered:
+        own = partner_key(page.name)
+        if not own or groups.page.get(groups.find(own)) is not page:
+            continue
+        for alias in page.aliases:
+            key = partner_key(alias)
+            if not key or key == own:
+                continue
+            contested = len(owners.get(key, ())) > 1 or (
+                groups.find(key) != groups.find(own) and groups.find(key) in groups.page
+            )
+            if contested or not groups.join(own, key):
+                conflicts.append((page.page, "an alias is another partner's name or alias; "
+                                  "not merged"))  # fmt: skip
+    config_names: dict[str, str] = {}
     for canonical, spellings in sorted(aliases.items()):
-        for spelling in (canonical, *spellings):
-            out.setdefault(partner_key(spelling), canonical)
-    for page in sorted(pages, key=lambda p: (p.page, p.name)):
-        for spelling in (page.name, *page.aliases):
-            out[partner_key(spelling)] = page.name
-    return {k: v for k, v in out.items() if k}
+        first = partner_key(canonical)
+        if not first:
+            continue
+        config_names.setdefault(first, canonical)
+        for spelling in spellings:
+            key = partner_key(spelling)
+            if key and not groups.join(first, key):
+                reason = f"{canonical!r} joins two partner pages; not merged"
+                conflicts.append(("[knowledge] partner_aliases", reason))
+    group = {key: groups.find(key) for key in groups.parent}
+    names: dict[str, str] = {}
+    for key, canonical in sorted(config_names.items()):
+        names.setdefault(group[key], canonical)
+    found = {root: page for root, page in groups.page.items() if groups.find(root) == root}
+    for root, page in found.items():
+        names[root] = page.name
+    return Aliases(group, names, found, tuple(dict.fromkeys(conflicts)))
 
 
 def build_partners(
     cases: Sequence[Case],
     pages: Sequence[PartnerPage],
-    aliases: Mapping[str, Sequence[str]],
+    aliases: Mapping[str, Sequence[str]] | Aliases,
     *,
     today: date,
     dormant_years: int,
     active_statuses: Sequence[str],
 ) -> list[PartnerEntry]:
     """Every partner, merged, sorted by name."""
-    names = alias_map(aliases, pages)
+    merged = aliases if isinstance(aliases, Aliases) else alias_map(aliases, pages)
     spellings: dict[str, Counter[str]] = {}
     by_key: dict[str, dict[str, Case]] = {}
     for case in cases:
         if case.sensitive:
             continue
         for partner in case.partners:
-            key = partner_key(names.get(partner_key(partner), partner))
+            key = merged.key(partner)
             if not key:
                 continue
             spellings.setdefault(key, Counter())[partner] += 1
             by_key.setdefault(key, {})[case.page] = case
-    page_by_key = {partner_key(p.name): p for p in sorted(pages, key=lambda p: p.page)}
     threshold = (today.year - dormant_years, today.month, today.day)
+    now = (today.year, today.month, today.day)
     entries = []
-    for key in sorted(set(by_key) | set(page_by_key)):
-        page = page_by_key.get(key)
+    for key in sorted(set(by_key) | set(merged.pages)):
+        page = merged.pages.get(key)
         counted = spellings.get(key, Counter())
-        shown = (
-            page.name if page else names.get(key) or min(counted, key=lambda s: (-counted[s], s))
-        )
+        shown = merged.names.get(key) or min(counted, key=lambda s: (-counted[s], s))
         its = sorted(by_key.get(key, {}).values(), key=lambda c: (c.title, c.page))
-        dates = [d for c in its if (d := activity(c, active_statuses)) is not None]
+        # a date still to come is a plan, not activity
+        dates = [d for c in its if (d := activity(c, active_statuses, now)) is not None]
         last = max(dates, key=lambda d: d.latest) if dates else None
         regions = {c.region for c in its if c.region} | (
             {page.region} if page and page.region else set()
@@ -134,6 +232,8 @@ def _entry(entry: PartnerEntry, text: ViewText, dormant_years: int) -> list[str]
             if value:
                 facts.append(text.msg(f"advocacyhub-knowledge-partner-{key}",
                                       f"<bdi>{escape_inline(value, 200)}</bdi>"))  # fmt: skip
+    if page is not None:
+        facts.extend(text.problem(p) for p in page.problems[:5])
     details_separator = text.msg("advocacyhub-knowledge-detail-separator")
     lines = [f"* {name}" + (" — " + details_separator.join(facts) if facts else "")]
     if entry.cases:
@@ -196,4 +296,5 @@ def render_partners(
     return "\n".join(lines)
 
 
-__all__ = ["PartnerEntry", "build_partners", "partner_key", "render_partners"]
+__all__ = ["Aliases", "PartnerEntry", "alias_map", "build_partners", "partner_key",
+           "render_partners"]

@@ -1,7 +1,8 @@
 """The positions view: each ``{{Advocacy position}}``, its cases and its translations. Pure.
 
 Each position shows its title (linked to its page), topics, summary, endorsing affiliates, the
-date of its last review (marked when older than ``[knowledge] review_days``, or missing), the
+date of its last review (marked when older than ``[knowledge] review_days``, missing, or
+later than today), the
 cases of its topics (linked, with status) and which translation subpages of its page exist
 (``Page/fr``: French). Problems of the template call (an unknown topic, a bad date) are shown
 with the position, so that editors see them where they look.
@@ -17,13 +18,21 @@ from bots.cases.record import Case
 from bots.knowledge.text import ViewText
 from bots.knowledge.views import KnowledgeView
 from bots.wikitext.escape import escape_inline, internal_link
+from bots.wikitext.problems import Problem
 
 CASES_SHOWN = 30  # cases listed under one position (the rest are counted)
 BOLD = "'''"
 
 
+def reviewed_in_future(position: Position, today: date) -> bool:
+    reviewed = position.reviewed
+    return reviewed is not None and reviewed.earliest > (today.year, today.month, today.day)
+
+
 def needs_review(position: Position, today: date, review_days: int) -> bool:
-    if position.reviewed is None:
+    """Never reviewed, reviewed too long ago, or "reviewed" on a day still to come (a typo or
+    a way round the mark: it counts as not reviewed)."""
+    if position.reviewed is None or reviewed_in_future(position, today):
         return True
     due = today - timedelta(days=review_days)
     return position.reviewed.latest < (due.year, due.month, due.day)
@@ -71,11 +80,14 @@ def _position(
         items.append(
             text.msg("advocacyhub-knowledge-position-translations", len(position.languages), links)
         )
-    else:
+    elif position.languages is not None:  # unknown: better nothing than "not translated"
         items.append(text.msg("advocacyhub-knowledge-position-no-translations"))
     page = f"<bdi>{internal_link(position.page)}</bdi>"
     items.append(text.msg("advocacyhub-knowledge-position-page", page))
-    items.extend(text.problem(p) for p in position.problems[:5])
+    problems = list(position.problems)
+    if reviewed_in_future(position, today):
+        problems.insert(0, Problem("reviewed-in-future", (str(position.reviewed),)))
+    items.extend(text.problem(p) for p in problems[:5])
     lines.extend(f"* {item}" for item in items)
     return lines
 

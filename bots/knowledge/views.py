@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bots.cases.knowledge_pages import INVISIBLE_RE
 from bots.cases.parser import closest, match_vocabulary, vocabulary_index
 from bots.config.model import Config, KnowledgeConfig
 from bots.i18n.languages import is_known_language
@@ -130,7 +131,7 @@ def parse_view(
     known = _PARAMS[kind]
     given: dict[str, str] = {}
     for name, value in params.items():
-        key = name.strip().casefold()
+        key = INVISIBLE_RE.sub("", name).strip().casefold()
         if key.isdigit():
             if value.strip():
                 problems.append(Problem("unnamed-parameter", (value.strip(),)))
@@ -143,6 +144,8 @@ def parse_view(
         if len(value) > MAX_VALUE_CHARS:
             problems.append(Problem("view-value-too-long", (key, str(MAX_VALUE_CHARS))))
             continue
+        # a bidi mark pasted along with a value is no part of it (the wiki shows none)
+        value = INVISIBLE_RE.sub("", value)
         if value.strip():
             given[key] = value.strip()
     vocabulary = config.vocabulary

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from bots.config.model import Config
+from bots.errors import EXIT_SHUTOFF, ShutoffError
 from bots.i18n.messages import Messages
 from bots.knowledge.build import KnowledgeContent, build_pages, page_budget
 from bots.knowledge.collect import collect
@@ -236,3 +237,127 @@ def test_a_persons_edit_between_read_and_save_is_kept(
     text = admin.page_text(f"{p}Busy") or ""
     assert text.startswith("Top, edited by a person.\n")
     assert "=== What worked ===" in body(text, VIEWS["lessons"])
+
+
+def test_partner_and_position_pages_tied_to_a_sensitive_case_leak_nothing_and_stop_nothing(
+    devwiki: Devwiki, prefix: str, kconfig: Config, admin: WikiClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    p = prefix
+    secret = SECRETS
+    tied = {
+        # below the sensitive case page: its partner, named by a careless editor
+        f"{p}Secret case/Partners": f"{{{{Advocacy partner|name={secret[4]}|type=partner}}}}",
+        # naming the sensitive case (as a link with underscores, and by its display title)
+        f"{p}Partners/Tied": (f"{{{{Advocacy partner|name=Tied Org|type=works with {secret[5]}"
+                              f" on [[{p}Secret_case]]}}}}"),
+        f"{p}Positions/Tied": ("{{Advocacy position|title=Tied position|topic=censorship"
+                               f"|summary=As in blocked in Somewhere 2024: ask {secret[5]}.}}}}"),
+        # a second sensitive case page that carries a partner and a position itself
+        f"{p}Secret two": sensitive_case() + (
+            f"\n{{{{Advocacy partner|name={secret[4]} Org|website={secret[6]}.example}}}}"
+            f"\n{{{{Advocacy position|title={secret[7]}|topic=censorship}}}}"),
+        # a redirect is no partner page
+        f"{p}Partners/Moved": (f"#REDIRECT [[{p}Partners/EDRi]]\n"
+                               "{{Advocacy partner|name=Redirected Org}}"),
+    }  # fmt: skip
+    import_pages(devwiki, [
+        *knowledge_pages(p),
+        *({"title": t, "age_days": 2, "text": text} for t, text in tied.items()),
+        {"title": f"{p}Partners/Evil", "age_days": 2,
+         "text": "{{Advocacy partner|name=Evil Org|website=javascript:alert(1)}}"},
+        {"title": f"{p}Variants", "age_days": 2, "text": case(
+            "Contact spelt four ways", region="africa", status="active", topic="copyright",
+            contact="tester2, Tester2\u200f, User:Tester2, Bad#Name")},
+    ])  # fmt: skip
+    with caplog.at_level("DEBUG"):
+        result, diff = run_knowledge(kconfig, diff=True)
+    text = admin.page_text(f"{p}Knowledge") or ""
+    shown = admin.parse_html(f"{p}Knowledge")
+    reasons = "\n".join(f"{f.title}: {f.reason}" for f in result.report.failures)
+    for where, value in (("wikitext", text), ("as shown", shown), ("--diff", diff),
+                         ("notes", "\n".join(result.report.notes)), ("failures", reasons),
+                         ("log", caplog.text)):  # fmt: skip
+        leaked = [s for s in secret if s in value]
+        assert not leaked, f"{where}: {leaked}"
+    for name in ("Tied Org", "Tied position", "Redirected Org"):
+        assert name not in text
+    assert result.exit_code == 1  # the bad pages fail the run ...
+    assert {f.title for f in result.report.failures} == set(tied)
+    assert [e.title for e in result.report.edits] == [f"{p}Knowledge"]  # ... and stop nothing
+    partners = body(text, VIEWS["partners"])
+    assert "Evil Org" in partners and "Website:" not in partners.split("Evil Org")[1][:300]
+    assert "is not a web address" in partners and "[javascript" not in partners
+    contacts = body(text, VIEWS["contacts"])
+    line = next(x for x in contacts.splitlines() if "Contact spelt four ways" in x)
+    assert line.count("User talk:") == 1 and "[[:User talk:Tester2|Tester2]]" in line
+    assert "Bad" not in line
+
+
+def test_the_shutoff_page_stops_the_knowledge_job_before_its_next_save(
+    devwiki: Devwiki, prefix: str, kconfig: Config, tester1: WikiClient, admin: WikiClient
+) -> None:
+    p = prefix
+    import_pages(devwiki, [
+        *knowledge_pages(p)[:3],
+        {"title": f"{p}First", "age_days": 3, "text": markers(VIEWS["lessons"])},
+        {"title": f"{p}Second", "age_days": 3, "text": markers(VIEWS["lessons"])},
+    ])  # fmt: skip
+    shutoff = "User:AdvocacyBot/Run"
+    session = WikiSession(kconfig)
+    session.login()
+    messages = Messages.load()
+    collected = collect(session, kconfig, messages)
+    content = KnowledgeContent(
+        config=kconfig, messages=messages, markers=collected.markers, cases=collected.cases,
+        partners=(), positions=collected.positions, today=date.today(),
+        ask_page=f"Talk:{p}Hub", budget=page_budget(max_page_bytes(session)),
+    )  # fmt: skip
+    builds = build_pages(content, collected.pages)
+    try:
+        # the community stops the bot after it read and built its pages, before any save
+        tester1.edit(shutoff, "stop: knowledge test", "knowledge test: stop")
+        report = JobReport("knowledge")
+        with pytest.raises(ShutoffError):
+            publish_pages(session, RunOptions(out=io.StringIO()), content, collected.pages,
+                          builds, report)  # fmt: skip
+        assert not report.edits
+        result, _ = run_knowledge(kconfig)
+        assert result.exit_code == EXIT_SHUTOFF and not result.report.edits
+    finally:
+        admin.edit(shutoff, "run", "knowledge test: run again")
+    for title in (f"{p}First", f"{p}Second"):
+        assert "What worked" not in (admin.page_text(title) or "")
+
+
+def test_position_translations_are_listed_once_per_prefix_and_never_guessed_past_the_limit(
+    devwiki: Devwiki, prefix: str, kconfig: Config, admin: WikiClient
+) -> None:
+    p = prefix
+    position = "{{{{Advocacy position|title={}|topic=copyright|reviewed=2026-06}}}}"
+    import_pages(devwiki, [
+        *knowledge_pages(p)[:3],
+        {"title": f"{p}Pos", "age_days": 3, "text": position.format("Parent")},
+        *({"title": f"{p}Pos/N{i:02}", "age_days": 3, "text": position.format(f"N{i:02}")}
+          for i in range(52)),
+        {"title": f"{p}Pos/N00/de", "age_days": 3, "text": "Übersetzung"},
+        {"title": f"{p}Pos/N51/de", "age_days": 3, "text": "Übersetzung"},
+        {"title": f"{p}Positions", "age_days": 3, "text": markers(VIEWS["positions"])},
+    ])  # fmt: skip
+    session = WikiSession(kconfig)
+    session.login()
+    before = session.counter.by_action.get("query", 0)
+    collected = collect(session, kconfig, Messages.load())
+    queries = session.counter.by_action.get("query", 0) - before
+    by_title = {pos.title: pos for pos in collected.positions}
+    assert by_title["N00"].languages == ("de",)  # answered from the listing of Pos
+    assert by_title["N01"].languages == ()
+    assert by_title["N51"].languages is None  # past the limit: not known, not "untranslated"
+    assert any("translations listed for the first 50 of 53" in n for n in collected.notes)
+    assert queries < 20, queries  # not one listing per position page
+    result, _ = run_knowledge(kconfig)
+    assert result.exit_code == 0, result.error
+    view = body(admin.page_text(f"{p}Positions") or "", VIEWS["positions"])
+    n51 = view.split("=== N51 ===")[1]
+    assert "Not translated yet" not in n51 and "Deutsch" not in n51
+    assert "Deutsch" in view.split("=== N00 ===")[1].split("===")[0]
