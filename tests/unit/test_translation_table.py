@@ -9,6 +9,7 @@ tests/unit`` once, then read the new ``.wiki`` file before committing it.
 
 from __future__ import annotations
 
+import colorsys
 import re
 import tomllib
 from collections import defaultdict
@@ -32,8 +33,9 @@ from bots.translation_status.selection import (
     SelectionStatuses,
 )
 from bots.translations.build import render_region
+from bots.translations.colours import NEUTRAL_STYLE, STATE_STYLES, CellState
 from bots.translations.needed import most_needed
-from bots.translations.table import COLOUR_BANDS, render_status_view
+from bots.translations.table import render_status_view
 from bots.translations.view import StatusView
 from bots.wiki.siteinfo import SiteFacts
 from tests.unit.golden_files import GOLDEN_ROOT, check_golden, golden_cases
@@ -57,6 +59,7 @@ def _status(data: dict[str, Any]) -> PageStatus:
             outdated=r["outdated"],
             source=RecordSource(r.get("source", "computed")),
             behind_days=r.get("behind_days", 0),
+            since_revision=r.get("since_revision", 0),
         )
         for r in data["records"]
     )
@@ -68,13 +71,13 @@ def _render(case: dict[str, Any], statuses: list[PageStatus], messages: Messages
     """The region body the job would publish for these statuses."""
     facts = SiteFacts(
         content_language=case.get("content_language", "en"),
-        has_translate=False,
+        has_translate=case.get("has_translate", False),
         language_names=case.get("language_names", {}),
     )
 
     # whatever the marker selects, these are its pages' statuses
     results: defaultdict[PageSelection, SelectionResult] = defaultdict(
-        lambda: SelectionStatuses(tuple(statuses))
+        lambda: SelectionStatuses(tuple(statuses), untranslated=tuple(case.get("untranslated", ())))
     )
     body = render_region(case["params"], case["lang"], results, messages, facts)
     assert body is not None
@@ -103,16 +106,22 @@ def test_golden_scenario_figures(messages: Messages) -> None:
     """The figures the issue asks for, read back from the scenario's golden output."""
     body = (GOLDEN / "prefix-two-pages-en.wiki").read_text(encoding="utf-8")
     cells = dict(re.findall(r'^\| data-cell="([^"]+)" [^|]*\| (.*)$', body, re.M))
-    assert cells["Advocacy/Guide/fr"] == "100%<br /><small>0 outdated</small>"
-    assert cells["Advocacy/Guide/es"] == "41%<br /><small>0 outdated</small>"
-    assert cells["Advocacy/Guide/de"] == "75%<br /><small>3 outdated</small>"
-    assert cells["Advocacy/Guide/ar"] == "0%<br /><small>0 outdated</small>"
-    assert cells["Advocacy/Handbook/fr"] == "outdated: 15 days behind the source"
-    assert cells["Advocacy/Handbook/zh"] == "up to date"
-    assert cells["Advocacy/Handbook/ar"] == "missing"
-    assert cells["Advocacy/Guide/*"] == "43%<br /><small>3 outdated</small>"
-    assert cells["*/fr"] == "92%<br /><small>1 outdated</small>"
-    assert cells["*/*"] == "41%<br /><small>4 outdated</small>"
+    # each page's cell links to where the work is done (here: no Translate, so the unit
+    # page's translation page; the subpage; the source's diff since an outdated translation)
+    guide = "[[:Advocacy/Guide/{0}|{1}]]<br /><small>{2} outdated</small>"
+    assert cells["Advocacy/Guide/fr"] == "✓ " + guide.format("fr", "100%", 0)
+    assert cells["Advocacy/Guide/es"] == "◐ " + guide.format("es", "41%", 0)
+    assert cells["Advocacy/Guide/de"] == "↻ " + guide.format("de", "75%", 3)
+    assert cells["Advocacy/Guide/ar"] == "○ " + guide.format("ar", "0%", 0)
+    assert cells["Advocacy/Handbook/fr"] == (
+        "↻ [[:Special:Diff/1234/cur|outdated: 15 days behind the source]]"
+    )
+    assert cells["Advocacy/Handbook/zh"] == "✓ [[:Advocacy/Handbook/zh|up to date]]"
+    assert cells["Advocacy/Handbook/ar"] == "○ [[:Advocacy/Handbook/ar|missing]]"
+    # totals carry no link, and print every figure
+    assert cells["Advocacy/Guide/*"] == "↻ 43%<br /><small>3 outdated</small>"
+    assert cells["*/fr"] == "↻ 92%<br /><small>1 outdated</small>"
+    assert cells["*/*"] == "↻ 41%<br /><small>4 outdated</small>"
     assert "[[:Advocacy/Guide|Guide]]" in body  # rows labelled without the prefix
 
 
@@ -126,15 +135,25 @@ def _luminance(colour: str) -> float:
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
-def test_colour_bands_are_readable_and_ordered_by_lightness() -> None:
-    lightness = []
-    for band in COLOUR_BANDS:
-        a, b = sorted((_luminance(band.background), _luminance(band.text)), reverse=True)
-        assert (a + 0.05) / (b + 0.05) >= 4.5, band  # WCAG AA for normal text
-        lightness.append(_luminance(band.background))
-    # lighter means more complete: the order survives colour blindness and greyscale
-    assert lightness == sorted(lightness, reverse=True)
-    assert [b.minimum for b in COLOUR_BANDS] == [100, 75, 50, 25, 1, 0]
+def _hue(colour: str) -> float:
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+def test_cell_states_follow_convention_and_are_readable_without_colour() -> None:
+    styles = {**STATE_STYLES, None: NEUTRAL_STYLE}
+    for style in styles.values():
+        a, b = sorted((_luminance(style.background), _luminance(style.text)), reverse=True)
+        assert (a + 0.05) / (b + 0.05) >= 4.5, style  # WCAG AA for normal text
+    # complete green, outdated amber, missing grey
+    assert 90 <= _hue(STATE_STYLES[CellState.COMPLETE].background) <= 150
+    assert 30 <= _hue(STATE_STYLES[CellState.OUTDATED].background) <= 50
+    missing = STATE_STYLES[CellState.MISSING].background
+    channels = [int(missing[i : i + 2], 16) for i in (1, 3, 5)]
+    assert max(channels) - min(channels) <= 12  # grey
+    # colour is never the only cue: each state has its own symbol
+    symbols = [s.symbol for s in STATE_STYLES.values()]
+    assert all(symbols) and len(set(symbols)) == len(symbols)
 
 
 def test_rtl_language_names_are_isolated(messages: Messages) -> None:
@@ -148,7 +167,7 @@ def test_source_language_column_says_source(messages: Messages) -> None:
     status = status_from_units("P", ("1",), [UnitPage("1", "en", False)], source_language="en")
     view = StatusView(pages=("P", "Q"), languages=("en",))
     body = render_status_view(view, [status], messages, "en")
-    style = "background-color:#eaecf0;color:#000000"
+    style = f"background-color:{NEUTRAL_STYLE.background};color:{NEUTRAL_STYLE.text}"
     assert f'| data-cell="P/en" data-sort-value="-1" style="{style}" | source' in body
 
 

@@ -34,6 +34,7 @@ from bots.wikitext.markers import strip_stamp
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient
 from tests.support.requestlog import RequestLog, api_requests, count_writes
+from tests.wiki.test_translation_support import cells as support_cells
 
 RECORDED = Path(__file__).resolve().parents[1] / "unit" / "recorded" / "translate_api"
 LANGUAGES = "fr, es, de, ar, zh"
@@ -123,7 +124,7 @@ def regions(text: str) -> list[str]:
 
 
 def cells(body: str) -> dict[str, str]:
-    return dict(re.findall(r'^\| data-cell="([^"]+)" [^|]*\| (.*)$', body, re.M))
+    return support_cells(body)  # the figures, without state symbols and links
 
 
 def expected_cells(prefix: str) -> dict[str, str]:
