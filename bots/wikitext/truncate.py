@@ -29,9 +29,10 @@ __all__ = ["ELLIPSIS", "truncate"]
 ELLIPSIS = "…"
 
 # The units that are never split: a nowiki span, a character reference, a grapheme cluster.
+# Marks written after an entity or span belong to it, as they would to a letter.
 _ATOM_RE = regex.compile(
-    r"<nowiki\s*>.*?</nowiki\s*>|<nowiki\s*/>"
-    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});"
+    r"(?:<nowiki\s*>.*?</nowiki\s*>|<nowiki\s*/>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});)[\p{M}\u200d]*"
     r"|\X",
     regex.DOTALL | regex.IGNORECASE,
 )
