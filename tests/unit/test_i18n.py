@@ -304,9 +304,11 @@ def test_missing_key_renders_like_mediawiki(messages: Messages) -> None:
 
 def test_has_does_not_fall_back(messages: Messages) -> None:
     assert messages.has("advocacyhub-label-yes", "fr")
-    assert not messages.has("advocacyhub-label-yes", "de")
-    assert messages.msg("advocacyhub-label-yes", "de") == "yes"  # falls back to English
-    assert messages.msg("advocacyhub-label-yes", "pt-br") == "yes"
+    assert not messages.has("advocacyhub-label-yes", "it")
+    assert not messages.has("advocacyhub-label-yes", "de-at")
+    assert messages.msg("advocacyhub-label-yes", "it") == "yes"  # falls back to English
+    assert messages.msg("advocacyhub-label-yes", "de-at") == "ja"  # via de
+    assert messages.msg("advocacyhub-label-yes", "pt-br") == "sim"  # via pt"
     assert messages.msg("advocacyhub-label-yes", "zh-hant") == "是"  # via zh
     assert messages.msg("advocacyhub-label-yes", "arz") == "نعم"  # via ar
     assert messages.msg("advocacyhub-label-yes", "FR") == "oui"  # codes are case-insensitive
