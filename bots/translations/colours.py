@@ -47,7 +47,7 @@ STATE_STYLES: dict[CellState, StateStyle] = {
     CellState.COMPLETE: StateStyle("#a3e0a8", "#000000", "✓"),
     CellState.PARTIAL: StateStyle("#dcf2d8", "#000000", "◐"),
     CellState.OUTDATED: StateStyle("#ffcc5c", "#000000", "↻"),
-    CellState.MISSING: StateStyle("#c8ccd1", "#000000", "○"),
+    CellState.MISSING: StateStyle("#eaecf0", "#000000", "○"),  # links keep their contrast
 }
 # the page's own language, or nothing to translate: no state, no symbol
 NEUTRAL_STYLE = StateStyle("#f8f9fa", "#202122", "")
