@@ -77,7 +77,10 @@ def test_a_prefix_counts_what_it_shows_and_past_500_shows_what_fits(
     # the cost of 611 pages under the prefix: listings of 5,000 titles, batched reads
     requests = api_requests(request_log.since(mark))
     assert count_writes(request_log.since(mark)) == 1
-    assert len(requests) <= 20, [r.params for r in requests]
+    # (besides the wiki's language data, asked once on a cold state folder: see
+    # test_languageinfo.py; its parts depend on the wiki's time budget)
+    language = [r for r in requests if "languageinfo" in r.params.get("meta", "")]
+    assert len(requests) - len(language) <= 20, [r.params for r in requests]
 
     # 15 more pages, sorting before the others: 505 rows, the last 5 are left out
     import_pages(devwiki, [units_page(f"{prefix}Guide/A{n:02d}", 1, age_days=2)

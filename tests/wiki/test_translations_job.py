@@ -188,7 +188,11 @@ def test_table_figures_second_run_and_one_more_fuzzy_unit(
     listings = [r for r in requests_first if r.params.get("list") == "allpages"]
     assert len(listings) == 2  # the prefix in the main namespace and in Translations
     assert count_writes(requests_first) == 1
-    assert len(requests_first) <= 16, [r.params for r in requests_first]
+    # besides the wiki's language data (meta=languageinfo: asked on a cold state folder, then
+    # kept for a week; its parts depend on the wiki's time budget per request)
+    language = [r for r in requests_first if "languageinfo" in r.params.get("meta", "")]
+    assert 1 <= len(language) <= 5
+    assert len(requests_first) - len(language) <= 16, [r.params for r in requests_first]
 
     # a second run changes nothing and writes nothing
     mark = request_log.mark()
