@@ -10,6 +10,7 @@ tests/unit`` once, then read the new ``.wiki`` file before committing it.
 from __future__ import annotations
 
 import colorsys
+import dataclasses
 import re
 import tomllib
 from collections import defaultdict
@@ -34,6 +35,7 @@ from bots.translation_status.selection import (
 )
 from bots.translations.build import render_region
 from bots.translations.colours import NEUTRAL_STYLE, STATE_STYLES, CellState
+from bots.translations.links import cell_link, untranslated_lines
 from bots.translations.needed import most_needed
 from bots.translations.table import render_status_view
 from bots.translations.view import StatusView
@@ -182,3 +184,40 @@ def test_most_needed_orders(messages: Messages) -> None:
     assert [i.language for i in languages] == ["de", "fr"]  # 1/6 before 3/6
     assert [i.page for i in pages] == ["B", "A"]  # 1/4 before 3/8
     assert most_needed([a, b], ["fr", "de"], 1)[0][0].page == "A"
+
+
+def test_work_links_of_each_kind_of_cell() -> None:
+    units = TranslationRecord("A/B~c&d=e", "pt-br", 4, 1, 1, source=RecordSource.TRANSLATE)
+    tool = cell_link(PageKind.UNITS, units, "25%", translate_tool=True)
+    # nothing of the title is wikitext inside the URL: percent-encoded, ~ too
+    assert tool == (
+        '<span class="plainlinks">[{{fullurl:Special:Translate|group=page-A%2FB%7Ec%26d%3De'
+        "&language=pt-br&action=page&filter=}} 25%]</span>"
+    )
+    assert cell_link(PageKind.UNITS, units, "25%", translate_tool=False) == (
+        "[[:A/B&#126;c&#38;d=e/pt-br|25%]]"
+    )
+    behind = TranslationRecord("A/B", "fr", 1, 0, 1, source=RecordSource.SUBPAGE)
+    assert cell_link(PageKind.SUBPAGES, behind, "x", translate_tool=True) == (
+        "[[:Special:History/A/B|x]]"
+    )
+    since = dataclasses.replace(behind, since_revision=77)
+    assert cell_link(PageKind.SUBPAGES, since, "x", translate_tool=False) == (
+        "[[:Special:Diff/77/cur|x]]"
+    )
+    # a label with markup is shown as text, never as markup
+    assert cell_link(PageKind.SUBPAGES, behind, "]] [[x", translate_tool=False) == (
+        "[[:Special:History/A/B|&#93;&#93; &#91;&#91;x]]"
+    )
+
+
+def test_untranslated_list_is_bounded() -> None:
+    def msg(key: str, *params: object) -> str:
+        return f"{key}:{params}"
+
+    pages = [f"P{n:03d}" for n in range(60)]
+    lines = untranslated_lines(pages, ["fr"], msg, lambda p: p, limit=50)
+    assert lines[1] == "'''advocacyhub-translations-untranslated-heading:(60,)'''"
+    assert lines[2] == "* P000: [[:P000/fr|fr]]" and len(lines) == 2 + 50 + 1
+    assert lines[-1] == "* advocacyhub-translations-untranslated-more:(10,)"
+    assert untranslated_lines([], ["fr"], msg, lambda p: p) == []
