@@ -21,6 +21,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from bots.cases.record import HIDDEN_CONTACT, Case
 from bots.wikitext.problems import Problem
+from bots.wikitext.truncate import truncate
 
 ELLIPSIS = "…"
 TEXT_LIMITS = {"title": 200, "summary": 1000, "lessons": 1000, "region": 100, "status": 100}
@@ -48,11 +49,9 @@ _VALUE_FIELD = {"unknown-region": "region", "unknown-topic": "topic", "unknown-s
 
 
 def cut(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, ending with "…" when it was longer (nothing left
-    when ``limit`` is 0)."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1] + ELLIPSIS if limit > 0 else ""
+    """``text`` cut to ``limit`` characters between words, ending with "…" when it was longer
+    (nothing left when ``limit`` is 0)."""
+    return truncate(text, limit)
 
 
 def _size(case: Case) -> int:

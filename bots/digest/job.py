@@ -30,6 +30,7 @@ from bots.i18n.messages import Messages
 from bots.outcomes import Failed, JobReport
 from bots.run_options import RunOptions
 from bots.wiki.digest_reads import digest_site
+from bots.wiki.languageinfo import language_data
 from bots.wiki.session import WikiSession
 
 
@@ -44,7 +45,7 @@ def run(
         report.record(Failed(config.digest.subscriber_page,
                              "--simulate needs a simulating session; nothing done"))
         return report
-    messages = Messages.load()
+    messages = Messages.load(languages=language_data(session, config.state_path))
     ledger = DeliveryLedger(report, messages)
 
     templates = digest_templates(session, config)

@@ -46,6 +46,7 @@ from bots.cases.parser import closest, match_vocabulary
 from bots.i18n.languages import is_known_language, normalize_lang
 from bots.wikitext.markers import TemplateCall, find_templates
 from bots.wikitext.problems import Problem
+from bots.wikitext.truncate import truncate
 
 DEFAULT_LANG = "en"
 
@@ -140,7 +141,7 @@ def _filter_values(
     # closest() compares normalised spellings: lower case, spaces for hyphens
     index = {code.replace("-", " ").casefold(): code for code in vocabulary}
     for item in _LIST_RE.split(raw):
-        item = " ".join(item.split())[:MAX_VALUE_CHARS]
+        item = truncate(" ".join(item.split()), MAX_VALUE_CHARS)
         if not item:
             continue
         if len(values) >= MAX_FILTER_VALUES:
@@ -213,10 +214,10 @@ def parse_subscriber_list(
         if not raw_page:
             issues.append(LineIssue(line, "", Problem("subscriber-missing-page"), True, number))
             continue
-        shown = " ".join(raw_page.split())[:_MAX_TITLE_BYTES]  # as written, for the report
+        shown = truncate(" ".join(raw_page.split()), _MAX_TITLE_BYTES)  # as written, for the report
         site = _param(params, "site").strip()
         if site:
-            problem = Problem("subscriber-other-wiki", (site[:MAX_VALUE_CHARS],))
+            problem = Problem("subscriber-other-wiki", (truncate(site, MAX_VALUE_CHARS),))
             issues.append(LineIssue(line, shown, problem, True, number))
             continue
         page = normalize_title(raw_page) if possible_title(raw_page) else None
@@ -232,7 +233,7 @@ def parse_subscriber_list(
         raw_lang = _param(params, "lang", "language").strip()
         lang = normalize_lang(raw_lang) if raw_lang else DEFAULT_LANG
         if not is_known_language(lang):
-            problem = Problem("subscriber-bad-lang", (raw_lang[:MAX_VALUE_CHARS],))
+            problem = Problem("subscriber-bad-lang", (truncate(raw_lang, MAX_VALUE_CHARS),))
             issues.append(LineIssue(line, page, problem, False, number))
             lang = DEFAULT_LANG
         where = (line, number, page)

@@ -19,8 +19,9 @@ Formatting follows MediaWiki's ``Message::text()`` closely:
 * ``{{formatnum:x}}`` is replaced by ``x`` (numbers stay plain).
 * A key that exists in no language of the fallback chain is rendered ``⧼key⧽``.
 
-Language data (fallback chains, right-to-left languages, autonyms) lives in ``bots.i18n.languages``
-and CLDR plural rules in ``bots.i18n.plural``; the functions used with messages are importable from
+Language data (fallback chains, right-to-left languages, autonyms) comes from the wiki
+(``bots.i18n.languages``; a job passes its wiki's data to :meth:`Messages.load`) and CLDR plural
+rules from Babel (``bots.i18n.plural``); the functions used with messages are importable from
 here too.
 
 The module is pure: no network, no Pywikibot.
@@ -36,7 +37,15 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-from bots.i18n.languages import SOURCE_LANG, autonym, fallback_chain, is_rtl, normalize_lang
+from bots.i18n.languages import (
+    SOURCE_LANG,
+    LanguageData,
+    autonym,
+    bundled_language_data,
+    fallback_chain,
+    is_rtl,
+    normalize_lang,
+)
 from bots.i18n.plural import choose_plural_form, plural_category, plural_index
 
 __all__ = [
@@ -199,7 +208,11 @@ class Messages:
         self,
         catalog: Mapping[str, Mapping[str, str]],
         domain_keys: Mapping[str, Iterable[str]] | None = None,
+        languages: LanguageData | None = None,
     ) -> None:
+        # the wiki's language data (fallback chains, directions, autonyms); MediaWiki 1.39's
+        # as shipped until a job passes its wiki's
+        self.language_data = languages if languages is not None else bundled_language_data()
         self._catalog: Mapping[str, Mapping[str, str]] = MappingProxyType(
             {normalize_lang(lang): MappingProxyType(dict(msgs)) for lang, msgs in catalog.items()}
         )
@@ -212,8 +225,11 @@ class Messages:
     # -- loading --------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, root: Path | str | None = None) -> Messages:
-        """Read every ``<root>/<domain>/<lang>.json`` (default root: ``bots/i18n``).
+    def load(
+        cls, root: Path | str | None = None, *, languages: LanguageData | None = None
+    ) -> Messages:
+        """Read every ``<root>/<domain>/<lang>.json`` (default root: ``bots/i18n``), with the
+        wiki's ``languages`` data (default: the bundled one).
 
         Repeated calls are cheap: the result is cached until a file changes (its path, size
         or modification time). Raises :class:`MessageFileError` for an unusable file.
@@ -225,7 +241,12 @@ class Messages:
             for p in sorted(base.glob("*/*.json"))
             for st in (p.stat(),)
         )
-        return _load_cached(str(base), signature)
+        loaded = _load_cached(str(base), signature)
+        return loaded if languages is None else loaded.with_languages(languages)
+
+    def with_languages(self, languages: LanguageData) -> Messages:
+        """The same messages with another wiki's language data."""
+        return Messages(self._catalog, self._domain_keys, languages)
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -263,17 +284,14 @@ class Messages:
 
     # -- language facts, also available as module functions --------------------------------
 
-    @staticmethod
-    def fallback_chain(lang: str) -> tuple[str, ...]:
-        return fallback_chain(lang)
+    def fallback_chain(self, lang: str) -> tuple[str, ...]:
+        return fallback_chain(lang, self.language_data)
 
-    @staticmethod
-    def is_rtl(lang: str) -> bool:
-        return is_rtl(lang)
+    def is_rtl(self, lang: str) -> bool:
+        return is_rtl(lang, self.language_data)
 
-    @staticmethod
-    def autonym(lang: str) -> str:
-        return autonym(lang)
+    def autonym(self, lang: str) -> str:
+        return autonym(lang, self.language_data)
 
     def __repr__(self) -> str:
         return (

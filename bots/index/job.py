@@ -20,6 +20,7 @@ from bots.index.page_size import page_budget
 from bots.index.publish import publish_pages
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
+from bots.wiki.languageinfo import language_data
 from bots.wiki.limits import max_page_bytes
 from bots.wiki.session import WikiSession
 from bots.wiki.templates import template_names
@@ -32,7 +33,7 @@ def run(
 ) -> JobReport:
     # run_job passes the report in, so what was done before a mid-run stop is still reported
     report = report if report is not None else JobReport(job="index")
-    messages = Messages.load()
+    messages = Messages.load(languages=language_data(session, config.state_path))
     templates = config.templates
     names = template_names(session, [templates.case, templates.index_start, templates.index_end])
 

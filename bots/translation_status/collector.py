@@ -52,14 +52,23 @@ from bots.translation_status.selection import (
     shown_under_prefix,
     split_prefix_listing,
     subpages_in,
+    untranslated_under_prefix,
 )
 from bots.translation_status.statistics import collect_from_api
-from bots.wiki.last_edits import last_edit_excluding, latest_edit_times, list_titles
+from bots.wiki.last_edits import (
+    last_edit_excluding,
+    latest_edit_times,
+    list_titles,
+    revision_at,
+)
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
 from bots.wiki.siteinfo import SiteFacts, TitleAnswer, TitleKind, resolve_titles
 from bots.wikitext.problems import Problem
 
+# Source revisions looked up per run for outdated hand translations (one request each, so a
+# diff link shows what changed since the translation); past this, cells link to the history.
+MAX_SINCE_LOOKUPS = 25
 PROBE = "X"  # appended to a prefix to ask the wiki how it reads it ("Help:" alone is no title)
 
 
@@ -128,6 +137,7 @@ class StatusCollector:
         self._unit_prefixes: set[str] = set()  # prefixes whose unit pages one listing covers
         self._statuses: dict[str, PageStatus] = {}
         self._languages: dict[str, frozenset[str] | None] = {}  # what each status was read for
+        self._since_lookups = 0
 
     def _list(self, namespace: int, prefix: str, limit: int | None = MAX_LISTED) -> list[str]:
         key = (namespace, prefix)
@@ -323,12 +333,30 @@ class StatusCollector:
                 for code, sub in self._subpages.get(title, {}).items()
                 if sub in times
             }
-            self._statuses[title] = status_from_subpages(
-                title,
-                self._source_change(title) if translated else self._snapshots[title].timestamp,
-                translated,
-                source_language=self._source_language(title),
+            changed = self._source_change(title) if translated else self._snapshots[title].timestamp
+            status = status_from_subpages(
+                title, changed, translated, source_language=self._source_language(title)
             )
+            since = self._since(title, status, translated)
+            if since:
+                status = status_from_subpages(
+                    title, changed, translated,
+                    source_language=self._source_language(title), since=since,
+                )  # fmt: skip
+            self._statuses[title] = status
+
+    def _since(self, title: str, status: PageStatus, times: Mapping[str, str]) -> dict[str, int]:
+        """The source revision each outdated translation was made from, while the run's
+        lookups last (:data:`MAX_SINCE_LOOKUPS`)."""
+        since: dict[str, int] = {}
+        for record in status.records:
+            if not record.outdated or self._since_lookups >= MAX_SINCE_LOOKUPS:
+                continue
+            self._since_lookups += 1
+            revision = revision_at(self.session, title, times[record.language])
+            if revision:
+                since[record.language] = revision
+        return since
 
     def _source_change(self, title: str) -> str:
         """When a person last edited the source. The bot's own edits (a table it keeps on the
@@ -353,12 +381,14 @@ class StatusCollector:
         if pending:
             return StatisticsPending(pending)
         expected = expected_languages(selection, self.config.translations.languages)
-        shown = []
+        shown, untranslated = [], []
         for title in titles:
             status = expected_only(self._statuses[title], expected)
             if resolved.from_prefix and not shown_under_prefix(status):
-                continue  # not a translation target: the table neither shows nor counts it
+                if untranslated_under_prefix(status):  # listed apart; no row, not counted
+                    untranslated.append(status.page)
+                continue
             shown.append(status)
         if resolved.from_prefix:
             shown.sort(key=lambda s: s.page)
-        return SelectionStatuses(tuple(shown), resolved.scan_limit)
+        return SelectionStatuses(tuple(shown), resolved.scan_limit, tuple(sorted(untranslated)))

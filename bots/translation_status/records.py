@@ -91,8 +91,10 @@ class TranslationRecord:
     ``translated`` excludes outdated units (as Translate counts them), so
     ``translated + outdated <= total``. A hand-translated subpage counts as one unit: present
     and current (1/1), or present and outdated (0/1, one outdated, ``behind_days`` older than
-    the source's last edit). ``last_change`` is the newest translation revision (ISO 8601) when
-    the source knows it; the Translate API does not, so renderers never show it for units.
+    the source's last edit; ``since_revision``, when known, the source's revision current
+    when the translation was last edited, so a translator can see what changed since).
+    ``last_change`` is the newest translation revision (ISO 8601) when the source knows it;
+    the Translate API does not, so renderers never show it for units.
     """
 
     page: str
@@ -104,6 +106,7 @@ class TranslationRecord:
     last_change: str = ""
     source: RecordSource = SOURCE_COMPUTED
     behind_days: int = 0
+    since_revision: int = 0  # outdated hand translation: the source revision it was made from
 
     @property
     def percent(self) -> int:
@@ -294,9 +297,12 @@ def status_from_subpages(
     subpages: Mapping[str, str],
     *,
     source_language: str = "",
+    since: Mapping[str, int] | None = None,
 ) -> PageStatus:
     """Records for a page translated by hand: ``subpages`` maps language -> timestamp of the
-    subpage's last revision. A subpage is outdated when the source changed after it."""
+    subpage's last revision. A subpage is outdated when the source changed after it; ``since``
+    (language -> revision id) names the source revision an outdated translation was made from,
+    where the collector looked it up."""
     source_time = _parse_time(source_timestamp)
     records = []
     for lang in sorted(subpages):
@@ -316,6 +322,7 @@ def status_from_subpages(
                 last_change=sub_ts,
                 source=SOURCE_SUBPAGE,
                 behind_days=behind,
+                since_revision=(since or {}).get(lang, 0) if outdated else 0,
             )
         )
     return PageStatus(page, KIND_SUBPAGES, 1, tuple(records), source_language)

@@ -43,6 +43,7 @@ __all__ = [
     "split_prefix_listing",
     "subpages_in",
     "too_many_pages",
+    "untranslated_under_prefix",
 ]
 
 MAX_PAGES = 500  # rows of one table, and titles of one ``pages`` list
@@ -63,10 +64,14 @@ class PageSelection:
 @dataclass(frozen=True)
 class SelectionStatuses:
     """The statuses of a selection's pages, in the order of its pages. ``scan_limit``: the
-    prefix held more candidate pages than this many, and only the first ones were looked at."""
+    prefix held more candidate pages than this many, and only the first ones were looked at.
+    ``untranslated``: pages under a prefix with no translation at all (no units, no subpage in
+    a language the table expects): no rows, but listed under the table so translators see them.
+    """
 
     statuses: tuple[PageStatus, ...]
     scan_limit: int = 0
+    untranslated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,8 +140,14 @@ def expected_languages(
 
 def shown_under_prefix(status: PageStatus) -> bool:
     """Whether a page found under a prefix is a row: marked for translation (it has units),
-    or translated by hand into at least one language the table expects."""
+    or translated by hand into at least one language the table expects. The other pages that
+    exist (:func:`untranslated_under_prefix`) are listed apart, not counted as rows."""
     return status.kind == KIND_UNITS or (status.kind == KIND_SUBPAGES and bool(status.records))
+
+
+def untranslated_under_prefix(status: PageStatus) -> bool:
+    """Whether a page found under a prefix exists but has no translation at all."""
+    return status.kind == KIND_SUBPAGES and not status.records
 
 
 def subpages_in(

@@ -128,6 +128,8 @@ def render_region(
         language_names=facts.language_names,
         max_bytes=max_bytes,
         scan_limit=result.scan_limit,
+        untranslated=result.untranslated,
+        translate_tool=facts.has_translate,
     )
     if rendered.too_big:
         return _error([Problem("translations-too-big", (str(facts.max_article_size),))],

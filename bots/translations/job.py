@@ -25,6 +25,7 @@ from bots.translations.breaker import Breaker
 from bots.translations.build import build_updates, page_limit
 from bots.translations.collect import collect
 from bots.translations.publish import publish
+from bots.wiki.languageinfo import language_data
 from bots.wiki.session import WikiSession
 
 
@@ -44,7 +45,7 @@ def run(
         report.record(skipped)
     report.notes.extend(collected.notes)
 
-    messages = Messages.load()
+    messages = Messages.load(languages=language_data(session, config.state_path))
     settings = config.translations
     breaker = Breaker(settings.max_removed_share, settings.min_removed_rows, options.force)
     limit = page_limit(collected.facts)

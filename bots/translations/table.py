@@ -16,9 +16,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bots.i18n.messages import Messages
-from bots.translation_status.records import KIND_NONE, SOURCE_SUBPAGE, PageStatus, TranslationRecord
+from bots.translation_status.records import (
+    KIND_NONE,
+    SOURCE_SUBPAGE,
+    PageKind,
+    PageStatus,
+    TranslationRecord,
+)
 from bots.translation_status.selection import MAX_PAGES
-from bots.translations.colours import COLOUR_BANDS, NEUTRAL_BAND, band, legend_lines, score
+from bots.translations.colours import (
+    NEUTRAL_STYLE,
+    STATE_STYLES,
+    cell_state,
+    legend_lines,
+    score,
+)
 from bots.translations.grid import (
     TOTAL,
     Cell,
@@ -28,15 +40,16 @@ from bots.translations.grid import (
     records_of,
     sum_records,
 )
-from bots.translations.needed import most_needed
+from bots.translations.links import cell_link, untranslated_lines
 from bots.translations.view import RowOrder, StatusView, view_languages
-from bots.wikitext.escape import escape_attribute, escape_inline, internal_link
+from bots.translations.wording import TableText, needed_lines
+from bots.wikitext.escape import escape_attribute
 from bots.wikitext.problems import Problem, problem_text
 
 __all__ = [
-    "COLOUR_BANDS",
     "MAX_SHOWN_PROBLEMS",
-    "NEUTRAL_BAND",
+    "NEUTRAL_STYLE",
+    "STATE_STYLES",
     "RenderedTable",
     "cell_page",
     "render_status_view",
@@ -52,46 +65,6 @@ MAX_SHOWN_PROBLEMS = 10  # problems listed in one error box; the rest are counte
 # Rendering
 
 
-class _Text:
-    """Message lookups in one language, and language labels."""
-
-    def __init__(
-        self, messages: Messages, lang: str, names: Mapping[str, str], prefix: str = ""
-    ) -> None:
-        self.messages = messages
-        self.lang = lang
-        self.names = names
-        self.rtl = messages.is_rtl(lang)
-        # under a prefix, rows are labelled by the rest of the title ("Guide", not "Advocacy/Guide")
-        prefix = " ".join(prefix.replace("_", " ").split())
-        self.prefix = prefix[:1].upper() + prefix[1:]
-
-    def msg(self, key: str, *params: str | int) -> str:
-        return self.messages.msg(key, self.lang, *params)
-
-    def language(self, code: str) -> str:
-        """Autonym and code; right-to-left names isolated so they display correctly."""
-        name = self.messages.autonym(code)
-        if name == code:
-            name = self.names.get(code, code)
-        shown = escape_inline(name, 80)
-        if self.messages.is_rtl(code):
-            label = f'<bdi dir="rtl" lang="{code}">{shown}</bdi> ({code})'
-        else:
-            label = f"{shown} ({code})"
-        # in a right-to-left table a left-to-right label needs isolating too, or its closing
-        # parenthesis would be drawn at the wrong end
-        return f"<bdi>{label}</bdi>" if self.rtl else label
-
-    def page(self, title: str) -> str:
-        rest = title[len(self.prefix) :] if self.prefix and title.startswith(self.prefix) else ""
-        link = internal_link(title, rest.strip() or None)
-        return f"<bdi>{link}</bdi>" if self.rtl else link
-
-    def percent(self, value: int) -> str:
-        return self.msg("advocacyhub-translations-percent", value)
-
-
 def cell_page(page: str) -> str:
     """A page as its cells' ``data-cell`` attributes name it (escaped; the totals' ``*`` raw)."""
     return page if page == TOTAL else escape_attribute(page)
@@ -103,33 +76,38 @@ def _cell_attribute(key: str) -> str:
     return f"{cell_page(page)}/{lang}"
 
 
-def _render_cell(cell: Cell, text: _Text) -> str:
+def _render_cell(cell: Cell, text: TableText, kind: PageKind | None = None) -> str:
+    """One cell's line: state colour and symbol, figures, and (``kind`` given: a page's cell,
+    not a total) a link to where the work is done."""
     attrs = f'data-cell="{_cell_attribute(cell.key)}"'
     rec = cell.record
     if cell.is_source or rec is None:
         which = "source" if cell.is_source else "none"
         content = text.msg(f"advocacyhub-translations-cell-{which}")
-        colour, sort_value = NEUTRAL_BAND, -1
+        colour, sort_value = NEUTRAL_STYLE, -1
     else:
         sort_value = score(rec)
-        colour = band(sort_value)
+        colour = STATE_STYLES[cell_state(rec)]
+        note = ""
         if rec.source == SOURCE_SUBPAGE and rec.total == 1:
             if rec.outdated:
-                content = text.msg("advocacyhub-translations-cell-behind", rec.behind_days)
+                figure = text.msg("advocacyhub-translations-cell-behind", rec.behind_days)
             elif rec.translated:
-                content = text.msg("advocacyhub-translations-cell-uptodate")
+                figure = text.msg("advocacyhub-translations-cell-uptodate")
             else:
-                content = text.msg("advocacyhub-translations-cell-missing")
+                figure = text.msg("advocacyhub-translations-cell-missing")
         else:
-            content = (
-                f"{text.percent(rec.percent)}<br /><small>"
-                f"{text.msg('advocacyhub-translations-cell-outdated', rec.outdated)}</small>"
-            )
+            figure = text.percent(rec.percent)
+            outdated = text.msg("advocacyhub-translations-cell-outdated", rec.outdated)
+            note = f"<br /><small>{outdated}</small>"
+        if kind is not None:
+            figure = cell_link(kind, rec, figure, translate_tool=text.translate_tool)
+        content = f"{colour.symbol} {figure}{note}"
     style = f"background-color:{colour.background};color:{colour.text}"
     return f'| {attrs} data-sort-value="{sort_value}" style="{style}" | {content}'
 
 
-def _total_cell(key: str, records: Sequence[TranslationRecord], text: _Text) -> str:
+def _total_cell(key: str, records: Sequence[TranslationRecord], text: TableText) -> str:
     total = sum_records(records, "", "")
     if total.total == 0:
         return _render_cell(Cell(key, None), text)
@@ -145,7 +123,7 @@ def _row_sort_key(sort: RowOrder, name: str, total: TranslationRecord) -> tuple[
 
 
 def _table_by_page(
-    statuses: Sequence[PageStatus], languages: Sequence[str], view: StatusView, text: _Text
+    statuses: Sequence[PageStatus], languages: Sequence[str], view: StatusView, text: TableText
 ) -> list[str]:
     cells = cells_of(statuses, languages)
     page_totals = {
@@ -159,7 +137,9 @@ def _table_by_page(
     for status in statuses:  # in the order of the view's sort (see _ordered)
         lines.append("|-")
         lines.append(f'! scope="row" | {text.page(status.page)}')
-        lines.extend(_render_cell(cells[(status.page, lang)], text) for lang in languages)
+        lines.extend(
+            _render_cell(cells[(status.page, lang)], text, status.kind) for lang in languages
+        )
         lines.append(_total_cell(f"{status.page}/{TOTAL}", [page_totals[status.page]], text))
     lines.append('|- class="sortbottom"')
     lines.append(f'! scope="row" | {text.msg("advocacyhub-translations-row-all-pages")}')
@@ -172,7 +152,7 @@ def _table_by_page(
 
 
 def _table_by_language(
-    status: PageStatus, languages: Sequence[str], view: StatusView, text: _Text
+    status: PageStatus, languages: Sequence[str], view: StatusView, text: TableText
 ) -> list[str]:
     cells = {lang: cell_of(status, lang) for lang in languages}
 
@@ -186,56 +166,11 @@ def _table_by_language(
     for lang in sorted(languages, key=key):
         lines.append("|-")
         lines.append(f'! scope="row" | {text.language(lang)}')
-        lines.append(_render_cell(cells[lang], text))
+        lines.append(_render_cell(cells[lang], text, status.kind))
     lines.append('|- class="sortbottom"')
     lines.append(f'! scope="row" | {text.msg("advocacyhub-translations-header-all-languages")}')
     lines.append(_total_cell(f"{status.page}/{TOTAL}", records_of(cells.values()), text))
     lines.append("|}")
-    return lines
-
-
-def _needed_lines(
-    statuses: Sequence[PageStatus], languages: Sequence[str], view: StatusView, text: _Text
-) -> list[str]:
-    if view.needed == 0:
-        return []
-    closest, behind_languages, behind_pages = most_needed(statuses, languages, view.needed)
-    lines = ["", f"'''{text.msg('advocacyhub-translations-needed-heading')}'''"]
-    if not (closest or behind_languages or behind_pages):
-        lines.append(text.msg("advocacyhub-translations-needed-none"))
-        return lines
-    if closest:
-        lines.append(text.msg("advocacyhub-translations-needed-closest"))
-        for item in closest:
-            rec = item.record
-            if rec.source == SOURCE_SUBPAGE:
-                line = text.msg(
-                    "advocacyhub-translations-needed-update",
-                    text.page(item.page),
-                    text.language(item.language),
-                    rec.behind_days,
-                )
-            else:
-                line = text.msg(
-                    "advocacyhub-translations-needed-units",
-                    text.page(item.page),
-                    text.language(item.language),
-                    rec.remaining,
-                    rec.outdated,
-                )
-            lines.append(f"* {line}")
-    if behind_languages or behind_pages:
-        lines.append(text.msg("advocacyhub-translations-needed-behind"))
-        behind = [(text.language(i.language), i.record) for i in behind_languages]
-        behind += [(text.page(i.page), i.record) for i in behind_pages]
-        for label, record in behind:
-            total = text.msg(
-                "advocacyhub-translations-needed-total",
-                label,
-                text.percent(record.percent),
-                record.outdated,
-            )
-            lines.append(f"* {total}")
     return lines
 
 
@@ -272,6 +207,34 @@ def _size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+def _build(
+    head: Sequence[str],
+    rows: Sequence[PageStatus],
+    count: int,
+    languages: Sequence[str],
+    view: StatusView,
+    text: TableText,
+    single: bool,
+    extra: Sequence[str],
+) -> str:
+    """A region's body with its first ``count`` rows, and ``extra`` lines at its end."""
+    lines = list(head)
+    lines.append(text.msg("advocacyhub-translations-caption", count, len(languages)))
+    if count < len(rows):
+        notice = text.msg("advocacyhub-translations-truncated", count, len(rows))
+        lines.append(_notice(notice))
+    if count:
+        if single:
+            lines.extend(_table_by_language(rows[0], languages, view, text))
+        else:
+            lines.extend(_table_by_page(rows[:count], languages, view, text))
+        lines.extend(legend_lines(text.msg))
+        lines.extend(needed_lines(rows[:count], languages, view, text))
+    lines.extend(extra)
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
 def render_table(
     view: StatusView,
     statuses: Sequence[PageStatus],
@@ -283,6 +246,8 @@ def render_table(
     max_rows: int = MAX_PAGES,
     max_bytes: int | None = None,
     scan_limit: int = 0,
+    untranslated: Sequence[str] = (),
+    translate_tool: bool = False,
 ) -> RenderedTable:
     """The wikitext of one region (without the stamp, which ``bots.wikitext.markers`` adds).
 
@@ -293,9 +258,11 @@ def render_table(
     A table over its limit (``max_rows`` rows, ``max_bytes`` bytes of wikitext) shows the first
     rows in the view's order that fit, with a notice saying how many of how many; totals and
     the most-needed list then count the rows shown. ``scan_limit``: the prefix held more pages
-    than were looked at (a notice says so).
+    than were looked at (a notice says so). ``untranslated``: pages with no translation at all,
+    listed under the table (dropped first when the region is short of room).
+    ``translate_tool``: the wiki has the Translate extension, whose tool unit cells link to.
     """
-    text = _Text(messages, view.lang or lang, language_names or {}, view.prefix)
+    text = TableText(messages, view.lang or lang, language_names or {}, view.prefix, translate_tool)
     shown = [s for s in statuses if s.kind != KIND_NONE]
     languages = view_languages(view, shown, content_language)
     direction = "rtl" if text.rtl else "ltr"
@@ -303,28 +270,25 @@ def render_table(
             f'data-view="{view_id(view)}">']  # fmt: skip
     if scan_limit:
         head.append(_notice(text.msg("advocacyhub-translations-scan-limit", scan_limit)))
+
+    def listed(room: bool) -> list[str]:
+        return untranslated_lines(untranslated, languages, text.msg, text.page) if room else []
+
     if not shown or not languages:
-        empty = "\n".join([*head, text.msg("advocacyhub-translations-empty"), "</div>"])
-        too_big = max_bytes is not None and _size(empty) > max_bytes
-        return RenderedTable("" if too_big else empty, too_big=too_big)
+        for room in (True, False):
+            lines = listed(room) or ["", text.msg("advocacyhub-translations-empty")]
+            empty = "\n".join([*head, *lines[1:], "</div>"])
+            if max_bytes is None or _size(empty) <= max_bytes:
+                return RenderedTable(empty)
+        return RenderedTable("", too_big=True)
     single = len(shown) == 1 and bool(view.pages)
     rows = shown if single else _ordered(shown, languages, view)
+    fits = _build(head, rows, 0, languages, view, text, single, listed(True))
+    room = max_bytes is None or _size(fits) <= max_bytes
+    extra = listed(room)
 
     def build(count: int) -> str:
-        lines = list(head)
-        lines.append(text.msg("advocacyhub-translations-caption", count, len(languages)))
-        if count < len(rows):
-            notice = text.msg("advocacyhub-translations-truncated", count, len(rows))
-            lines.append(_notice(notice))
-        if count:
-            if single:
-                lines.extend(_table_by_language(rows[0], languages, view, text))
-            else:
-                lines.extend(_table_by_page(rows[:count], languages, view, text))
-            lines.extend(legend_lines(text.msg, text.percent))
-            lines.extend(_needed_lines(rows[:count], languages, view, text))
-        lines.append("</div>")
-        return "\n".join(lines)
+        return _build(head, rows, count, languages, view, text, single, extra)
 
     count = min(len(rows), max_rows)
     body = build(count)

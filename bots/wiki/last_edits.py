@@ -7,6 +7,8 @@ and the bot's own last revision.
   translation (``<source>/<lang>``) is outdated when its source was edited after it;
 * :func:`last_edit_excluding`: the source's latest edit by someone other than the bot (the
   bot's own table on a source page must not make its translations look old);
+* :func:`revision_at`: the revision of a page that was current at a moment (the source revision
+  an outdated hand translation was made from, for a diff link in the status table);
 * :func:`bot_revision_text`: the text of the bot's own latest revision of a page, the only
   record of a table the bot wrote that a person has since edited.
 """
@@ -65,6 +67,24 @@ def last_edit_excluding(session: WikiSession, title: str, user: str) -> str | No
     pages = result.get("query", {}).get("pages", [])
     revisions = pages[0].get("revisions", []) if pages else []
     return str(revisions[0]["timestamp"]) if revisions else None
+
+
+def revision_at(session: WikiSession, title: str, timestamp: str) -> int:
+    """Id of the revision of ``title`` that was current at ``timestamp`` (its latest revision
+    at or before that moment); 0 when there was none. One request (``rvstart`` works for one
+    page at a time)."""
+    result = session.api(
+        action="query",
+        prop="revisions",
+        titles=title,
+        rvprop="ids",
+        rvlimit=1,
+        rvstart=timestamp,
+        rvdir="older",
+    )
+    pages = result.get("query", {}).get("pages", [])
+    revisions = pages[0].get("revisions", []) if pages else []
+    return int(revisions[0].get("revid", 0) or 0) if revisions else 0
 
 
 def bot_revision_text(session: WikiSession, title: str, user: str) -> str | None:

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bots.wikitext.truncate import truncate
+
 RELEVANT_RIGHTS = ("bot", "apihighlimits", "noratelimit", "editprotected", "highvolume")
 
 
@@ -107,7 +109,7 @@ def shutoff_state(text: str | None, run_value: str) -> str | None:
     value = text.strip()
     if value.casefold() == run_value.casefold():
         return None
-    shown = value if len(value) <= 40 else value[:40] + "…"
+    shown = truncate(value, 41)
     return f"it says {shown!r}, not {run_value!r}"
 
 

@@ -19,7 +19,8 @@ parser does not interpret but the browser shows as the original character. On to
   autolinked (which also keeps a spam-blacklisted URL from blocking the bot's save);
 * ``ISBN``/``RFC``/``PMID`` followed by a space get an entity space, so no magic link forms.
 
-Long values are cut *before* escaping (so an entity is never cut in half) and end with ``…``.
+Long values are cut *before* escaping (so an entity is never cut in half), between words
+(``bots.wikitext.truncate``), and end with ``…``.
 ``html.unescape(escape_inline(s))`` gives back the whitespace-collapsed, control-free, truncated
 ``s``; the tests check that property over an injection corpus.
 """
@@ -27,6 +28,8 @@ Long values are cut *before* escaping (so an entity is never cut in half) and en
 from __future__ import annotations
 
 import re
+
+from bots.wikitext.truncate import truncate
 
 ELLIPSIS = "…"
 
@@ -79,7 +82,7 @@ def plain_inline(text: str, max_len: int | None = 300) -> str:
         if max_len < 1:
             raise ValueError("max_len must be at least 1")
         if len(text) > max_len:
-            text = text[: max_len - 1].rstrip() + ELLIPSIS
+            text = truncate(text, max_len)
     return text
 
 

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import mwparserfromhell
 
 from bots.wikitext.markers import masked_spans, normalize_template_name
+from bots.wikitext.truncate import truncate
 
 # Message kinds the digest answers to in `optout=` (and script names in `allowscript=`).
 DIGEST_MESSAGE_TYPES: tuple[str, ...] = (
@@ -176,7 +177,8 @@ def find_exclusions(
                   for p in template.params]
         refusal = _refusal(key in nobots, params, bot, kinds)
         if refusal:
-            found.append(Exclusion(refusal, " ".join(str(template).split())[:MAX_CALL_SHOWN]))
+            shown = truncate(" ".join(str(template).split()), MAX_CALL_SHOWN)
+            found.append(Exclusion(refusal, shown))
     return found, called
 
 

@@ -45,9 +45,16 @@ def storable(value: str) -> bool:
 
 def shown(value: str, limit: int) -> str:
     """What a reader must see for a value: invisible controls gone, whitespace collapsed, and
-    cut to `limit` characters with a visible ellipsis (docs: bots/wikitext_escape.py)."""
+    cut to `limit` characters with a visible ellipsis, between words (docs:
+    bots/wikitext/escape.py, bots/wikitext/truncate.py; the values here are written with
+    spaces, and no word is longer than half the room)."""
     text = " ".join(_INVISIBLE.sub("", value).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " ":
+        head = head.rsplit(" ", 1)[0]  # the word the cut would split goes whole
+    return head.rstrip() + "…"
 
 
 class _Rows(HTMLParser):
@@ -158,4 +165,6 @@ def test_injection_corpus_in_every_case_field_keeps_the_index_intact(
         for cell in (country, partners, contact):
             assert bool(cell) == has_text, page
     big = next(p for p, e in encoded.items() if e == BIG)
-    assert rows.rows[big][1].endswith("…") and len(rows.rows[big][1]) == 300
+    summary = rows.rows[big][1]
+    assert summary.endswith("…") and 250 < len(summary) <= 300
+    assert BIG.startswith(summary[:-1]) and BIG[len(summary) - 1] == " "  # cut between words

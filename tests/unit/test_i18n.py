@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bots.i18n.languages import LanguageData, bundled_language_data, is_known_language
 from bots.i18n.messages import (
     DEFAULT_ROOT,
     MessageFileError,
@@ -55,7 +56,8 @@ def test_default_root_is_the_package_folder() -> None:
 
 
 def test_no_message_files_outside_a_domain_folder() -> None:
-    stray = sorted(p.name for p in I18N.glob("*.json"))
+    # languageinfo.json is the bundled language data (bots.i18n.languages), not messages
+    stray = sorted(p.name for p in I18N.glob("*.json") if p.name != "languageinfo.json")
     assert not stray, f"message files must live in bots/i18n/<domain>/, found {stray}"
 
 
@@ -302,9 +304,11 @@ def test_missing_key_renders_like_mediawiki(messages: Messages) -> None:
 
 def test_has_does_not_fall_back(messages: Messages) -> None:
     assert messages.has("advocacyhub-label-yes", "fr")
-    assert not messages.has("advocacyhub-label-yes", "de")
-    assert messages.msg("advocacyhub-label-yes", "de") == "yes"  # falls back to English
-    assert messages.msg("advocacyhub-label-yes", "pt-br") == "yes"
+    assert not messages.has("advocacyhub-label-yes", "it")
+    assert not messages.has("advocacyhub-label-yes", "de-at")
+    assert messages.msg("advocacyhub-label-yes", "it") == "yes"  # falls back to English
+    assert messages.msg("advocacyhub-label-yes", "de-at") == "ja"  # via de
+    assert messages.msg("advocacyhub-label-yes", "pt-br") == "sim"  # via pt"
     assert messages.msg("advocacyhub-label-yes", "zh-hant") == "是"  # via zh
     assert messages.msg("advocacyhub-label-yes", "arz") == "نعم"  # via ar
     assert messages.msg("advocacyhub-label-yes", "FR") == "oui"  # codes are case-insensitive
@@ -370,8 +374,9 @@ def test_empty_root(tmp_path: Path) -> None:
         ("ar", ("ar", "en")),
         ("arz", ("arz", "ar", "en")),
         ("pt-br", ("pt-br", "pt", "en")),
-        ("zh", ("zh", "zh-hans", "en")),
-        ("zh-hans", ("zh-hans", "zh-cn", "zh", "en")),
+        # MediaWiki 1.39's fallbacks (meta=languageinfo on the local wiki), written out here
+        ("zh", ("zh", "zh-hans", "zh-hant", "zh-cn", "zh-tw", "zh-hk", "en")),
+        ("zh-hans", ("zh-hans", "zh-cn", "zh", "zh-hant", "en")),
         ("zh-hant", ("zh-hant", "zh-tw", "zh-hk", "zh", "zh-hans", "en")),
         ("zh-hk", ("zh-hk", "zh-hant", "zh-tw", "zh", "zh-hans", "en")),
         ("de-at", ("de-at", "de", "en")),
@@ -379,11 +384,49 @@ def test_empty_root(tmp_path: Path) -> None:
         ("en-gb", ("en-gb", "en")),
         ("ZH_Hant", ("zh-hant", "zh-tw", "zh-hk", "zh", "zh-hans", "en")),
         ("xyz", ("xyz", "en")),
+        ("sr-el", ("sr-el", "sr-latn", "sr", "en")),
+        ("ar-xx", ("ar-xx", "ar", "en")),  # unknown: its nearest known parent
     ],
 )
-def test_fallback_chain(lang: str, chain: tuple[str, ...]) -> None:
+def test_fallback_chain(lang: str, chain: tuple[str, ...], messages: Messages) -> None:
     assert fallback_chain(lang) == chain
-    assert Messages.fallback_chain(lang) == chain
+    assert messages.fallback_chain(lang) == chain
+
+
+# A wiki's answer to meta=languageinfo (formatversion 2), as the wiki layer hands it over.
+WIKI_ANSWER: dict[str, dict[str, str | list[str]]] = {
+    "en": {"code": "en", "autonym": "English", "dir": "ltr", "fallbacks": []},
+    "xx": {"code": "xx", "autonym": "Xish", "dir": "rtl", "fallbacks": ["yy"]},
+    "yy": {"code": "yy", "autonym": "Yish", "dir": "ltr", "fallbacks": []},
+    "zz-var": {"code": "zz-var", "autonym": "Zish variant", "dir": "ltr", "fallbacks": []},
+    "zz": {"code": "zz", "autonym": "Zish", "dir": "ltr", "fallbacks": []},
+    "bad": {"code": "bad", "autonym": ["not", "a", "name"], "dir": "ltr", "fallbacks": []},
+}
+
+
+def test_language_data_is_the_wikis_own() -> None:
+    data = LanguageData.from_languageinfo(WIKI_ANSWER, "a wiki")
+    assert data.fallback_chain("xx") == ("xx", "yy", "en")
+    assert data.fallback_chain("zz-var") == ("zz-var", "zz", "en")  # reaches its base language
+    assert data.fallback_chain("xx-foo") == ("xx-foo", "xx", "yy", "en")
+    assert data.is_rtl("xx") and data.is_rtl("xx-foo") and not data.is_rtl("yy")
+    assert data.autonym("xx") == "Xish" and data.autonym("fr") == "fr"  # not this wiki's
+    assert not data.knows("bad")  # a malformed entry is left out
+    assert is_known_language("xx", data) and not is_known_language("fr", data)
+    assert fallback_chain("xx", data) == ("xx", "yy", "en") and is_rtl("xx", data)
+    assert autonym("yy", data) == "Yish"
+    # the messages of a run use the data of their wiki
+    messages = Messages.load(languages=data)
+    assert messages.is_rtl("xx") and messages.autonym("xx") == "Xish"
+    assert messages.msg("advocacyhub-label-yes", "xx") == "yes"  # English at the end
+    assert Messages.load().autonym("xx") == "xx"  # the bundled data knows no such language
+
+
+def test_bundled_language_data_is_mediawikis() -> None:
+    data = bundled_language_data()
+    assert data.source.startswith("MediaWiki ")
+    assert len(data.codes()) > 400
+    assert {"ar", "fa", "he", "ur"} <= {c for c in data.codes() if data.is_rtl(c)}
 
 
 @pytest.mark.parametrize("lang", ["de", "yue", "sr-el", "be-tarask", "nb", "uk", "qqq", ""])

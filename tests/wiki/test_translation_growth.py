@@ -61,7 +61,13 @@ def test_a_prefix_counts_what_it_shows_and_past_500_shows_what_fits(
     first = run_translations(tconfig)
     assert first.exit_code == 0, first.error
     (body,) = regions(admin.page_text(title) or "")
-    assert len(row_pages(body)) == 490 and "Plain/" not in body and "Digest/" not in body
+    rows = row_pages(body)
+    assert len(rows) == 490 and not any("Plain/" in r for r in rows) and "Digest/" not in body
+    # the untranslated pages are no rows and count for nothing, but are listed under the
+    # table (#14: a translator sees what has no translation at all), the first 50 of them
+    assert "Not translated into any language yet (100 pages):" in body
+    assert f"* [[:{prefix}Plain/P049|Plain/P049]]: [[:{prefix}Plain/P049/fr|fr]]" in body
+    assert f"{prefix}Plain/P050" not in body and "…and 50 more pages." in body
     assert "Translation status of 490 pages in one language." in body
     assert "Only the first" not in body
     assert [e.summary for e in first.report.edits] == [
@@ -71,7 +77,10 @@ def test_a_prefix_counts_what_it_shows_and_past_500_shows_what_fits(
     # the cost of 611 pages under the prefix: listings of 5,000 titles, batched reads
     requests = api_requests(request_log.since(mark))
     assert count_writes(request_log.since(mark)) == 1
-    assert len(requests) <= 20, [r.params for r in requests]
+    # (besides the wiki's language data, asked once on a cold state folder: see
+    # test_languageinfo.py; its parts depend on the wiki's time budget)
+    language = [r for r in requests if "languageinfo" in r.params.get("meta", "")]
+    assert len(requests) - len(language) <= 20, [r.params for r in requests]
 
     # 15 more pages, sorting before the others: 505 rows, the last 5 are left out
     import_pages(devwiki, [units_page(f"{prefix}Guide/A{n:02d}", 1, age_days=2)

@@ -4,7 +4,9 @@
 * ``run_translations``: one run of the job in-process with a fresh, logged-in session; the
   ``JobResult`` (exit code, report) is returned whatever the exit code;
 * readers of what the job wrote: ``regions`` (bodies between the markers, stamp removed),
-  ``cells`` (``data-cell`` key -> shown text), ``row_pages`` (pages that have a row);
+  ``cells`` (``data-cell`` key -> the figures shown, without the state symbol and the link),
+  ``cell_links`` (``data-cell`` key -> the cell's link target), ``row_pages`` (pages that
+  have a row);
 * ``status_page``: a page with some status markers and text of its own around them;
 * ``units_page`` / ``hand_page``: source pages of the two kinds, as import records.
 
@@ -55,8 +57,37 @@ def regions(text: str) -> list[str]:
     return [strip_stamp(m.group(1)) for m in pattern.finditer(text)]
 
 
-def cells(body: str) -> dict[str, str]:
+SYMBOLS = ("✓ ", "◐ ", "↻ ", "○ ")
+_LINK_RE = re.compile(
+    r'<span class="plainlinks">\[(?P<url>\S+) (?P<ext>[^\]]*)\]</span>'
+    r"|\[\[:(?P<target>[^|\]]*)\|(?P<label>[^\]]*)\]\]"
+)
+
+
+def cell_lines(body: str) -> dict[str, str]:
+    """``data-cell`` key -> the cell's content as written."""
     return dict(re.findall(r'^\| data-cell="([^"]+)" [^|]*\| (.*)$', body, re.M))
+
+
+def figure(content: str) -> str:
+    """A cell's figures as a reader sees them: state symbol and link markup removed."""
+    for symbol in SYMBOLS:
+        content = content.removeprefix(symbol)
+    return _LINK_RE.sub(lambda m: m.group("ext") or m.group("label"), content)
+
+
+def cells(body: str) -> dict[str, str]:
+    return {key: figure(content) for key, content in cell_lines(body).items()}
+
+
+def cell_links(body: str) -> dict[str, str]:
+    """``data-cell`` key -> the target of the cell's link (cells without one left out)."""
+    out = {}
+    for key, content in cell_lines(body).items():
+        m = _LINK_RE.search(content)
+        if m:
+            out[key] = m.group("url") or m.group("target")
+    return out
 
 
 def row_pages(body: str) -> list[str]:

@@ -98,9 +98,16 @@ def test_redirects_and_code_like_subpages_are_no_translations(
     # Newar, Aramaic, Extremaduran or Norwegian column, and those subpages are no rows either
     assert row_pages(seen) == [g, h]
     assert set(cells(seen)) == {f"{g}/fr", f"{h}/fr", f"{g}/*", f"{h}/*", "*/fr", "*/*"}
+    # the table proper; under it (#14) the pages with no translation at all are listed
+    table, _, untranslated = seen.partition("'''Not translated into any language yet")
     for name in (*CODE_LIKE, *NOT_CODES):
-        assert f"({name})" not in seen and f"Handbook/{name}" not in seen
-    assert f"{prefix}Moved" not in seen and f"{prefix}Elsewhere" not in seen
+        assert f"({name})" not in table and f"Handbook/{name}" not in table
+    assert f"{prefix}Moved" not in table and f"{prefix}Elsewhere" not in table
+    # such subpages are pages of their own, never a translation of the handbook
+    for name in (*CODE_LIKE, *NOT_CODES):
+        assert f"* [[:{h}/{name}|Handbook/{name}]]: " in untranslated, name
+    assert f"* [[:{prefix}Elsewhere|Elsewhere]]: " in untranslated
+    assert f"[[:{prefix}Moved|" not in untranslated  # a redirect is no page to translate
     # one page: its languages are the rows; only the real translation is one
     assert cells(single) == {
         f"{h}/fr": "up to date",

@@ -34,6 +34,7 @@ from bots.wikitext.markers import strip_stamp
 from tests.support.devwiki import Devwiki, import_pages
 from tests.support.mwapi import WikiClient
 from tests.support.requestlog import RequestLog, api_requests, count_writes
+from tests.wiki.test_translation_support import cells as support_cells
 
 RECORDED = Path(__file__).resolve().parents[1] / "unit" / "recorded" / "translate_api"
 LANGUAGES = "fr, es, de, ar, zh"
@@ -123,7 +124,7 @@ def regions(text: str) -> list[str]:
 
 
 def cells(body: str) -> dict[str, str]:
-    return dict(re.findall(r'^\| data-cell="([^"]+)" [^|]*\| (.*)$', body, re.M))
+    return support_cells(body)  # the figures, without state symbols and links
 
 
 def expected_cells(prefix: str) -> dict[str, str]:
@@ -187,7 +188,11 @@ def test_table_figures_second_run_and_one_more_fuzzy_unit(
     listings = [r for r in requests_first if r.params.get("list") == "allpages"]
     assert len(listings) == 2  # the prefix in the main namespace and in Translations
     assert count_writes(requests_first) == 1
-    assert len(requests_first) <= 16, [r.params for r in requests_first]
+    # besides the wiki's language data (meta=languageinfo: asked on a cold state folder, then
+    # kept for a week; its parts depend on the wiki's time budget per request)
+    language = [r for r in requests_first if "languageinfo" in r.params.get("meta", "")]
+    assert 1 <= len(language) <= 5
+    assert len(requests_first) - len(language) <= 16, [r.params for r in requests_first]
 
     # a second run changes nothing and writes nothing
     mark = request_log.mark()
