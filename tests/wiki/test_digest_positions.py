@@ -1,0 +1,106 @@
+"""The digest reports new and changed positions (issue 13 point 4) on the local wiki.
+
+Positions pages are imported with past dates (before the period) and then edited in the period,
+by import with real authors and by a live edit; the digest's post and archive list the positions
+that are new or changed, never an unchanged one, one written only in prose around the
+templates, or one on a page outside the bot's area.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bots.config.model import Config
+from tests.support import Devwiki, WikiClient
+from tests.wiki.test_digest_cases import archive_text
+from tests.wiki.test_digest_trust import dcfg, one_reader, run_digest, tag_of
+
+
+def position(title: str, summary: str, topic: str = "copyright") -> str:
+    return (f"{{{{Advocacy position|title={title}|topic={topic}|summary={summary}"
+            f"|reviewed=2026-01|affiliates=Wikimedia Deutschland}}}}")
+
+
+def positions_section(text: str) -> list[tuple[str, str]]:
+    """(page, title) of each position listed in a digest's "Positions" section."""
+    match = re.search(r"'''Positions? \(\d+\)'''\n((?:\*.*\n?)*)", text)
+    if match is None:
+        return []
+    return re.findall(r"\[\[:([^|\]]+)\|([^\]]+)\]\]", match.group(1))
+
+
+def test_new_and_changed_positions_reach_the_post_and_the_archive(
+    devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient
+) -> None:
+    tag = tag_of(prefix)
+    user, author = f"TReader-{tag}", f"TAuthor-{tag}"
+    page, prose = f"{prefix}Positions/Copyright", f"{prefix}Positions/Privacy"
+    outsider = f"Positions outside the area {tag}"
+    old = "\n".join(["Drafted by the working group.",
+                     "== Reform ==", position("Copyright reform now", "Reform it."),
+                     "== Panorama ==", position("Panorama everywhere", "Photos are free.")])
+    private = "Intro.\n" + position("Privacy by default", "Collect little.", "privacy")
+    one_reader(
+        devwiki, prefix, user,
+        {"title": page, "revisions": [
+            {"text": old, "user": author, "age_days": 30},
+            # in the period: one summary edited, prose around it too
+            {"text": old.replace("Reform it.", "Reform it, with exceptions.")
+             .replace("Drafted by", "Written by"), "user": author, "age_days": 2},
+        ]},
+        {"title": prose, "revisions": [
+            {"text": private, "user": author, "age_days": 30},
+            {"text": private.replace("Intro.", "A longer introduction."), "user": author,
+             "age_days": 2},
+        ]},
+        {"title": outsider, "revisions": [
+            {"text": "Notes.", "user": author, "age_days": 30},
+            {"text": position("Outsider position", "Not ours."), "user": author,
+             "age_days": 2},
+        ]},
+        news=False,
+    )
+    # a new position added now, inside the period
+    admin.edit(page, (admin.page_text(page) or "") + "\n== Blocking ==\n"
+               + position("No network shutdowns", "Keep people online.", "censorship"),
+               "new position")
+    cfg = dcfg(config, prefix)
+    result = run_digest(cfg)
+    assert result.exit_code == 0, result.error
+
+    expected = [(page, "No network shutdowns"), (page, "Copyright reform now")]
+    archive = archive_text(admin, cfg)
+    assert positions_section(archive) == expected, archive
+    post = admin.page_text(f"User talk:{user}") or ""
+    assert positions_section(post) == expected, post
+    line = next(x for x in post.splitlines() if "Copyright reform now" in x)
+    assert "summary changed" in line and "<bdi>Reform it, with exceptions.</bdi>" in line
+    assert "new position: <bdi>Keep people online.</bdi>" in post
+    for absent in ("Panorama everywhere", "Privacy by default", "Outsider position", outsider):
+        assert absent not in post and absent not in archive
+
+
+def test_an_edit_outside_the_position_templates_is_no_news(
+    devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient
+) -> None:
+    tag = tag_of(prefix)
+    user, author = f"TReader-{tag}", f"TAuthor-{tag}"
+    page = f"{prefix}Positions"
+    text = "Intro.\n== Reform ==\n" + position("Copyright reform now", "Reform it.")
+    one_reader(
+        devwiki, prefix, user,
+        {"title": page, "revisions": [
+            {"text": text, "user": author, "age_days": 30},
+            {"text": text.replace("Intro.", "Intro, rewritten.").replace("== Reform ==",
+                                                                        "== Copyright =="),
+             "user": author, "age_days": 2},
+        ]},
+    )  # a case changed too, so the digest goes out
+    cfg = dcfg(config, prefix)
+    result = run_digest(cfg)
+    assert result.exit_code == 0, result.error
+    archive = archive_text(admin, cfg)
+    post = admin.page_text(f"User talk:{user}") or ""
+    assert "News" in post and "News" in archive  # the digest went out
+    assert "Position" not in post and "Position" not in archive
+    assert "Copyright reform now" not in post + archive
