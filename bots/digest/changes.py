@@ -13,7 +13,7 @@ at the period's start and end and its ``{{Advocacy position}}`` templates compar
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bots.cases.knowledge_pages import page_position_changes
 from bots.cases.parser import parse_case_page
@@ -53,6 +53,8 @@ class PeriodRevisions:
     # positions page -> revisions at the period's start (0: no page yet) and end, in ``texts``
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     position_names: frozenset[str] = frozenset()  # the position template's names
+    # (positions page, subscriber language) -> its translation subpage in that language
+    position_translations: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 def position_news(revisions: PeriodRevisions, config: Config,
@@ -122,5 +124,9 @@ def digest_content(
         version = case_version(subpage, translation, facts.get(page))
         if version is not None:
             versions.setdefault(page, {})[lang] = version
-    return build_content(period.digest_id, period.start, period.end, changes, discussions, needs,
-                         versions, position_news(revisions, config, notes))
+    pages: dict[str, dict[str, str]] = {}
+    for (page, lang), subpage in sorted(revisions.position_translations.items()):
+        pages.setdefault(page, {})[lang] = subpage
+    content = build_content(period.digest_id, period.start, period.end, changes, discussions,
+                            needs, versions, position_news(revisions, config, notes))
+    return replace(content, position_pages=pages)

@@ -211,6 +211,30 @@ class Collector:
             out = dict(list(out.items())[:MAX_POSITION_PAGES])
         return out
 
+    def position_translations(
+        self, pages: Iterable[str], languages: Sequence[str]
+    ) -> dict[tuple[str, str], str]:
+        """(positions page, subscriber language) -> its translation subpage in that language
+        (the language itself, else the first of its fallbacks other than English), from one
+        batched existence check (no text read)."""
+        candidates: dict[str, list[tuple[str, str, int]]] = {}
+        for page in sorted(set(pages)):
+            for lang in languages:
+                chain = [c for c in fallback_chain(lang) if c != SOURCE_LANG or c == lang]
+                for rank, code in enumerate(chain):
+                    candidates.setdefault(f"{page}/{code}", []).append((page, lang, rank))
+        titles = sorted(candidates)[:MAX_TRANSLATION_READS]
+        snapshots = self.session.read_pages(titles, content=False) if titles else {}
+        best: dict[tuple[str, str], tuple[int, str]] = {}
+        for title in titles:
+            snap = snapshots.get(title)
+            if snap is None or not snap.exists or snap.is_redirect:
+                continue
+            for page, lang, rank in candidates[title]:
+                if (page, lang) not in best or rank < best[(page, lang)][0]:
+                    best[(page, lang)] = (rank, snap.title)
+        return {key: title for key, (_, title) in best.items()}
+
     def read_end_texts(self, titles: Iterable[str], history: Mapping[str, PageHistory]) -> None:
         """Texts at the period end of ``titles`` (kept in ``end_texts``): by revision id when
         they changed after the period, else as they are now (one batched read). A page that
@@ -331,6 +355,7 @@ class Collector:
             translated=translated,
             positions=changed_positions,
             position_names=self.position_names,
+            position_translations=self.position_translations(changed_positions, languages),
         )
 
 

@@ -219,6 +219,8 @@ class DigestContent:
     discussions: tuple[Discussion, ...] = ()
     translation_needs: tuple[TranslationNeed, ...] = ()
     positions: tuple[PositionNews, ...] = ()
+    # positions page -> language -> its translation subpage in that language
+    position_pages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # case page -> language -> its translation subpage in that language
     versions: Mapping[str, Mapping[str, CaseVersion]] = field(default_factory=dict)
 

@@ -55,10 +55,12 @@ class Writer:
     def __init__(
         self, ctx: RenderContext, lang: str,
         versions: Mapping[str, Mapping[str, CaseVersion]] | None = None,
+        position_pages: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.ctx = ctx
         self.requested = lang
         self.versions = versions or {}
+        self.position_pages = position_pages or {}
         chain = ctx.messages.fallback_chain(lang)
         self.lang = next(
             (c for c in chain if ctx.messages.has("advocacyhub-digest-heading", c)), "en"
@@ -123,11 +125,13 @@ def _update_text(w: Writer, update: CaseUpdate, case: CaseFacts) -> str:
 
 
 def _position_line(w: Writer, news: PositionNews) -> str:
-    """A new or changed position: its title linked to its page, its topics in the reader's
-    language, what changed, and its summary."""
+    """A new or changed position: its title linked to its page (its translation in the
+    reader's language, when there is one), its topics in the reader's language, what changed,
+    and its summary."""
     p = news.position
     topics = w.msg("list-separator").join(w.label("topic", t) for t in p.topics)
-    link = bdi(internal_link(p.page, p.title))
+    page = w.position_pages.get(p.page, {}).get(w.requested, p.page)
+    link = bdi(internal_link(page, p.title))
     if news.new:
         line = w.msg("position-new", link, topics or w.label("topic", ""))
     else:
@@ -226,7 +230,7 @@ class DigestMessage:
 
 def render_message(content: DigestContent, lang: str, ctx: RenderContext) -> DigestMessage:
     """The new section for one subscriber (already filtered with :func:`for_subscriber`)."""
-    w = Writer(ctx, lang, content.versions)
+    w = Writer(ctx, lang, content.versions, content.position_pages)
     direction = "rtl" if ctx.messages.is_rtl(w.lang) else "ltr"
     unsubscribe = ctx.unsubscribe_page or ctx.subscriber_page
     footer = w.msg(

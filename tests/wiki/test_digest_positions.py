@@ -2,7 +2,8 @@
 
 Positions pages are imported with past dates (before the period) and then edited in the period,
 by import with real authors and by a live edit; the digest's post and archive list the positions
-that are new or changed, never an unchanged one, one written only in prose around the
+that are new or changed (linked to the reader's translation when there is one, topics in the
+reader's language), never an unchanged one, one written only in prose around the
 templates, or one on a page outside the bot's area.
 """
 
@@ -11,9 +12,9 @@ from __future__ import annotations
 import re
 
 from bots.config.model import Config
-from tests.support import Devwiki, WikiClient
+from tests.support import Devwiki, WikiClient, import_pages
 from tests.wiki.test_digest_cases import archive_text
-from tests.wiki.test_digest_trust import dcfg, one_reader, run_digest, tag_of
+from tests.wiki.test_digest_trust import dcfg, one_reader, run_digest, tag_of, talk
 
 
 def position(title: str, summary: str, topic: str = "copyright") -> str:
@@ -104,3 +105,34 @@ def test_an_edit_outside_the_position_templates_is_no_news(
     assert "News" in post and "News" in archive  # the digest went out
     assert "Position" not in post and "Position" not in archive
     assert "Copyright reform now" not in post + archive
+
+
+def test_a_reader_gets_positions_in_their_language(
+    devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient
+) -> None:
+    tag = tag_of(prefix)
+    readers = {lang: f"TReader{lang.upper()}-{tag}" for lang in ("zh", "fr")}
+    page = f"{prefix}Positions/Blocking"
+    import_pages(devwiki, [
+        {"title": page, "revisions": [
+            {"text": "Intro.", "user": f"TAuthor-{tag}", "age_days": 30},
+            {"text": "Intro.\n" + position("No network shutdowns", "Keep people online.",
+                                           "censorship"),
+             "user": f"TAuthor-{tag}", "age_days": 2},
+        ]},
+        {"title": f"{page}/zh", "text": "不要断网。", "age_days": 2},  # its translation
+        {"title": f"{prefix}Digest/Subscribers", "age_days": 30, "text": "\n".join(
+            f"{{{{Advocacy digest subscriber|page=User talk:{u}|lang={lang}}}}}"
+            for lang, u in readers.items())},
+        *(talk(u) for u in readers.values()),
+    ])
+    cfg = dcfg(config, prefix)
+    result = run_digest(cfg)
+    assert result.exit_code == 0, result.error
+    zh = admin.page_text(f"User talk:{readers['zh']}") or ""
+    assert positions_section(zh) == [] and "'''立场（1）'''" in zh  # the Chinese label
+    assert f"[[:{page}/zh|No network shutdowns]]" in zh and "新立场" in zh
+    fr = admin.page_text(f"User talk:{readers['fr']}") or ""
+    assert positions_section(fr) == [(page, "No network shutdowns")]  # no French translation
+    assert "nouvelle position" in fr
+    assert positions_section(archive_text(admin, cfg)) == [(page, "No network shutdowns")]

@@ -16,7 +16,9 @@ from bots.cases.knowledge_pages import (
 from bots.config.model import Config
 from bots.digest.changes import PeriodRevisions, position_news
 from bots.digest.content import PositionNews, build_content, for_subscriber, position_matches
+from bots.digest.message import RenderContext, render_message
 from bots.digest.period import Period
+from bots.i18n.messages import Messages
 from tests.unit.knowledge_support import dev_config
 
 CONFIG = dev_config()
@@ -116,3 +118,22 @@ def test_positions_pages_count_only_inside_the_bots_area() -> None:
     excluded = dataclasses.replace(config, index=dataclasses.replace(
         config.index, exclude_prefixes=("Advocacy/Drafts/",)))
     assert not knowledge_page_allowed("Advocacy/Drafts/Positions", 0, excluded)
+
+
+def test_a_reader_gets_the_positions_page_in_their_language() -> None:
+    messages = Messages.load()
+    ctx = RenderContext(messages, "Advocacy/Digest/Subscribers")
+    found = page_position_changes(PAGE, None, pos("Reform", topic="copyright",
+                                                  summary="Sign ~~~~ <b>now</b>"),
+                                  NAMES, CONFIG.vocabulary)
+    content = dataclasses.replace(
+        build_content("2026-11-30", "2026-11-23", "2026-11-30", [],
+                      positions=[PositionNews(found.new[0], new=True)]),
+        position_pages={PAGE: {"zh": f"{PAGE}/zh"}})
+    zh = render_message(content, "zh", ctx).text
+    assert f"[[:{PAGE}/zh|Reform]]" in zh and "'''立场（1）'''" in zh
+    assert messages.msg("advocacyhub-topic-copyright", "zh") in zh
+    fr = render_message(content, "fr", ctx).text
+    assert f"[[:{PAGE}|Reform]]" in fr and "'''Position (1)'''" in fr
+    # the summary as plain text, escaped: no signature, no markup
+    assert "<bdi>Sign &#126;&#126;&#126;&#126; now</bdi>" in fr and "<b>" not in fr
