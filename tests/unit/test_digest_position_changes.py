@@ -9,6 +9,7 @@ import dataclasses
 import pytest
 
 from bots.cases.knowledge_pages import (
+    MAX_PER_PAGE,
     POSITION_FIELDS,
     knowledge_page_allowed,
     page_position_changes,
@@ -16,7 +17,7 @@ from bots.cases.knowledge_pages import (
 from bots.config.model import Config
 from bots.digest.changes import PeriodRevisions, position_news
 from bots.digest.content import PositionNews, build_content, for_subscriber, position_matches
-from bots.digest.message import RenderContext, render_message
+from bots.digest.message import MAX_POST_ITEMS, RenderContext, render_message
 from bots.digest.period import Period
 from bots.i18n.messages import Messages
 from tests.unit.knowledge_support import dev_config
@@ -137,3 +138,15 @@ def test_a_reader_gets_the_positions_page_in_their_language() -> None:
     assert f"[[:{PAGE}|Reform]]" in fr and "'''Position (1)'''" in fr
     # the summary as plain text, escaped: no signature, no markup
     assert "<bdi>Sign &#126;&#126;&#126;&#126; now</bdi>" in fr and "<b>" not in fr
+
+
+def test_a_post_lists_at_most_its_cap_of_positions_and_counts_the_rest() -> None:
+    many = "".join(pos(f"Position {i:02d}", topic="copyright") for i in range(MAX_PER_PAGE))
+    found = page_position_changes(PAGE, None, many, NAMES, CONFIG.vocabulary)
+    news = [PositionNews(p, new=True) for p in found.new]
+    news += [PositionNews(dataclasses.replace(p, page=f"{PAGE}/2"), new=True) for p in found.new]
+    content = build_content("2026-11-30", "2026-11-23", "2026-11-30", [], positions=news)
+    text = render_message(content, "en", RenderContext(Messages.load(), "Subscribers")).text
+    listed = [line for line in text.splitlines() if line.startswith("* ")]
+    assert len(listed) == MAX_POST_ITEMS + 1 and "'''Positions (100)'''" in text
+    assert listed[-1] == f"* … and {100 - MAX_POST_ITEMS} more, not shown here"
