@@ -5,10 +5,15 @@ by import with real authors and by a live edit; the digest's post and archive li
 that are new or changed (linked to the reader's translation when there is one, topics in the
 reader's language), never an unchanged one, one written only in prose around the
 templates, or one on a page outside the bot's area.
+
+These tests' positions pages live under a prefix of their own that only their configuration
+adds to ``permissions.edit_prefixes``: every positions page in the bot's area counts for a
+digest, and other tests' digests must not see these.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from bots.config.model import Config
@@ -22,12 +27,25 @@ def position(title: str, summary: str, topic: str = "copyright") -> str:
             f"|reviewed=2026-01|affiliates=Wikimedia Deutschland}}}}")
 
 
-def positions_section(text: str) -> list[tuple[str, str]]:
-    """(page, title) of each position listed in a digest's "Positions" section."""
+def area(tag: str) -> str:
+    """This test's positions pages' prefix (inside the bot's area for this test only)."""
+    return f"TPositions-{tag}/"
+
+
+def pcfg(config: Config, prefix: str) -> Config:
+    cfg = dcfg(config, prefix)
+    return dataclasses.replace(cfg, permissions=dataclasses.replace(
+        cfg.permissions, edit_prefixes=(*cfg.permissions.edit_prefixes, area(tag_of(prefix)))))
+
+
+def positions_section(text: str, tag: str) -> list[tuple[str, str]]:
+    """(page, title) of each of this test's positions listed in a digest's "Positions"
+    section."""
     match = re.search(r"'''Positions? \(\d+\)'''\n((?:\*.*\n?)*)", text)
     if match is None:
         return []
-    return re.findall(r"\[\[:([^|\]]+)\|([^\]]+)\]\]", match.group(1))
+    found = re.findall(r"\[\[:([^|\]]+)\|([^\]]+)\]\]", match.group(1))
+    return [(page, title) for page, title in found if page.startswith(area(tag))]
 
 
 def test_new_and_changed_positions_reach_the_post_and_the_archive(
@@ -35,7 +53,7 @@ def test_new_and_changed_positions_reach_the_post_and_the_archive(
 ) -> None:
     tag = tag_of(prefix)
     user, author = f"TReader-{tag}", f"TAuthor-{tag}"
-    page, prose = f"{prefix}Positions/Copyright", f"{prefix}Positions/Privacy"
+    page, prose = f"{area(tag)}Copyright", f"{area(tag)}Privacy"
     outsider = f"Positions outside the area {tag}"
     old = "\n".join(["Drafted by the working group.",
                      "== Reform ==", position("Copyright reform now", "Reform it."),
@@ -65,15 +83,15 @@ def test_new_and_changed_positions_reach_the_post_and_the_archive(
     admin.edit(page, (admin.page_text(page) or "") + "\n== Blocking ==\n"
                + position("No network shutdowns", "Keep people online.", "censorship"),
                "new position")
-    cfg = dcfg(config, prefix)
+    cfg = pcfg(config, prefix)
     result = run_digest(cfg)
     assert result.exit_code == 0, result.error
 
     expected = [(page, "No network shutdowns"), (page, "Copyright reform now")]
     archive = archive_text(admin, cfg)
-    assert positions_section(archive) == expected, archive
+    assert positions_section(archive, tag) == expected, archive
     post = admin.page_text(f"User talk:{user}") or ""
-    assert positions_section(post) == expected, post
+    assert positions_section(post, tag) == expected, post
     line = next(x for x in post.splitlines() if "Copyright reform now" in x)
     assert "summary changed" in line and "<bdi>Reform it, with exceptions.</bdi>" in line
     assert "new position: <bdi>Keep people online.</bdi>" in post
@@ -86,7 +104,7 @@ def test_an_edit_outside_the_position_templates_is_no_news(
 ) -> None:
     tag = tag_of(prefix)
     user, author = f"TReader-{tag}", f"TAuthor-{tag}"
-    page = f"{prefix}Positions"
+    page = f"{area(tag)}Positions"
     text = "Intro.\n== Reform ==\n" + position("Copyright reform now", "Reform it.")
     one_reader(
         devwiki, prefix, user,
@@ -97,14 +115,14 @@ def test_an_edit_outside_the_position_templates_is_no_news(
              "user": author, "age_days": 2},
         ]},
     )  # a case changed too, so the digest goes out
-    cfg = dcfg(config, prefix)
+    cfg = pcfg(config, prefix)
     result = run_digest(cfg)
     assert result.exit_code == 0, result.error
     archive = archive_text(admin, cfg)
     post = admin.page_text(f"User talk:{user}") or ""
     assert "News" in post and "News" in archive  # the digest went out
-    assert "Position" not in post and "Position" not in archive
-    assert "Copyright reform now" not in post + archive
+    assert positions_section(post, tag) == positions_section(archive, tag) == []
+    assert page not in post + archive and "Copyright reform now" not in post + archive
 
 
 def test_a_reader_gets_positions_in_their_language(
@@ -112,7 +130,7 @@ def test_a_reader_gets_positions_in_their_language(
 ) -> None:
     tag = tag_of(prefix)
     readers = {lang: f"TReader{lang.upper()}-{tag}" for lang in ("zh", "fr")}
-    page = f"{prefix}Positions/Blocking"
+    page = f"{area(tag)}Blocking"
     import_pages(devwiki, [
         {"title": page, "revisions": [
             {"text": "Intro.", "user": f"TAuthor-{tag}", "age_days": 30},
@@ -126,13 +144,15 @@ def test_a_reader_gets_positions_in_their_language(
             for lang, u in readers.items())},
         *(talk(u) for u in readers.values()),
     ])
-    cfg = dcfg(config, prefix)
+    cfg = pcfg(config, prefix)
     result = run_digest(cfg)
     assert result.exit_code == 0, result.error
     zh = admin.page_text(f"User talk:{readers['zh']}") or ""
-    assert positions_section(zh) == [] and "'''立场（1）'''" in zh  # the Chinese label
+    assert positions_section(zh, tag) == [] and "'''立场（1）'''" in zh  # the Chinese label
     assert f"[[:{page}/zh|No network shutdowns]]" in zh and "新立场" in zh
     fr = admin.page_text(f"User talk:{readers['fr']}") or ""
-    assert positions_section(fr) == [(page, "No network shutdowns")]  # no French translation
+    # no French translation: the source page
+    assert positions_section(fr, tag) == [(page, "No network shutdowns")]
     assert "nouvelle position" in fr
-    assert positions_section(archive_text(admin, cfg)) == [(page, "No network shutdowns")]
+    archive = archive_text(admin, cfg)
+    assert positions_section(archive, tag) == [(page, "No network shutdowns")]
