@@ -43,13 +43,15 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import mwparserfromhell
 
 from bots.cases.parser import closest, match_vocabulary, vocabulary_index
-from bots.config.model import VocabularyConfig
+from bots.cases.scope import excluded_prefix
+from bots.config.model import Config, VocabularyConfig
+from bots.config.permissions import case_page_allowed, edit_refusal
 from bots.wikitext.dates import PartialDate, parse_partial_date
 from bots.wikitext.markers import TemplateCall, find_templates
 from bots.wikitext.problems import Problem
@@ -149,6 +151,16 @@ class Position:
     # translation subpages of its page that exist; None: not known (not listed this run)
     languages: tuple[str, ...] | None = ()
     problems: tuple[Problem, ...] = ()
+
+
+def knowledge_page_allowed(title: str, namespace: int, config: Config) -> bool:
+    """Whether a partner or position page counts: inside the bot's area (``[permissions]``:
+    where it may edit or read cases) and not under an excluded prefix. Pages elsewhere count
+    for nothing, in the knowledge views and in the digest alike."""
+    if excluded_prefix(title, config) is not None:
+        return False
+    allowed = edit_refusal(title, namespace, config) is None
+    return allowed or case_page_allowed(title, namespace, config)
 
 
 def _params(call_params: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -302,12 +314,17 @@ def refusal(
     return None
 
 
+POSITION_FIELDS = ("topics", "summary", "reviewed", "affiliates")  # what a change is of
+
+
 @dataclass(frozen=True)
 class PositionChanges:
     """What changed in the positions between two readings (for the digest)."""
 
     new: tuple[Position, ...] = ()
     changed: tuple[Position, ...] = ()  # the new version of each changed position
+    # (page, title) of each changed position -> the fields of POSITION_FIELDS that changed
+    fields: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 def position_changes(before: Iterable[Position], after: Iterable[Position]) -> PositionChanges:
@@ -318,15 +335,27 @@ def position_changes(before: Iterable[Position], after: Iterable[Position]) -> P
     def key(p: Position) -> tuple[str, str]:
         return (p.page, p.title)
 
-    def content(p: Position) -> tuple[object, ...]:
-        return (p.topics, p.summary, p.reviewed, p.affiliates)
-
     old = {key(p): p for p in before}
     new, changed = [], []
+    fields: dict[tuple[str, str], tuple[str, ...]] = {}
     for position in sorted(after, key=key):
         was = old.get(key(position))
         if was is None:
             new.append(position)
-        elif content(was) != content(position):
+            continue
+        differ = tuple(f for f in POSITION_FIELDS if getattr(was, f) != getattr(position, f))
+        if differ:
             changed.append(position)
-    return PositionChanges(tuple(new), tuple(changed))
+            fields[key(position)] = differ
+    return PositionChanges(tuple(new), tuple(changed), fields)
+
+
+def page_position_changes(
+    title: str, before: str | None, after: str, names: Iterable[str],
+    vocabulary: VocabularyConfig,
+) -> PositionChanges:
+    """New and changed positions of one page between two of its texts (``before`` None: the
+    page did not exist). Text outside the position templates never counts."""
+    names = tuple(names)
+    old = parse_positions(title, before, names, vocabulary) if before else []
+    return position_changes(old, parse_positions(title, after, names, vocabulary))

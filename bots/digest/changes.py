@@ -5,14 +5,17 @@ Each changed case page is parsed at the period's start and end and the two compa
 added in the period; translation figures of the pages that changed (or whose translations did)
 give the translation needs. Pages that are no case pages at the period's end are not news. The
 translation subpages of the digest's cases in the subscribers' languages give each case's
-version in those languages (never of a sensitive case).
+version in those languages (never of a sensitive case). Each changed positions page is parsed
+at the period's start and end and its ``{{Advocacy position}}`` templates compared
+(``bots.cases.knowledge_pages.page_position_changes``): new and changed positions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from bots.cases.knowledge_pages import page_position_changes
 from bots.cases.parser import parse_case_page
 from bots.config.model import Config
 from bots.digest.content import (
@@ -21,6 +24,7 @@ from bots.digest.content import (
     CaseVersion,
     DigestContent,
     Discussion,
+    PositionNews,
     TranslationNeed,
     added_sections,
     build_content,
@@ -46,6 +50,28 @@ class PeriodRevisions:
     translation_figures: tuple[TranslationRecord, ...]
     # (case page, subscriber language) -> (its translation subpage, text), read now
     translated: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # positions page -> revisions at the period's start (0: no page yet) and end, in ``texts``
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    position_names: frozenset[str] = frozenset()  # the position template's names
+    # (positions page, subscriber language) -> its translation subpage in that language
+    position_translations: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+
+def position_news(revisions: PeriodRevisions, config: Config,
+                  notes: list[str]) -> list[PositionNews]:
+    """New and changed positions of the positions pages that changed in the period."""
+    news: list[PositionNews] = []
+    texts = revisions.texts
+    for page, (before_id, after_id) in sorted(revisions.positions.items()):
+        after = texts.get(after_id)
+        if after is None or (before_id and texts.get(before_id) is None):
+            notes.append(f"{page}: a revision of the positions page cannot be read")
+            continue
+        found = page_position_changes(page, texts.get(before_id), after,
+                                      revisions.position_names, config.vocabulary)
+        news += [PositionNews(p, new=True) for p in found.new]
+        news += [PositionNews(p, fields=found.fields[(p.page, p.title)]) for p in found.changed]
+    return news
 
 
 def _facts(
@@ -98,5 +124,9 @@ def digest_content(
         version = case_version(subpage, translation, facts.get(page))
         if version is not None:
             versions.setdefault(page, {})[lang] = version
-    return build_content(period.digest_id, period.start, period.end, changes, discussions, needs,
-                         versions)
+    pages: dict[str, dict[str, str]] = {}
+    for (page, lang), subpage in sorted(revisions.position_translations.items()):
+        pages.setdefault(page, {})[lang] = subpage
+    content = build_content(period.digest_id, period.start, period.end, changes, discussions,
+                            needs, versions, position_news(revisions, config, notes))
+    return replace(content, position_pages=pages)

@@ -3,12 +3,14 @@
 Recent changes and page moves (``bots.wiki.history``) -> the pages they touch, followed by page
 id through moves (``bots.digest.spans``) and classified by the one notion of a case
 (``bots.cases.scope.case_title``: case pages, translation subpages) and as talk pages of cases
-and hub pages -> the revisions current at the period's start and
-end, read by revision id in one batched pass -> :class:`PeriodRevisions`, from which
+and hub pages; the positions pages (``{{Advocacy position}}`` inside the bot's area, found as
+the knowledge job finds them) edited in the period -> the revisions current at the period's
+start and end, read by revision id in one batched pass -> :class:`PeriodRevisions`, from which
 ``bots.digest.changes`` makes the :class:`~bots.digest.content.DigestContent` (pure).
 
-Reads, all batched: namespace names; ``list=recentchanges`` of the case namespaces, their talk
-namespaces and the translation unit namespace since the period start; the move log since the
+Reads, all batched: namespace names; the pages that embed the position template now;
+``list=recentchanges`` of the case namespaces, their talk namespaces, the translation unit
+namespace and the positions pages' namespaces since the period start; the move log since the
 period start; the pages whose subpages may be translations, at the period's end; the
 revisions at the period's start and end of the pages that changed; the case pages whose talk
 pages or translations changed; translation figures
@@ -21,6 +23,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bots.cases.knowledge_pages import knowledge_page_allowed
 from bots.cases.scope import (
     TitleKind,
     case_title,
@@ -34,7 +37,12 @@ from bots.digest.changes import PeriodRevisions
 from bots.digest.period import Period
 from bots.digest.spans import PageSpan, page_spans
 from bots.errors import BotStop
-from bots.i18n.languages import SOURCE_LANG, fallback_chain
+from bots.i18n.languages import (
+    SOURCE_LANG,
+    fallback_chain,
+    is_known_language,
+    is_language_code,
+)
 from bots.outcomes import JobReport
 from bots.translation_status.collect import translation_needs
 from bots.translation_status.records import TranslationRecord, split_unit_title
@@ -53,6 +61,7 @@ from bots.wikitext.titles import bare_title, title_in_namespace
 
 log = logging.getLogger("bots.digest.job")  # the job's logger: its log lines keep their name
 MAX_TRANSLATION_READS = 500  # translation subpages read for one digest (cases x languages)
+MAX_POSITION_PAGES = 50  # positions pages compared in one digest (each: up to 50 positions)
 
 
 def translation_records(
@@ -93,6 +102,7 @@ class Collector:
     config: Config
     period: Period
     case_names: frozenset[str]
+    position_names: frozenset[str] = frozenset()
     pages_read: int = 0
     hubs: dict[str, int] = field(default_factory=dict)  # hub page -> namespace
     end_texts: dict[str, str | None] = field(default_factory=dict)  # pages at the period end
@@ -164,6 +174,69 @@ class Collector:
                 changed.cases[end.title] = (0, page.after)  # became a case page in the period
             elif end.kind is TitleKind.CASE and page.edited and page.before is not None:
                 changed.cases[end.title] = (page.before, page.after)
+
+    def position_pages(self) -> dict[str, int]:
+        """Pages holding the position template now (title -> namespace), as the knowledge job
+        finds them: inside the bot's area, translation subpages (``Page/fr``) left out. A page
+        elsewhere counts for nothing."""
+        config = self.config
+        if not self.position_names:
+            return {}
+        listed = {
+            snap.title: snap.namespace
+            for snap in self.session.embedded_in(config.knowledge.position_template,
+                                                 config.permissions.edit_namespaces,
+                                                 content=False)
+            if knowledge_page_allowed(snap.title, snap.namespace, config)
+        }  # fmt: skip
+
+        def translation(title: str) -> bool:
+            base, _, last = title.rpartition("/")
+            return base in listed and is_language_code(last) and (
+                last in config.translations.languages or is_known_language(last))
+
+        return {title: ns for title, ns in listed.items() if not translation(title)}
+
+    def changed_positions(
+        self, pages: Iterable[str], history: Mapping[str, PageHistory]
+    ) -> dict[str, tuple[int, int]]:
+        """Positions page -> its revisions at the period's start and end, for the pages
+        someone other than the bot edited in the period (at most :data:`MAX_POSITION_PAGES`)."""
+        out: dict[str, tuple[int, int]] = {}
+        period, bot = self.period, self.config.wiki.user
+        for title in sorted(pages):
+            inside = history[title].within(period.start, period.end) if title in history else []
+            if any(e.user != bot for e in inside):
+                out[title] = span(inside)
+        if len(out) > MAX_POSITION_PAGES:
+            self.notes.append(f"{len(out)} positions pages changed; only the first "
+                              f"{MAX_POSITION_PAGES} are compared for the digest")
+            out = dict(list(out.items())[:MAX_POSITION_PAGES])
+        return out
+
+    def position_translations(
+        self, pages: Iterable[str], languages: Sequence[str]
+    ) -> dict[tuple[str, str], str]:
+        """(positions page, subscriber language) -> its translation subpage in that language
+        (the language itself, else the first of its fallbacks other than English), from one
+        batched existence check (no text read)."""
+        candidates: dict[str, list[tuple[str, str, int]]] = {}
+        for page in sorted(set(pages)):
+            for lang in languages:
+                chain = [c for c in fallback_chain(lang) if c != SOURCE_LANG or c == lang]
+                for rank, code in enumerate(chain):
+                    candidates.setdefault(f"{page}/{code}", []).append((page, lang, rank))
+        titles = sorted(candidates)[:MAX_TRANSLATION_READS]
+        snapshots = self.session.read_pages(titles, content=False) if titles else {}
+        best: dict[tuple[str, str], tuple[int, str]] = {}
+        for title in titles:
+            snap = snapshots.get(title)
+            if snap is None or not snap.exists or snap.is_redirect:
+                continue
+            for page, lang, rank in candidates[title]:
+                if (page, lang) not in best or rank < best[(page, lang)][0]:
+                    best[(page, lang)] = (rank, snap.title)
+        return {key: title for key, (_, title) in best.items()}
 
     def read_end_texts(self, titles: Iterable[str], history: Mapping[str, PageHistory]) -> None:
         """Texts at the period end of ``titles`` (kept in ``end_texts``): by revision id when
@@ -252,7 +325,9 @@ class Collector:
         case_ns = set(config.permissions.case_namespaces)
         talk_ns = {ns + 1 for ns in case_ns | set(self.hubs.values()) if ns % 2 == 0}
         # a wiki without Translate's namespace would refuse the whole query for it
-        namespaces = (case_ns | talk_ns | {config.translations.unit_namespace}) & set(names)
+        positions = self.position_pages()
+        namespaces = (case_ns | talk_ns | {config.translations.unit_namespace}
+                      | set(positions.values())) & set(names)
         history = recent_changes(session, namespaces, period.start)
         spans = page_spans(history, page_moves(session, period.start), case_ns,
                            start=period.start, end=period.end, bot=config.wiki.user)
@@ -265,6 +340,8 @@ class Collector:
                  for talk, (subject, inside) in changed.talks.items()}
         known = [r for pair in changed.cases.values() for r in pair if r]
         known += [r for _, before, after in talks.values() for r in (before, after)]
+        changed_positions = self.changed_positions(positions, history)
+        known += [r for pair in changed_positions.values() for r in pair if r]
         texts = texts_by_revid(session, known)
         self.pages_read += len(texts)
         cases = self.latest_revisions(changed.cases, texts)
@@ -285,18 +362,24 @@ class Collector:
                            for s in subjects - set(cases) - set(self.hubs)},
             translation_figures=tuple(translation_records(session, config, sources, languages)),
             translated=translated,
+            positions=changed_positions,
+            position_names=self.position_names,
+            position_translations=self.position_translations(changed_positions, languages),
         )
 
 
 def collect_revisions(
     session: WikiSession, config: Config, period: Period, report: JobReport, *,
     languages: Sequence[str], case_names: frozenset[str],
+    position_names: frozenset[str] = frozenset(),
 ) -> PeriodRevisions:
     """Everything the digest of ``period`` is made from (``bots.digest.changes`` makes it).
 
     ``languages``: the subscribers'; ``case_names``: the case template's names (a page whose
-    subpage changed is a case when its own text writes the template)."""
-    collector = Collector(session, config, period, case_names=case_names)
+    subpage changed is a case when its own text writes the template); ``position_names``: the
+    position template's (none: no positions in the digest)."""
+    collector = Collector(session, config, period, case_names=case_names,
+                          position_names=position_names)
     revisions = collector.collect(languages)
     report.pages_read += collector.pages_read
     report.notes.extend(collector.notes)

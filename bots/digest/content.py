@@ -11,7 +11,10 @@ The content of a digest is:
 * new discussions: level-2 sections that appeared in the period on the talk pages of case pages
   and of the hub pages (sections the bot posted itself are left out);
 * translation needs: pages whose translation into the subscriber's language is missing or
-  outdated and whose source or translation changed in the period.
+  outdated and whose source or translation changed in the period;
+* positions: ``{{Advocacy position}}`` templates on the positions pages that are new at the
+  end of the period, or whose topics, summary, review date or endorsing affiliates differ from
+  the start (``bots.cases.knowledge_pages.position_changes``).
 
 Contacts never appear in a digest, whether the case is sensitive or not: a digest goes to many
 talk pages, and a user link there would ping the contact each time; :class:`CaseFacts` has no
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field, replace
 
 import mwparserfromhell
 
+from bots.cases.knowledge_pages import Position
 from bots.cases.record import Case
 from bots.digest.ids import MARKER_RE
 from bots.wikitext.markers import masked_spans
@@ -196,6 +200,15 @@ def added_sections(before: str | None, after: str | None) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class PositionNews:
+    """A position new in the period, or changed in it (``fields``: what changed)."""
+
+    position: Position  # at the end of the period
+    new: bool = False
+    fields: tuple[str, ...] = ()  # of ``bots.cases.knowledge_pages.POSITION_FIELDS``
+
+
+@dataclass(frozen=True)
 class DigestContent:
     digest_id: str
     start: str
@@ -205,6 +218,9 @@ class DigestContent:
     updates: tuple[CaseChange, ...] = ()
     discussions: tuple[Discussion, ...] = ()
     translation_needs: tuple[TranslationNeed, ...] = ()
+    positions: tuple[PositionNews, ...] = ()
+    # positions page -> language -> its translation subpage in that language
+    position_pages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # case page -> language -> its translation subpage in that language
     versions: Mapping[str, Mapping[str, CaseVersion]] = field(default_factory=dict)
 
@@ -216,7 +232,7 @@ class DigestContent:
     def item_count(self) -> int:
         return (
             len(self.new_cases) + len(self.status_changes) + len(self.updates)
-            + len(self.discussions) + len(self.translation_needs)
+            + len(self.discussions) + len(self.translation_needs) + len(self.positions)
         )
 
 
@@ -228,6 +244,7 @@ def build_content(
     discussions: Iterable[Discussion] = (),
     needs: Iterable[TranslationNeed] = (),
     versions: Mapping[str, Mapping[str, CaseVersion]] | None = None,
+    positions: Iterable[PositionNews] = (),
 ) -> DigestContent:
     """Sort everything (by title, then page) so that the same period gives the same text."""
     changes = list(changes)
@@ -254,6 +271,8 @@ def build_content(
             )
         ),
         versions=versions or {},
+        positions=tuple(sorted(positions, key=lambda n: (
+            not n.new, n.position.title.casefold(), n.position.page, n.position.title))),
     )
 
 
@@ -264,6 +283,12 @@ def case_matches(case: CaseFacts | None, regions: Sequence[str], topics: Sequenc
     if regions and case.region not in regions:
         return False
     return not topics or bool(set(case.topics) & set(topics))
+
+
+def position_matches(position: Position, topics: Sequence[str]) -> bool:
+    """A position has no region: only a subscriber's topics filter it (one without topics
+    reaches everyone)."""
+    return not topics or not position.topics or bool(set(position.topics) & set(topics))
 
 
 def for_subscriber(
@@ -286,4 +311,5 @@ def for_subscriber(
             n for n in content.translation_needs
             if n.language == lang and case_matches(n.case, regions, topics)
         ),
+        positions=tuple(n for n in content.positions if position_matches(n.position, topics)),
     )

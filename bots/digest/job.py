@@ -58,7 +58,7 @@ def run(
     revisions = collect_revisions(
         session, config, period, report,
         languages=sorted({s.lang for s in subscribers.subscribers}),
-        case_names=templates.case,
+        case_names=templates.case, position_names=templates.position,
     )
     content = digest_content(revisions, config, templates.case, report.notes)
     report.notes.append(f"digest {period.digest_id}: {period.start} to {period.end}"

@@ -19,6 +19,7 @@ from bots.digest.content import (
     CaseVersion,
     DigestContent,
     Discussion,
+    PositionNews,
     for_subscriber,
 )
 from bots.digest.ids import delivery_marker, summary_token
@@ -31,6 +32,11 @@ LESSONS_MAX_LEN = 200  # characters of a case's lessons shown when they changed
 # Items of one section in a post: the rest is counted, and listed on the archive page. A week
 # of mass edits must not make a talk page post too big for the wiki (or for a reader).
 MAX_POST_ITEMS = 50
+# what changed in a position (``PositionNews.fields``) -> its message
+_FIELD_MESSAGES = {field: key for key, field in (
+    ("position-field-topics", "topics"), ("position-field-summary", "summary"),
+    ("position-field-reviewed", "reviewed"), ("position-field-affiliates", "affiliates"),
+)}
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,12 @@ class Writer:
     def __init__(
         self, ctx: RenderContext, lang: str,
         versions: Mapping[str, Mapping[str, CaseVersion]] | None = None,
+        position_pages: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.ctx = ctx
         self.requested = lang
         self.versions = versions or {}
+        self.position_pages = position_pages or {}
         chain = ctx.messages.fallback_chain(lang)
         self.lang = next(
             (c for c in chain if ctx.messages.has("advocacyhub-digest-heading", c)), "en"
@@ -116,6 +124,24 @@ def _update_text(w: Writer, update: CaseUpdate, case: CaseFacts) -> str:
     return w.msg(f"update-{update.kind}", update.count)
 
 
+def _position_line(w: Writer, news: PositionNews) -> str:
+    """A new or changed position: its title linked to its page (its translation in the
+    reader's language, when there is one), its topics in the reader's language, what changed,
+    and its summary."""
+    p = news.position
+    topics = w.msg("list-separator").join(w.label("topic", t) for t in p.topics)
+    page = w.position_pages.get(p.page, {}).get(w.requested, p.page)
+    link = bdi(internal_link(page, p.title))
+    if news.new:
+        line = w.msg("position-new", link, topics or w.label("topic", ""))
+    else:
+        changed = w.msg("list-separator").join(w.msg(_FIELD_MESSAGES[f]) for f in news.fields)
+        line = w.msg("position-changed", link, topics or w.label("topic", ""), changed)
+    if p.summary:
+        line += w.msg("colon") + bdi(escape_inline(p.summary, SUMMARY_MAX_LEN))
+    return line
+
+
 def _items(w: Writer, content: DigestContent) -> list[tuple[str, list[str]]]:
     """(section label, list items) of the non-empty sections, in reading order."""
     sections: list[tuple[str, list[str]]] = []
@@ -147,6 +173,8 @@ def _items(w: Writer, content: DigestContent) -> list[tuple[str, list[str]]]:
         ("section-status-changes", status, len(status)),
         ("section-updates", updates, len(updates)),
         ("section-discussions", discussions, len(discussions)),
+        ("section-positions", [_position_line(w, n) for n in content.positions],
+         len(content.positions)),
     ):
         if items:
             sections.append((w.msg(key, count), items))
@@ -202,7 +230,7 @@ class DigestMessage:
 
 def render_message(content: DigestContent, lang: str, ctx: RenderContext) -> DigestMessage:
     """The new section for one subscriber (already filtered with :func:`for_subscriber`)."""
-    w = Writer(ctx, lang, content.versions)
+    w = Writer(ctx, lang, content.versions, content.position_pages)
     direction = "rtl" if ctx.messages.is_rtl(w.lang) else "ltr"
     unsubscribe = ctx.unsubscribe_page or ctx.subscriber_page
     footer = w.msg(

@@ -56,6 +56,7 @@ class DigestTemplates:
     case: frozenset[str]
     bots: frozenset[str]
     nobots: frozenset[str]
+    position: frozenset[str] = frozenset()  # ``[knowledge] position_template``
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,12 @@ class SubscriberLines:
 
 
 def digest_templates(session: WikiSession, config: Config) -> DigestTemplates:
-    """All four templates' names in one request."""
+    """All five templates' names in one request."""
     subscriber, case = config.templates.subscriber, config.templates.case
-    names = template_names(session, [subscriber, case, *EXCLUSION_TEMPLATES])
-    return DigestTemplates(names[subscriber], names[case], names["Bots"], names["Nobots"])
+    position = config.knowledge.position_template
+    names = template_names(session, [subscriber, case, position, *EXCLUSION_TEMPLATES])
+    return DigestTemplates(names[subscriber], names[case], names["Bots"], names["Nobots"],
+                           names[position])
 
 
 def read_subscribers(

@@ -6,7 +6,8 @@ A golden case is ``golden/digest/<name>.toml``: ``render`` (``message`` or ``arc
 ``[[delivery]]``/``[[warning]]`` entries (archives), and the content, either ``content =
 "shared"`` (``_content.toml``) or its own ``[period]``, ``[[case]]`` (``page``, optional
 ``before``, ``after`` wikitext), ``[[talk]]`` (``page``, ``subject``, ``before``, ``after``,
-``hub``) and ``[[need]]`` tables. The content is the run's own (``digest_content`` of the
+``hub``), ``[[need]]`` and ``[[position]]`` (``page``, optional ``before``, ``after``: a
+positions page) tables. The content is the run's own (``digest_content`` of the
 revisions the case lists), and so is the rendering: a
 message is ``subscriber_message`` (what the build step plans and delivery posts), an archive is
 the run's ``DeliveryLedger`` fed the delivery entries and ``render_archive`` of its report
@@ -25,6 +26,7 @@ import mwparserfromhell
 import pytest
 from mwparserfromhell.nodes import Wikilink
 
+from bots.cases.knowledge_pages import POSITION_FIELDS
 from bots.cases.parser import parse_case_page
 from bots.config.load import load_config
 from bots.config.model import Config
@@ -108,6 +110,8 @@ def content_of(spec: dict[str, Any], config: Config) -> DigestContent:
              for c in spec.get("case", [])}
     talks = {t["page"]: (t["subject"], revision(t["before"]), revision(t["after"]))
              for t in spec.get("talk", [])}
+    positions = {p["page"]: (revision(p.get("before")), revision(p["after"]))
+                 for p in spec.get("position", [])}
     figures = tuple(
         TranslationRecord(n["page"], n["language"], n["total"], n["translated"], n["outdated"])
         for n in spec.get("need", [])
@@ -117,6 +121,7 @@ def content_of(spec: dict[str, Any], config: Config) -> DigestContent:
         hubs=frozenset(t["subject"] for t in spec.get("talk", []) if t.get("hub")),
         cases=cases, talks=talks, translations=frozenset((f.page, f.language) for f in figures),
         texts=texts, subject_texts={}, translation_figures=figures,
+        positions=positions, position_names=frozenset({config.knowledge.position_template}),
     )
     notes: list[str] = []
     content = digest_content(revisions, config, frozenset(), notes)
@@ -314,16 +319,25 @@ def test_for_subscriber_filters(config: Config) -> None:
     # complete translations are not needs
     assert [(n.page, n.language) for n in content.translation_needs] == [
         ("Advocacy/Freedom of panorama in France", "fr"), ("Advocacy/Kenya blocking", "zh")]
-    assert content.item_count == 7
+    # a new position and a changed one; the unchanged position and the page whose prose
+    # alone changed are no news
+    assert [(n.position.title, n.new, n.fields) for n in content.positions] == [
+        ("No network shutdowns", True, ()),
+        ("Copyright reform now", False, ("summary", "reviewed")),
+    ]
+    assert content.item_count == 9
 
     europe = for_subscriber(content, "fr", regions=("europe",))
     assert not europe.new_cases and europe.discussions[0].case is None
-    assert len(europe.discussions) == 1 and europe.item_count == 4
+    # positions have no region: a region filter keeps them all
+    assert len(europe.discussions) == 1 and len(europe.positions) == 2
+    assert europe.item_count == 6
     africa_zh = for_subscriber(content, "zh", regions=("africa",), topics=("censorship",))
     assert [n.language for n in africa_zh.translation_needs] == ["zh"]
-    assert africa_zh.item_count == 4  # new case, two discussions, one need
+    assert [n.position.title for n in africa_zh.positions] == ["No network shutdowns"]
+    assert africa_zh.item_count == 5  # new case, two discussions, one need, one position
     nothing = for_subscriber(content, "en", regions=("atlantis",))
-    assert nothing.item_count == 1  # the hub discussion belongs to no case
+    assert nothing.item_count == 3  # the hub discussion belongs to no case; two positions
 
 
 def test_build_content_is_deterministic() -> None:
@@ -375,6 +389,7 @@ def _used_digest_keys() -> set[str]:
              if k.startswith(("section-", "report-"))}
     keys |= {f"advocacyhub-digest-update-{k}" for k in
              ("lessons", "partners", "methods", "countries", "topics", "end")}
+    keys |= {f"advocacyhub-digest-position-field-{f}" for f in POSITION_FIELDS}
     keys |= {"advocacyhub-digest-heading", "advocacyhub-digest-summary",
              "advocacyhub-digest-footer", "advocacyhub-digest-intro",
              "advocacyhub-digest-empty", "advocacyhub-digest-translation-missing",
