@@ -35,6 +35,7 @@ from bots.config.model import Config
 from bots.config.permissions import case_page_allowed
 from bots.digest.changes import PeriodRevisions
 from bots.digest.period import Period
+from bots.digest.position_guard import withhold_positions
 from bots.digest.spans import PageSpan, page_spans
 from bots.errors import BotStop
 from bots.i18n.languages import (
@@ -188,6 +189,7 @@ class Collector:
                                                  config.permissions.edit_namespaces,
                                                  content=False)
             if knowledge_page_allowed(snap.title, snap.namespace, config)
+            and not snap.is_redirect  # the page it leads to is listed on its own
         }  # fmt: skip
 
         def translation(title: str) -> bool:
@@ -344,6 +346,8 @@ class Collector:
         known += [r for pair in changed_positions.values() for r in pair if r]
         texts = texts_by_revid(session, known)
         self.pages_read += len(texts)
+        changed_positions = withhold_positions(session, config, self.case_names,
+                                               changed_positions, texts, self.notes)
         cases = self.latest_revisions(changed.cases, texts)
 
         subjects = {s for s, _ in changed.talks.values()} | {p for p, _ in changed.translations}

@@ -19,7 +19,7 @@ import re
 from bots.config.model import Config
 from tests.support import Devwiki, WikiClient, import_pages
 from tests.wiki.test_digest_cases import archive_text
-from tests.wiki.test_digest_trust import dcfg, one_reader, run_digest, tag_of, talk
+from tests.wiki.test_digest_trust import case, dcfg, one_reader, run_digest, tag_of, talk
 
 
 def position(title: str, summary: str, topic: str = "copyright") -> str:
@@ -156,3 +156,37 @@ def test_a_reader_gets_positions_in_their_language(
     assert "nouvelle position" in fr
     archive = archive_text(admin, cfg)
     assert positions_section(archive, tag) == [(page, "No network shutdowns")]
+
+
+def test_positions_pages_tied_to_a_sensitive_case_are_never_quoted(
+    devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient
+) -> None:
+    """The knowledge views' rule holds in the digest too: a positions page naming a sensitive
+    case, or carrying the case template, is left out and named (by title only) in the notes."""
+    tag = tag_of(prefix)
+    user, author = f"TReader-{tag}", f"TAuthor-{tag}"
+    secret_case = f"Quiet campaign {tag}"
+    naming, carrying, fine = (f"{area(tag)}{name}" for name in ("Naming", "Carrying", "Fine"))
+    one_reader(
+        devwiki, prefix, user,
+        {"title": f"{prefix}Quiet", "text": case(secret_case, sensitive="yes"), "age_days": 30},
+        {"title": naming, "text": position("Shield reporters", f"As in {secret_case}."),
+         "age_days": 2, "user": author},
+        {"title": carrying, "text": case("Carrier") + position("Carried", "Carried along."),
+         "age_days": 2, "user": author},
+        {"title": fine, "text": position("Open data", "Publish it."), "age_days": 2,
+         "user": author},
+    )
+    cfg = pcfg(config, prefix)
+    result = run_digest(cfg)
+    assert result.exit_code == 0, result.error
+    post = admin.page_text(f"User talk:{user}") or ""
+    archive = archive_text(admin, cfg)
+    assert positions_section(post, tag) == [(fine, "Open data")], post
+    for text in (post, archive):
+        for absent in ("Shield reporters", "Carried", secret_case):
+            assert absent not in text
+    notes = "\n".join(result.report.notes)
+    assert f"{naming}: positions not reported" in notes
+    assert f"{carrying}: positions not reported" in notes
+    assert secret_case not in notes
