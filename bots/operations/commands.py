@@ -171,6 +171,9 @@ def collect_status(
                 entry["schedule_error"] = exc.reason
         entry["running"] = lock_holder(config, job)
         entry["last_runs"] = [asdict(r) for r in recent[job]]
+        # a dry run's edits never reached the wiki: counted apart from the real ones
+        entry["edits_saved"] = sum(r.edits for r in recent[job] if not r.simulate)
+        entry["edits_simulated"] = sum(r.edits for r in recent[job] if r.simulate)
         entries.append(entry)
     shutoff = (
         {"page": config.shutoff.page, "state": "unknown", "text": "unknown (not checked)"}
@@ -191,9 +194,10 @@ def collect_status(
 def _run_line(record: RunRecord) -> str:
     errors = "; ".join(record.errors)
     shown = errors if len(errors) <= 90 else errors[:89] + "…"
+    saved, simulated = (0, record.edits) if record.simulate else (record.edits, 0)
     return (
         f"  {record.start:<25}  {record.outcome + (' (sim)' if record.simulate else ''):<13}"
-        f" {record.edits:>5} {record.pages_read:>6} {record.api_requests:>8}"
+        f" {saved:>5} {simulated:>9} {record.pages_read:>6} {record.api_requests:>8}"
         f" {record.seconds:>8.1f}s  {shown}"
     ).rstrip()
 
@@ -219,9 +223,11 @@ def render_status(status: dict[str, Any], runs: dict[str, list[RunRecord]]) -> s
         if not runs[entry["job"]]:
             lines.append("  no runs recorded")
             continue
-        lines.append(f"  {'start':<25}  {'outcome':<13} {'edits':>5} {'read':>6} {'requests':>8}"
-                     f" {'time':>9}  errors")
+        lines.append(f"  {'start':<25}  {'outcome':<13} {'edits':>5} {'simulated':>9} {'read':>6}"
+                     f" {'requests':>8} {'time':>9}  errors")
         lines.extend(_run_line(r) for r in runs[entry["job"]])
+        lines.append(f"  edits in these runs: {entry['edits_saved']} saved, "
+                     f"{entry['edits_simulated']} simulated (dry runs, never saved)")
     return "\n".join(lines) + "\n"
 
 
