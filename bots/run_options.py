@@ -18,3 +18,6 @@ class RunOptions:
     progress: bool | None = None  # None: only when stderr is a terminal
     # test hook: stop a digest after this many deliveries, as a crash would
     stop_after: int | None = None
+    # watch mode and refresh requests: update only these pages (titles as the wiki spells
+    # them); empty: every page of the job
+    only_pages: frozenset[str] = frozenset()

@@ -24,6 +24,7 @@ from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotS
 from bots.index.job import run as run_index
 from bots.operations.locking import job_lock
 from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
+from bots.operations.status_page import update_status_page
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.shutdown import StopRequested
@@ -120,6 +121,18 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
             api_requests=session.counter.requests - requests0,
             errors=[error] if error else [f"{f.title}: {f.reason}" for f in report.failures],
             notes=list(report.notes),
+            failed_pages=sorted({f.title for f in report.failures}),
+            only_pages=sorted(options.only_pages),
         ),
     )
+    if exit_code not in (EXIT_SHUTOFF, EXIT_USAGE) and not interrupted:
+        _update_status_page(session, config)
     return JobResult(report=report, exit_code=exit_code, error=error)
+
+
+def _update_status_page(session: WikiSession, config: Config) -> None:
+    """The on-wiki status page follows the run log; its trouble never changes a job's result."""
+    try:
+        update_status_page(session, config)
+    except Exception as exc:  # a BotStop too: the job's own result stands
+        log.warning("status page not updated: %s: %s", type(exc).__name__, exc)

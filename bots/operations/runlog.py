@@ -53,6 +53,9 @@ class RunRecord:
     api_requests: int
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    failed_pages: list[str] = field(default_factory=list)  # titles whose update failed
+    # the pages the run was limited to (watch, a refresh request); empty: all of the job's
+    only_pages: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # read back from JSON the outcome is its text; an unknown one makes the line unreadable
