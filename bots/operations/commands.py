@@ -2,9 +2,11 @@
 
     advocacy-hub [--config FILE] schedule [--once] [--jobs index,digest] [--simulate]
     advocacy-hub [--config FILE] status [--json] [--runs N] [--offline]
+    advocacy-hub [--config FILE] watch [--interval S] [--iterations N | --once] [--simulate]
     advocacy-hub toolforge-jobs [--config FILE ...] [--output jobs.yaml] [--image python3.11]
                                 [--mem 512Mi] [--workdir DIR] [--executable PATH] [--jobs ...]
 
+`schedule --watch` adds the watcher (`bots.operations.watch`) to the scheduler's worker.
 `schedule` runs until SIGTERM or Ctrl-C and exits 0 after a clean stop; a second scheduler for
 the same wiki and state folder exits 1 at once. `schedule --once` fires each job once, in order,
 and exits with the worst exit code. `status` reads the run log and the cron expressions, and
@@ -17,7 +19,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -47,8 +49,9 @@ from bots.operations.toolforge import (
     render_jobs_yaml,
     write_jobs_yaml,
 )
+from bots.operations.watch import Watcher, run_watch
 from bots.run_options import RunOptions
-from bots.wiki.connect import probe_shutoff
+from bots.wiki.connect import open_session, probe_shutoff
 from bots.wiki.credentials import install_log_redaction, redact
 from bots.wiki.records import ShutoffReading
 
@@ -80,6 +83,18 @@ def add_commands(sub: argparse._SubParsersAction[Parser]) -> None:
     schedule.add_argument("--jobs", type=_job_list, metavar="JOB,...",
                           help=f"comma-separated jobs (default: {','.join(JOB_NAMES)})")
     schedule.add_argument("--simulate", action="store_true", help="never write (dry run)")
+    schedule.add_argument("--watch", action="store_true",
+                          help="also follow recent changes every [watch] interval_seconds")
+
+    watch = sub.add_parser(
+        "watch", help="follow recent changes and update what they touch within one interval"
+    )
+    watch.add_argument("--interval", type=float, default=None, metavar="SECONDS",
+                       help="seconds between polls (default: [watch] interval_seconds)")
+    watch.add_argument("--iterations", type=int, default=None, metavar="N",
+                       help="stop after N polls (exit code: the worst job's)")
+    watch.add_argument("--once", action="store_true", help="one poll, then exit")
+    watch.add_argument("--simulate", action="store_true", help="never write (dry run)")
 
     status = sub.add_parser(
         "status", help="last runs per job, next scheduled times and the shutoff state"
@@ -115,7 +130,16 @@ def dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: Text
     install_log_redaction()
     if args.command == "schedule":
         return cmd_schedule(config, args.jobs or list(JOB_NAMES), once=args.once,
-                            simulate=simulate, out=out)
+                            simulate=simulate, out=out, watch=args.watch)
+    if args.command == "watch":
+        interval = args.interval if args.interval is not None else config.watch.interval_seconds
+        if interval <= 0 or (args.iterations is not None and args.iterations < 1):
+            print("advocacy-hub: usage error: --interval and --iterations must be positive",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        options = RunOptions(simulate=simulate, out=out, progress=False)
+        return run_watch(config, options, open_session, interval=interval,
+                         iterations=1 if args.once else args.iterations)
     if args.command == "status":
         return cmd_status(config, as_json=args.json, runs=args.runs, offline=args.offline,
                           out=out)
@@ -127,7 +151,8 @@ def dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: Text
 
 # ---------------------------------------------------------------------------------- schedule
 def cmd_schedule(
-    config: Config, jobs: list[str], *, once: bool, simulate: bool, out: TextIO
+    config: Config, jobs: list[str], *, once: bool, simulate: bool, out: TextIO,
+    watch: bool = False,
 ) -> int:
     # a terminal's progress line would garble the scheduler's log, so only --once shows it
     options = RunOptions(simulate=simulate, out=out, progress=None if once else False)
@@ -136,7 +161,19 @@ def cmd_schedule(
         return run_once(jobs, fire)
     for job in jobs:
         job_trigger(config, job)  # a bad cron expression is a config error before starting
-    return run_scheduler(config, jobs, fire)
+    if not watch:
+        return run_scheduler(config, jobs, fire)
+    # the watcher is one more job of the same single worker: never two requests at once
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    interval = config.watch.interval_seconds
+    watcher = Watcher(config, replace(options, progress=False), open_session, interval)
+
+    def fire_or_watch(job: str) -> int:
+        return watcher.step() if job == "watch" else fire(job)
+
+    return run_scheduler(config, [*jobs, "watch"], fire_or_watch,
+                         triggers={"watch": IntervalTrigger(seconds=interval)})
 
 
 # ---------------------------------------------------------------------------------- status

@@ -54,6 +54,7 @@ class JobResult:
     report: JobReport
     exit_code: int
     error: str = ""
+    started: bool = False  # the job itself ran (it held its lock and the wiki let it start)
 
 
 def check_pages_to_write(session: WikiSession, config: Config, job: str) -> None:
@@ -82,10 +83,12 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
     exit_code = EXIT_OK
     error = ""
     interrupted = False  # stopped by SIGTERM/Ctrl-C: work done so far is kept
+    ran = False
     try:
         with job_lock(config, name, wait_seconds=config.runtime.lock_wait_seconds):
             check_pages_to_write(session, config, name)
             session.preflight()
+            ran = True
             report = job_function(name)(session, config, options, report)
             if not report.ok:
                 exit_code = EXIT_JOB_FAILED
@@ -127,7 +130,7 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
     )
     if exit_code not in (EXIT_SHUTOFF, EXIT_USAGE) and not interrupted:
         _update_status_page(session, config)
-    return JobResult(report=report, exit_code=exit_code, error=error)
+    return JobResult(report=report, exit_code=exit_code, error=error, started=ran)
 
 
 def _update_status_page(session: WikiSession, config: Config) -> None:
