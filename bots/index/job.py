@@ -45,9 +45,9 @@ def run(
     markers = marker_names(config, names)
     marker_pages = collect_marker_pages(session, config, messages, markers)
     page_problems = marker_pages.problems  # of every page: they show in every attention list
-    if options.only_pages:  # watch mode, refresh requests: only these pages are written
+    if options.only_pages or options.skip_pages:  # watch mode, refresh requests, suspensions
         marker_pages = replace(marker_pages, pages=tuple(
-            p for p in marker_pages.pages if p.title in options.only_pages))
+            p for p in marker_pages.pages if options.writes(p.title)))
     report.pages_read += len(marker_pages.pages)
     report.notes.extend(marker_pages.notes())
     if any(page.shows_languages for page in marker_pages.pages):

@@ -14,7 +14,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bots.config.model import Config, ConfigError
@@ -23,8 +23,9 @@ from bots.digest.job import run as run_digest
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotStop, ShutoffError
 from bots.index.job import run as run_index
 from bots.operations.locking import job_lock
-from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
+from bots.operations.runlog import RunOutcome, RunRecord, append_run_record, read_run_records
 from bots.operations.status_page import update_status_page
+from bots.operations.suspension import Streak, logged_suspensions, place_notes, suspended_pages
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.shutdown import StopRequested
@@ -84,10 +85,13 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
     error = ""
     interrupted = False  # stopped by SIGTERM/Ctrl-C: work done so far is kept
     ran = False
+    suspended: dict[str, Streak] = {}
     try:
         with job_lock(config, name, wait_seconds=config.runtime.lock_wait_seconds):
             check_pages_to_write(session, config, name)
             session.preflight()
+            suspended = suspended_pages(session, config, name, list(read_run_records(config)))
+            options = replace(options, skip_pages=options.skip_pages | frozenset(suspended))
             ran = True
             report = job_function(name)(session, config, options, report)
             if not report.ok:
@@ -126,16 +130,22 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
             notes=list(report.notes),
             failed_pages=sorted({f.title for f in report.failures}),
             only_pages=sorted(options.only_pages),
+            suspended_pages=sorted(options.skip_pages),
         ),
     )
     if exit_code not in (EXIT_SHUTOFF, EXIT_USAGE) and not interrupted:
-        _update_status_page(session, config)
+        _after_run(session, config, name, set(suspended) if ran else None)
     return JobResult(report=report, exit_code=exit_code, error=error, started=ran)
 
 
-def _update_status_page(session: WikiSession, config: Config) -> None:
-    """The on-wiki status page follows the run log; its trouble never changes a job's result."""
+def _after_run(session: WikiSession, config: Config, job: str, before: set[str] | None) -> None:
+    """Suspension notes on pages that just reached the threshold, then the on-wiki status page;
+    their trouble never changes a job's result."""
     try:
-        update_status_page(session, config)
+        records = list(read_run_records(config))
+        if before is not None and not session.simulate:
+            now = suspended_pages(session, config, job, records)
+            place_notes(session, config, job, {t: s for t, s in now.items() if t not in before})
+        update_status_page(session, config, logged_suspensions(config, records))
     except Exception as exc:  # a BotStop too: the job's own result stands
         log.warning("status page not updated: %s: %s", type(exc).__name__, exc)

@@ -56,6 +56,7 @@ class RunRecord:
     failed_pages: list[str] = field(default_factory=list)  # titles whose update failed
     # the pages the run was limited to (watch, a refresh request); empty: all of the job's
     only_pages: list[str] = field(default_factory=list)
+    suspended_pages: list[str] = field(default_factory=list)  # left alone: suspended
 
     def __post_init__(self) -> None:
         # read back from JSON the outcome is its text; an unknown one makes the line unreadable
