@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -157,3 +158,40 @@ def test_an_editor_asks_for_a_refresh_on_the_request_page(
     assert "Delta case" in region(admin, f"{prefix}Old index")
     assert "Delta case" not in region(admin, f"{prefix}Untouched index")  # only what was asked
     assert re.search(r"index: \d+ pages read, 1 edited", proc.stdout), proc.stdout
+
+
+_HOLD = """
+import sys, time
+from bots.config.load import load_config
+from bots.operations.locking import job_lock
+with job_lock(load_config(sys.argv[1]), "index"):
+    print("locked", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_held_job_lock_keeps_the_changes_for_the_next_poll(
+    devwiki: Devwiki, tmp_path: Path, prefix: str, admin: WikiClient
+) -> None:
+    """The watcher shares the jobs' locks: while a scheduled run holds the index job, the
+    watcher's run waits for its next poll and the change is not lost."""
+    cfg = watch_config(tmp_path, prefix)
+    admin.edit(f"{prefix}Epsilon", case("Epsilon case"), "case")
+    admin.edit(f"{prefix}Index", INDEX, "index page")
+    assert run_cli(devwiki, cfg, "run", "index").returncode == EXIT_OK
+    watch_once(devwiki, cfg)
+    admin.edit(f"{prefix}Epsilon", case("Epsilon case, edited"), "edit")
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(cfg)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        busy = run_cli(devwiki, cfg, "watch", "--once", "--interval", "0.1")
+        assert "Epsilon case, edited" not in region(admin, f"{prefix}Index")
+        assert "lock" in busy.stderr
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(30)
+    watch_once(devwiki, cfg)
+    assert "Epsilon case, edited" in region(admin, f"{prefix}Index")
