@@ -26,10 +26,13 @@ from bots.config.model import (
     RuntimeConfig,
     ScheduleConfig,
     ShutoffConfig,
+    StatusPageConfig,
+    SuspensionConfig,
     TemplatesConfig,
     TranslationsConfig,
     TranslationSource,
     VocabularyConfig,
+    WatchConfig,
     WikiConfig,
 )
 from bots.config.permissions import write_refusals
@@ -158,6 +161,20 @@ _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "state_dir": (_STR, False),
         "lock_wait_seconds": (_FLOAT, False),
     },
+    "status_page": {
+        "page": (_STR, False),
+        "start": (_STR, False),
+        "end": (_STR, False),
+        "language": (_STR, False),
+    },
+    "watch": {
+        "interval_seconds": (_FLOAT, False),
+        "request_page": (_STR, False),
+    },
+    "suspension": {
+        "after_failures": (_INT, False),
+        "category": (_STR, False),
+    },
 }
 
 
@@ -274,6 +291,10 @@ def _semantic_checks(file: str, cfg: Config) -> None:
         raise ConfigError(file, "knowledge", "dormant_years and review_days must be at least 1")
     if not cfg.permissions.edit_prefixes:
         raise ConfigError(file, "permissions.edit_prefixes", "must list at least one prefix")
+    if cfg.watch.interval_seconds <= 0:
+        raise ConfigError(file, "watch.interval_seconds", "must be more than 0")
+    if cfg.suspension.after_failures < 0:
+        raise ConfigError(file, "suspension.after_failures", "must be 0 (never) or more")
     if cfg.wiki.maxlag < 1:
         raise ConfigError(file, "wiki.maxlag", "must be at least 1 (API etiquette)")
 
@@ -346,6 +367,9 @@ def parse_config(data: dict[str, Any], file: str | Path = "<config>") -> Config:
         runtime=RuntimeConfig(**s["runtime"]),
         knowledge=KnowledgeConfig(**s["knowledge"]),
         sources=sources,
+        status_page=StatusPageConfig(**s["status_page"]),
+        watch=WatchConfig(**s["watch"]),
+        suspension=SuspensionConfig(**s["suspension"]),
     )
     _semantic_checks(file, cfg)
     return cfg

@@ -183,6 +183,32 @@ class RuntimeConfig:
 
 
 @dataclass(frozen=True)
+class StatusPageConfig:
+    """The on-wiki status page (issue 15); off while ``page`` is empty."""
+
+    page: str = ""
+    start: str = "Advocacy bot status"  # the bot writes between these two markers
+    end: str = "Advocacy bot status end"
+    language: str = ""  # "" = the wiki's content language
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """`advocacy-hub watch`: follow recent changes and refresh what they touch."""
+
+    interval_seconds: float = 60.0
+    request_page: str = ""  # editors list pages to refresh here ("" = no request page)
+
+
+@dataclass(frozen=True)
+class SuspensionConfig:
+    """A page whose bot region failed this many runs in a row is suspended (0 = never)."""
+
+    after_failures: int = 3
+    category: str = "Advocacy Hub suspended pages"
+
+
+@dataclass(frozen=True)
 class Config:
     path: str
     wiki: WikiConfig
@@ -198,6 +224,9 @@ class Config:
     knowledge: KnowledgeConfig = field(default_factory=KnowledgeConfig)
     # the source wikis of a central index (bots.config.sources); none: [wiki] alone
     sources: SourcesConfig = field(default_factory=SourcesConfig)
+    status_page: StatusPageConfig = field(default_factory=StatusPageConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
+    suspension: SuspensionConfig = field(default_factory=SuspensionConfig)
 
     @property
     def state_path(self) -> Path:

@@ -107,10 +107,13 @@ def pages_to_write(config: Config) -> list[tuple[str, str, str]]:
     writing. A prefix is represented by a title under it. The shutoff page is not among them:
     the bot only ever reads it."""
     digest = config.digest
-    return [
+    pages = [
         ("digest", "digest.archive_prefix", digest.archive_prefix + PREFIX_SAMPLE),
         ("digest", "digest.subscriber_page", digest.subscriber_page),
     ]
+    if config.status_page.page:  # every job writes the status page ("*")
+        pages.append(("*", "status_page.page", config.status_page.page))
+    return pages
 
 
 def write_refusals(
@@ -125,7 +128,7 @@ def write_refusals(
     namespace names, on a run from the wiki."""
     refusals: list[tuple[str, str]] = []
     for writer, key, title in pages_to_write(config):
-        if job is not None and writer != job:
+        if job is not None and writer not in (job, "*"):
             continue
         try:
             resolved = resolve(title)

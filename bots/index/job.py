@@ -10,6 +10,8 @@ editors' and operators' guide: docs/index.md.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bots.config.model import Config
 from bots.i18n.messages import Messages
 from bots.index.build import IndexContent, build_pages
@@ -43,6 +45,10 @@ def run(
     report.notes.append(collected.summary())
     markers = marker_names(config, names)
     marker_pages = collect_marker_pages(session, config, messages, markers)
+    page_problems = marker_pages.problems  # of every page: they show in every attention list
+    if options.only_pages or options.skip_pages:  # watch mode, refresh requests, suspensions
+        marker_pages = replace(marker_pages, pages=tuple(
+            p for p in marker_pages.pages if options.writes(p.title)))
     report.pages_read += len(marker_pages.pages)
     report.notes.extend(marker_pages.notes())
     if any(page.shows_languages for page in marker_pages.pages):
@@ -52,7 +58,7 @@ def run(
     content = IndexContent(
         names=markers,
         cases=tuple(collected.cases),
-        attention=(*collected.results, *marker_pages.problems),
+        attention=(*collected.results, *page_problems),
         messages=messages,
         config=config,
         force=options.force,

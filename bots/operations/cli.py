@@ -15,7 +15,9 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from bots.config.model import JOB_NAMES, Config, ConfigError
@@ -23,17 +25,21 @@ from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotS
 from bots.operations import commands
 from bots.operations.config_checks import load_checked_config
 from bots.operations.jobs import check_pages_to_write, run_job
+from bots.operations.runlog import RunOutcome, record_unstarted
 from bots.operations.setup_wiki import install_onwiki_pages
 from bots.run_options import RunOptions
 from bots.shutdown import graceful_stop, stop_requested
 from bots.wiki.connect import open_session, wiki_description
-from bots.wiki.credentials import install_log_redaction
+from bots.wiki.credentials import install_log_redaction, redact
+from bots.wiki.pywikibot_dir import PywikibotSetupError, check_pywikibot_dir
 from bots.wiki.runtime import apply_global_options
 from bots.wiki.session import WikiSession
 
 log = logging.getLogger("bots")
 
 DEFAULT_CONFIG = "config/meta.toml"
+# commands that log in to the wiki: Pywikibot's folder must be set up before they start
+WIKI_COMMANDS = frozenset({"check", "setup-wiki", "run", "schedule", "watch"})
 
 
 class UsageError(Exception):
@@ -127,18 +133,48 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print(f"advocacy-hub: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        if args.command in WIKI_COMMANDS:
+            check_pywikibot_dir(pwb_args)
         simulate = _apply_pywikibot_args(pwb_args) or getattr(args, "simulate", False)
     except UsageError as exc:
         print(f"advocacy-hub: usage error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except PywikibotSetupError as exc:
+        print(f"advocacy-hub: setup error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return _dispatch(args, config, simulate, out)
+    except PywikibotSetupError as exc:
+        print(f"advocacy-hub: setup error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BotStop as exc:
         print(f"advocacy-hub: stopped: {exc}", file=sys.stderr)
         return exc.exit_code
     except ConfigError as exc:
         print(f"advocacy-hub: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # a crash: recorded in the run log, never only a traceback
+        return _crashed(args, config, simulate, exc)
+
+
+def _command_jobs(args: argparse.Namespace) -> list[str]:
+    """The run log's job names for what this command line was running."""
+    if args.command == "run":
+        return list(JOB_NAMES) if "all" in args.jobs else list(dict.fromkeys(args.jobs))
+    return [args.command]
+
+
+def _crashed(args: argparse.Namespace, config: Config, simulate: bool, exc: Exception) -> int:
+    error = redact(f"crashed: {type(exc).__name__}: {exc}")
+    log.error("%s\n%s", error, redact(traceback.format_exc()))
+    try:
+        for job in _command_jobs(args):
+            record_unstarted(config, job, RunOutcome.FAILED, EXIT_JOB_FAILED, error, simulate)
+    except OSError as log_error:  # the state folder itself is the problem
+        print(f"advocacy-hub: the run log could not be written: {log_error}", file=sys.stderr)
+    print(f"advocacy-hub: {error} (recorded in the run log; the traceback is in the log above)",
+          file=sys.stderr)
+    return EXIT_JOB_FAILED
 
 
 def _dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: TextIO) -> int:
@@ -175,7 +211,12 @@ def cmd_check(config: Config, out: TextIO) -> int:
     print(f"cases from: namespaces {', '.join(map(str, perms.case_namespaces))}"
           + (f", prefixes {', '.join(perms.case_prefixes)}" if perms.case_prefixes else ""),
           file=out)
-    print(f"state dir:  {config.state_path}", file=out)
+    pywikibot_dir = check_pywikibot_dir()
+    print(f"pywikibot:  {pywikibot_dir.describe()}", file=out)
+    state_line, state_ok = describe_state_dir(config)
+    print(f"state dir:  {state_line}", file=out)
+    if not state_ok:
+        return EXIT_USAGE
     if info.blocked:
         return EXIT_JOB_FAILED
     if not shutoff.says_run:
@@ -185,12 +226,31 @@ def cmd_check(config: Config, out: TextIO) -> int:
     return EXIT_OK
 
 
+def describe_state_dir(config: Config) -> tuple[str, bool]:
+    """Where the state folder resolves, from which setting, and whether the bot can write it."""
+    folder = config.state_path
+    setting = config.runtime.state_dir
+    origin = (f"runtime.state_dir = {setting!r}" if Path(setting).is_absolute() else
+              f"runtime.state_dir = {setting!r}, relative to "
+              f"{Path(config.path).resolve().parent.parent}, the config folder's parent")
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{folder} ({origin}); NOT USABLE: {existing} is not a folder", False
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{folder} ({origin}); NOT WRITABLE: {existing} refuses this user", False
+    state = "exists, writable" if existing == folder else f"created at the first run in {existing}"
+    return f"{folder} ({origin}); {state}", True
+
+
 def cmd_setup_wiki(config: Config, *, simulate: bool, diff: bool, out: TextIO) -> int:
     session = open_session(config, simulate)
     session.preflight()
     report = install_onwiki_pages(session, config, show_diff=diff, out=out)
     for saved in report.edits:
-        print(f"saved:     {saved.title}" + (" (simulated)" if saved.simulated else ""), file=out)
+        print(f"saved:     {saved.title}"
+              + (f" (simulated), summary: {saved.summary}" if saved.simulated else ""), file=out)
     for same in report.unchanged:
         print(f"unchanged: {same.title}", file=out)
     for skip in report.skipped:
@@ -202,7 +262,20 @@ def cmd_setup_wiki(config: Config, *, simulate: bool, diff: bool, out: TextIO) -
 
 def cmd_run(config: Config, jobs: list[str], *, simulate: bool, diff: bool, force: bool,
             out: TextIO, stop_after: int | None = None) -> int:
-    session = open_session(config, simulate)
+    try:
+        session = open_session(config, simulate)
+    except PywikibotSetupError:
+        raise
+    except Exception as exc:  # the wiki is down, login refused, ...: in the run log too
+        code = exc.exit_code if isinstance(exc, BotStop) else EXIT_JOB_FAILED
+        error = redact(f"could not open a session: {type(exc).__name__}: {exc}")
+        if not isinstance(exc, BotStop):
+            log.error("%s\n%s", error, redact(traceback.format_exc()))
+        outcome = RunOutcome.STOPPED if code == EXIT_SHUTOFF else RunOutcome.FAILED
+        for job in jobs:
+            record_unstarted(config, job, outcome, code, error, simulate)
+        print(f"advocacy-hub: {error}", file=sys.stderr)
+        return code
     options = RunOptions(simulate=simulate, diff=diff, force=force, out=out,
                          stop_after=stop_after)
     # SIGTERM/Ctrl-C: the edit in flight finishes, no further edit or job starts
@@ -219,6 +292,9 @@ def _run_jobs(jobs: list[str], session: WikiSession, config: Config, options: Ru
         result = run_job(job, session, config, options)
         print(result.report.summary_line() + (" (simulated)" if options.simulate else ""),
               file=out)
+        for saved in result.report.edits:
+            if saved.simulated:  # a dry run shows what each edit would say in the history
+                print(f"  would edit {saved.title}: {saved.summary}", file=out)
         for line in result.report.notes:
             print(f"  note: {line}", file=out)
         for skip in result.report.skipped:

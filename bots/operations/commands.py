@@ -2,9 +2,11 @@
 
     advocacy-hub [--config FILE] schedule [--once] [--jobs index,digest] [--simulate]
     advocacy-hub [--config FILE] status [--json] [--runs N] [--offline]
+    advocacy-hub [--config FILE] watch [--interval S] [--iterations N | --once] [--simulate]
     advocacy-hub toolforge-jobs [--config FILE ...] [--output jobs.yaml] [--image python3.11]
                                 [--mem 512Mi] [--workdir DIR] [--executable PATH] [--jobs ...]
 
+`schedule --watch` adds the watcher (`bots.operations.watch`) to the scheduler's worker.
 `schedule` runs until SIGTERM or Ctrl-C and exits 0 after a clean stop; a second scheduler for
 the same wiki and state folder exits 1 at once. `schedule --once` fires each job once, in order,
 and exits with the worst exit code. `status` reads the run log and the cron expressions, and
@@ -17,7 +19,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -47,8 +49,9 @@ from bots.operations.toolforge import (
     render_jobs_yaml,
     write_jobs_yaml,
 )
+from bots.operations.watch import Watcher, run_watch
 from bots.run_options import RunOptions
-from bots.wiki.connect import probe_shutoff
+from bots.wiki.connect import open_session, probe_shutoff
 from bots.wiki.credentials import install_log_redaction, redact
 from bots.wiki.records import ShutoffReading
 
@@ -80,6 +83,18 @@ def add_commands(sub: argparse._SubParsersAction[Parser]) -> None:
     schedule.add_argument("--jobs", type=_job_list, metavar="JOB,...",
                           help=f"comma-separated jobs (default: {','.join(JOB_NAMES)})")
     schedule.add_argument("--simulate", action="store_true", help="never write (dry run)")
+    schedule.add_argument("--watch", action="store_true",
+                          help="also follow recent changes every [watch] interval_seconds")
+
+    watch = sub.add_parser(
+        "watch", help="follow recent changes and update what they touch within one interval"
+    )
+    watch.add_argument("--interval", type=float, default=None, metavar="SECONDS",
+                       help="seconds between polls (default: [watch] interval_seconds)")
+    watch.add_argument("--iterations", type=int, default=None, metavar="N",
+                       help="stop after N polls (exit code: the worst job's)")
+    watch.add_argument("--once", action="store_true", help="one poll, then exit")
+    watch.add_argument("--simulate", action="store_true", help="never write (dry run)")
 
     status = sub.add_parser(
         "status", help="last runs per job, next scheduled times and the shutoff state"
@@ -115,7 +130,16 @@ def dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: Text
     install_log_redaction()
     if args.command == "schedule":
         return cmd_schedule(config, args.jobs or list(JOB_NAMES), once=args.once,
-                            simulate=simulate, out=out)
+                            simulate=simulate, out=out, watch=args.watch)
+    if args.command == "watch":
+        interval = args.interval if args.interval is not None else config.watch.interval_seconds
+        if interval <= 0 or (args.iterations is not None and args.iterations < 1):
+            print("advocacy-hub: usage error: --interval and --iterations must be positive",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        options = RunOptions(simulate=simulate, out=out, progress=False)
+        return run_watch(config, options, open_session, interval=interval,
+                         iterations=1 if args.once else args.iterations)
     if args.command == "status":
         return cmd_status(config, as_json=args.json, runs=args.runs, offline=args.offline,
                           out=out)
@@ -127,7 +151,8 @@ def dispatch(args: argparse.Namespace, config: Config, simulate: bool, out: Text
 
 # ---------------------------------------------------------------------------------- schedule
 def cmd_schedule(
-    config: Config, jobs: list[str], *, once: bool, simulate: bool, out: TextIO
+    config: Config, jobs: list[str], *, once: bool, simulate: bool, out: TextIO,
+    watch: bool = False,
 ) -> int:
     # a terminal's progress line would garble the scheduler's log, so only --once shows it
     options = RunOptions(simulate=simulate, out=out, progress=None if once else False)
@@ -136,7 +161,19 @@ def cmd_schedule(
         return run_once(jobs, fire)
     for job in jobs:
         job_trigger(config, job)  # a bad cron expression is a config error before starting
-    return run_scheduler(config, jobs, fire)
+    if not watch:
+        return run_scheduler(config, jobs, fire)
+    # the watcher is one more job of the same single worker: never two requests at once
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    interval = config.watch.interval_seconds
+    watcher = Watcher(config, replace(options, progress=False), open_session, interval)
+
+    def fire_or_watch(job: str) -> int:
+        return watcher.step() if job == "watch" else fire(job)
+
+    return run_scheduler(config, [*jobs, "watch"], fire_or_watch,
+                         triggers={"watch": IntervalTrigger(seconds=interval)})
 
 
 # ---------------------------------------------------------------------------------- status
@@ -171,6 +208,9 @@ def collect_status(
                 entry["schedule_error"] = exc.reason
         entry["running"] = lock_holder(config, job)
         entry["last_runs"] = [asdict(r) for r in recent[job]]
+        # a dry run's edits never reached the wiki: counted apart from the real ones
+        entry["edits_saved"] = sum(r.edits for r in recent[job] if not r.simulate)
+        entry["edits_simulated"] = sum(r.edits for r in recent[job] if r.simulate)
         entries.append(entry)
     shutoff = (
         {"page": config.shutoff.page, "state": "unknown", "text": "unknown (not checked)"}
@@ -191,9 +231,10 @@ def collect_status(
 def _run_line(record: RunRecord) -> str:
     errors = "; ".join(record.errors)
     shown = errors if len(errors) <= 90 else errors[:89] + "…"
+    saved, simulated = (0, record.edits) if record.simulate else (record.edits, 0)
     return (
         f"  {record.start:<25}  {record.outcome + (' (sim)' if record.simulate else ''):<13}"
-        f" {record.edits:>5} {record.pages_read:>6} {record.api_requests:>8}"
+        f" {saved:>5} {simulated:>9} {record.pages_read:>6} {record.api_requests:>8}"
         f" {record.seconds:>8.1f}s  {shown}"
     ).rstrip()
 
@@ -219,9 +260,11 @@ def render_status(status: dict[str, Any], runs: dict[str, list[RunRecord]]) -> s
         if not runs[entry["job"]]:
             lines.append("  no runs recorded")
             continue
-        lines.append(f"  {'start':<25}  {'outcome':<13} {'edits':>5} {'read':>6} {'requests':>8}"
-                     f" {'time':>9}  errors")
+        lines.append(f"  {'start':<25}  {'outcome':<13} {'edits':>5} {'simulated':>9} {'read':>6}"
+                     f" {'requests':>8} {'time':>9}  errors")
         lines.extend(_run_line(r) for r in runs[entry["job"]])
+        lines.append(f"  edits in these runs: {entry['edits_saved']} saved, "
+                     f"{entry['edits_simulated']} simulated (dry runs, never saved)")
     return "\n".join(lines) + "\n"
 
 

@@ -20,6 +20,8 @@ from bots.i18n.languages import is_known_language
 # config key -> the language codes it holds
 LANGUAGE_KEYS: dict[str, Callable[[Config], Iterable[str]]] = {
     "translations.languages": lambda config: config.translations.languages,
+    "status_page.language": lambda config: [config.status_page.language] * bool(
+        config.status_page.language),
 }
 
 

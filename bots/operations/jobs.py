@@ -14,7 +14,7 @@ import logging
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bots.config.model import Config, ConfigError
@@ -24,7 +24,9 @@ from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, EXIT_USAGE, BotS
 from bots.index.job import run as run_index
 from bots.knowledge.job import run as run_knowledge
 from bots.operations.locking import job_lock
-from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
+from bots.operations.runlog import RunOutcome, RunRecord, append_run_record, read_run_records
+from bots.operations.status_page import update_status_page
+from bots.operations.suspension import Streak, logged_suspensions, place_notes, suspended_pages
 from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.shutdown import StopRequested
@@ -55,6 +57,7 @@ class JobResult:
     report: JobReport
     exit_code: int
     error: str = ""
+    started: bool = False  # the job itself ran (it held its lock and the wiki let it start)
 
 
 def check_pages_to_write(session: WikiSession, config: Config, job: str) -> None:
@@ -83,10 +86,15 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
     exit_code = EXIT_OK
     error = ""
     interrupted = False  # stopped by SIGTERM/Ctrl-C: work done so far is kept
+    ran = False
+    suspended: dict[str, Streak] = {}
     try:
         with job_lock(config, name, wait_seconds=config.runtime.lock_wait_seconds):
             check_pages_to_write(session, config, name)
             session.preflight()
+            suspended = suspended_pages(session, config, name, list(read_run_records(config)))
+            options = replace(options, skip_pages=options.skip_pages | frozenset(suspended))
+            ran = True
             report = job_function(name)(session, config, options, report)
             if not report.ok:
                 exit_code = EXIT_JOB_FAILED
@@ -122,6 +130,24 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
             api_requests=session.counter.requests - requests0,
             errors=[error] if error else [f"{f.title}: {f.reason}" for f in report.failures],
             notes=list(report.notes),
+            failed_pages=sorted({f.title for f in report.failures}),
+            only_pages=sorted(options.only_pages),
+            suspended_pages=sorted(options.skip_pages),
         ),
     )
-    return JobResult(report=report, exit_code=exit_code, error=error)
+    if exit_code not in (EXIT_SHUTOFF, EXIT_USAGE) and not interrupted:
+        _after_run(session, config, name, set(suspended) if ran else None)
+    return JobResult(report=report, exit_code=exit_code, error=error, started=ran)
+
+
+def _after_run(session: WikiSession, config: Config, job: str, before: set[str] | None) -> None:
+    """Suspension notes on pages that just reached the threshold, then the on-wiki status page;
+    their trouble never changes a job's result."""
+    try:
+        records = list(read_run_records(config))
+        if before is not None and not session.simulate:
+            now = suspended_pages(session, config, job, records)
+            place_notes(session, config, job, {t: s for t, s in now.items() if t not in before})
+        update_status_page(session, config, logged_suspensions(config, records))
+    except Exception as exc:  # a BotStop too: the job's own result stands
+        log.warning("status page not updated: %s: %s", type(exc).__name__, exc)

@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -52,6 +53,10 @@ class RunRecord:
     api_requests: int
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    failed_pages: list[str] = field(default_factory=list)  # titles whose update failed
+    # the pages the run was limited to (watch, a refresh request); empty: all of the job's
+    only_pages: list[str] = field(default_factory=list)
+    suspended_pages: list[str] = field(default_factory=list)  # left alone: suspended
 
     def __post_init__(self) -> None:
         # read back from JSON the outcome is its text; an unknown one makes the line unreadable
@@ -87,6 +92,20 @@ def append_run_record(config: Config, record: RunRecord, *, max_bytes: int = MAX
             pass
         with path.open("a", encoding="utf-8") as fh:
             fh.write(line)
+
+
+def record_unstarted(
+    config: Config, job: str, outcome: RunOutcome, exit_code: int, error: str, simulate: bool,
+) -> None:
+    """A run that ended before its job started (no session, a crash of the command itself):
+    recorded like any other, so the run log shows every failure."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    append_run_record(
+        config,
+        RunRecord(job=job, wiki=f"{config.wiki.family}:{config.wiki.code}", start=now, end=now,
+                  seconds=0.0, outcome=outcome, exit_code=exit_code, simulate=simulate,
+                  pages_read=0, edits=0, skipped=0, api_requests=0, errors=[error]),
+    )
 
 
 def _parse(line: str) -> RunRecord | None:

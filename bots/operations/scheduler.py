@@ -43,7 +43,7 @@ from bots.config.model import Config, ConfigError
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK, EXIT_SHUTOFF, BotStop
 from bots.operations.jobs import run_job
 from bots.operations.locking import scheduler_lock
-from bots.operations.runlog import RunOutcome, RunRecord, append_run_record
+from bots.operations.runlog import RunOutcome, record_unstarted
 from bots.run_options import RunOptions
 from bots.shutdown import graceful_stop, request_stop, stop_reason, stop_requested, wait_for_stop
 from bots.wiki import connect
@@ -124,25 +124,8 @@ FireFunction = Callable[[str], int]
 
 
 def _record_unstarted(config: Config, job: str, code: int, error: str, simulate: bool) -> None:
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    append_run_record(
-        config,
-        RunRecord(
-            job=job,
-            wiki=f"{config.wiki.family}:{config.wiki.code}",
-            start=now,
-            end=now,
-            seconds=0.0,
-            outcome=RunOutcome.STOPPED if code == EXIT_SHUTOFF else RunOutcome.FAILED,
-            exit_code=code,
-            simulate=simulate,
-            pages_read=0,
-            edits=0,
-            skipped=0,
-            api_requests=0,
-            errors=[error],
-        ),
-    )
+    outcome = RunOutcome.STOPPED if code == EXIT_SHUTOFF else RunOutcome.FAILED
+    record_unstarted(config, job, outcome, code, error, simulate)
 
 
 def fire_job(

@@ -53,6 +53,8 @@ def run(
     for update in progress(build_updates(collected, messages, breaker),
                            label="saving status pages", enabled=options.progress):  # fmt: skip
         title = update.page.snapshot.title
+        if not options.writes(title):  # suspended after repeated failures (operations)
+            continue
         report.notes.extend(update.notes)
         try:
             outcome, notes = publish(session, update, collected.markers, messages, options,

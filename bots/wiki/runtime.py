@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bots.config.model import WikiConfig
+from bots.wiki.pywikibot_dir import family_problem
 
 
 class ApiRequest(Protocol):
@@ -93,8 +94,12 @@ def socket_timeout(connect: float, read: float) -> Iterator[None]:
 def open_site(wiki: WikiConfig) -> Any:
     """Pywikibot's site object for the configured wiki and account (one per process)."""
     import pywikibot
+    from pywikibot.exceptions import SiteDefinitionError
 
-    return pywikibot.Site(wiki.code, wiki.family, user=wiki.user)
+    try:
+        return pywikibot.Site(wiki.code, wiki.family, user=wiki.user)
+    except SiteDefinitionError as exc:  # a traceback would hide a setup error: exit 2
+        raise family_problem(wiki.family, wiki.code, str(exc)) from exc
 
 
 def page_name(site: Site, title: str) -> tuple[str, int]:

@@ -27,6 +27,7 @@ from typing import Any
 
 from benchlib import data as bench_data
 from benchlib import report
+from benchlib.freshness import Freshness, run_freshness
 from benchlib.measure import (
     PYTHON,
     Run,
@@ -71,6 +72,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--baseline-scenarios", default=",".join(SCENARIOS),
                    help="scenarios in which the naive baseline runs too (default: all; '' none)")
     p.add_argument("--seed", type=int, default=7, help="random seed of the synthetic pages")
+    p.add_argument("--freshness", action="store_true",
+                   help="also the freshness scenario: k case edits while `watch` runs")
+    p.add_argument("--watch-interval", type=float, default=60.0,
+                   help="the watcher's interval in the freshness scenario (default 60 s)")
+    p.add_argument("--idle", type=float, default=180.0,
+                   help="seconds of idle watching measured after the edits (default 180)")
     args = p.parse_args(argv)
     try:
         args.size_list = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -108,6 +115,7 @@ class SizeRun:
         self.state = args.dir / "state"
         self.config = args.dir / "bench.toml"
         self.records: list[Record] = []
+        self.freshness: Freshness | None = None
         self.facts: dict[str, Any] = {"n": n}
         self.data = bench_data.generate(n, args.seed, subscribers=args.subscribers,
                                         guides=args.guides)  # fmt: skip
@@ -225,6 +233,15 @@ class SizeRun:
             rec.targets = report.digest_targets(shape, rec, changed, deliveries)
         self.records.append(rec)
         return rec
+
+    # -- freshness (watch) -------------------------------------------------------------------
+    def watch(self) -> None:
+        if not any(r.job == "index" for r in self.records):
+            self.run("index-before-watch", job_command(self.config, "index"))
+        self.freshness = run_freshness(
+            self.wiki, self.config, self.data, k=self.args.k,
+            interval=self.args.watch_interval, idle_s=self.args.idle, work=self.work / "watch")
+        self.facts["freshness"] = self.freshness.as_json()
 
     # -- translations ------------------------------------------------------------------------
     def translations(self) -> None:
@@ -347,7 +364,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             size.seed()
             for job in jobs:
                 getattr(size, job)()
+            if args.freshness:
+                size.watch()
             print_tables(size)
+            if size.freshness is not None:
+                print()
+                print(size.freshness.line())
             all_records += size.records
             sizes.append(size.facts)
             write_json()  # after each size, so a later failure keeps what was measured

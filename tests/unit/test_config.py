@@ -282,7 +282,7 @@ def test_language_keys_refuse_pseudo_codes_and_typos(code: str) -> None:
 def test_every_language_key_is_checked_and_real_codes_pass() -> None:
     cfg = load_config(DEVWIKI)
     check_config(cfg)  # zh, fr, es, ar, fa, de
-    assert set(LANGUAGE_KEYS) == {"translations.languages"}
+    assert set(LANGUAGE_KEYS) == {"translations.languages", "status_page.language"}
     assert list(LANGUAGE_KEYS["translations.languages"](cfg)) == list(cfg.translations.languages)
 
 
