@@ -62,8 +62,10 @@ def run(
         partners=tuple(partners), positions=collected.positions, today=today,
         ask_page=ask_page(config), budget=page_budget(max_page_bytes(session)),
     )  # fmt: skip
-    builds = build_pages(content, collected.pages)
+    # watch mode, refresh requests and suspended pages narrow what this run writes
+    pages = tuple(p for p in collected.pages if options.writes(p.snapshot.title))
+    builds = build_pages(content, pages)
 
     # publish
-    publish_pages(session, options, content, collected.pages, builds, report)
+    publish_pages(session, options, content, pages, builds, report)
     return report

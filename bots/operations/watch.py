@@ -16,6 +16,8 @@ run log and status page apply unchanged:
 - an edit to another page the bot may edit (an index or status table page) refreshes that
   page alone (index: only that page is written) and the translation tables;
 - a change in the translation unit namespace runs the translation status job;
+- a change to a case page or to another page the bot may edit (a partner or positions page)
+  runs the knowledge job over all its pages: a partner page's edit shows on the partners view;
 - the refresh request page (``[watch] request_page``): an edit to it refreshes the pages it
   links (``[[Title]]``, at most 50), so an editor can ask for an update now.
 
@@ -99,6 +101,12 @@ def plan_for(
         plan["index"] = ALL_PAGES if index_all else frozenset(index)
     if translations:
         plan["translations"] = ALL_PAGES
+    # The knowledge views list cases and read partner and position pages anywhere the bot may
+    # edit: any such change may show on any view page (saved only where the text changes).
+    if index_all or index - set(requested):
+        plan["knowledge"] = ALL_PAGES
+    elif requested:
+        plan["knowledge"] = frozenset(requested)
     return plan
 
 

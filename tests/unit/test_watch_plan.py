@@ -16,12 +16,13 @@ CONFIG = load_config(DEVWIKI)
 
 def test_a_case_change_runs_the_whole_index_and_the_tables() -> None:
     plan = plan_for([Touched("Advocacy/Some case", 0)], CONFIG)
-    assert plan == {"index": ALL_PAGES, "translations": ALL_PAGES}
+    assert plan == {"index": ALL_PAGES, "translations": ALL_PAGES, "knowledge": ALL_PAGES}
 
 
 def test_an_edit_to_another_allowed_page_refreshes_that_page_alone() -> None:
     plan = plan_for([Touched("Advocacy Hub/Europe", 0)], CONFIG)
-    assert plan == {"index": frozenset({"Advocacy Hub/Europe"}), "translations": ALL_PAGES}
+    assert plan == {"index": frozenset({"Advocacy Hub/Europe"}), "translations": ALL_PAGES,
+                    "knowledge": ALL_PAGES}  # a partner or positions page shows on any view
 
 
 def test_changes_outside_the_bots_pages_cost_nothing() -> None:
@@ -90,3 +91,10 @@ def test_the_note_goes_on_top_of_each_region_once() -> None:
     assert "NOTE\nrows\n{{Advocacy case index end}}\nOutro" in noted
     assert with_note(noted, "NOTE", "Advocacy case index", "Advocacy case index end") is None
     assert with_note("no markers", "NOTE", "Advocacy case index", "Advocacy case index end") is None
+
+
+def test_a_refresh_request_refreshes_the_pages_it_names_in_every_job() -> None:
+    plan = plan_for([Touched(CONFIG.watch.request_page or "Refresh", 4)], CONFIG,
+                    requested=["Advocacy/Lessons"])
+    assert plan == {"index": frozenset({"Advocacy/Lessons"}), "translations": ALL_PAGES,
+                    "knowledge": frozenset({"Advocacy/Lessons"})}
