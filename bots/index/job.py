@@ -10,6 +10,8 @@ editors' and operators' guide: docs/index.md.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bots.config.model import Config
 from bots.i18n.messages import Messages
 from bots.index.build import IndexContent, build_pages
@@ -56,6 +58,7 @@ def run(
         config=config,
         force=options.force,
         budget=page_budget(max_page_bytes(session)),  # from the login's siteinfo: no request
+        today=datetime.now(UTC).date().isoformat(),  # dates only views whose content changes
     )
     content, builds = build_pages(content, marker_pages.pages)
 

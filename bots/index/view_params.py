@@ -75,7 +75,8 @@ COLUMNS = (
     "title", "region", "country", "topic", "status", "start", "end", "methods", "partners",
     "contact", "lessons", "summary", "languages", "updated",
 )  # fmt: skip
-DEFAULT_COLUMNS = ("title", "region", "country", "topic", "status", "start", "end")
+# Status right after the title: on a phone screen the first two columns are what shows.
+DEFAULT_COLUMNS = ("title", "status", "region", "country", "topic", "start", "end")
 
 MAX_VALUES = 50  # values of one list parameter (region, country, topic, status, year)
 MAX_COLUMNS = 2 * len(COLUMNS)  # the columns list (each column once; room for repeats)
@@ -117,6 +118,16 @@ class IndexView:
     vocabulary: VocabularyConfig = field(
         default_factory=no_vocabulary, compare=False, hash=False, repr=False
     )
+    # where the needs-attention list sends editors for the allowed codes (template names)
+    case_template: str = "Advocacy case"
+    index_template: str = "Advocacy case index"
+
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        """The columns of each table: a grouped view does not repeat its heading in a column."""
+        if self.group in ("region", "topic", "status"):
+            return tuple(c for c in self.columns if c != self.group)
+        return self.columns
 
     @property
     def filtered(self) -> bool:
@@ -248,6 +259,8 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
         attention=attention,
         chart=chart and group != "none",
         vocabulary=vocab,
+        case_template=config.templates.case,
+        index_template=config.templates.index_start,
     )
 
 

@@ -130,7 +130,7 @@ _REGION_RE = re.compile(
     r"\{\{\s*" + re.escape(END) + r"\s*\}\}",
     re.S,
 )
-_ROW_RE = re.compile(r'^\|- data-advocacy-case="([^"]*)"$', re.M)
+_ROW_RE = re.compile(r'^\|- data-advocacy-case="([^"]*)"(?: class=[^\n]*)?$', re.M)
 _HEADING_RE = re.compile(r"^=== (.*) ===$")
 _STAMP_RE = re.compile(r"hash=[0-9a-f]{12}")
 
