@@ -3,7 +3,8 @@
 The list comes first in its view, so that whoever opens the hub sees what to fix. Each entry
 links the page, says what is wrong in plain words, and offers two links: to edit the page
 (``Special:EditPage``) and to the allowed codes and parameters (the ``Codes`` section of the
-case template's documentation; for a page with index markers, the index template's). A case
+case template's documentation; for a page with index markers, the ``Parameters`` section of
+the index template's). A case
 row whose page has problems is marked in place, with the same words (``row_problems``).
 """
 
@@ -31,9 +32,10 @@ def row_problems(items: Iterable[CaseParseResult]) -> dict[str, tuple[Problem, .
 
 def _help_link(problems: Sequence[Problem], view: IndexView, text: ViewText) -> str:
     marker_page = bool(problems) and all(p.code.startswith(_MARKER_PAGE_CODES) for p in problems)
-    target = view.index_template if marker_page else view.case_template
-    label = text.msg("advocacyhub-index-attention-codes")
-    return internal_link(f"Template:{target}#Codes", label)
+    # the case template's documentation has a section of codes, the index template's one of
+    # its parameters
+    target = f"{view.index_template}#Parameters" if marker_page else f"{view.case_template}#Codes"
+    return internal_link(f"Template:{target}", text.msg("advocacyhub-index-attention-codes"))
 
 
 def edit_link(page: str, text: ViewText) -> str:

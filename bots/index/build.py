@@ -75,6 +75,7 @@ class IndexContent:
     force: bool  # --force: the circuit breaker notes, but does not hold
     budget: int = DEFAULT_BUDGET  # the most bytes of one page (bots.index.page_size)
     today: str | None = None  # YYYY-MM-DD: dates the views that change (bots.index.pages)
+    extensions: frozenset[str] = frozenset()  # the wiki's, asked only when a view needs them
 
     def render(self, page: MarkerPage, base: PageSnapshot) -> PageRender:
         """The page rendered from ``base``, within the size budget."""
@@ -83,7 +84,7 @@ class IndexContent:
             return render_marker_page(
                 base.text or "", self.names, self.cases, self.attention, self.messages,
                 page.lang, self.config, max_rows=max_rows, replacement=replacement,
-                own_text=page.own_text, today=self.today,
+                own_text=page.own_text, today=self.today, extensions=self.extensions,
             )  # fmt: skip
 
         return fitted(at, self.budget, too_big_box(self.messages, page.lang, self.budget))

@@ -24,6 +24,7 @@ from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.wiki.limits import max_page_bytes
 from bots.wiki.session import WikiSession
+from bots.wiki.siteinfo import extension_names
 from bots.wiki.templates import template_names
 
 __all__ = ["run"]
@@ -59,6 +60,7 @@ def run(
         force=options.force,
         budget=page_budget(max_page_bytes(session)),  # from the login's siteinfo: no request
         today=datetime.now(UTC).date().isoformat(),  # dates only views whose content changes
+        extensions=extension_names(session) if marker_pages.ask_create else frozenset(),
     )
     content, builds = build_pages(content, marker_pages.pages)
 

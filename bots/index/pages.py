@@ -206,6 +206,7 @@ def render_marker_page(
     replacement: str | None = None,
     own_text: str | None = None,
     today: str | None = None,
+    extensions: frozenset[str] = frozenset(),
 ) -> PageRender:
     """The page's new text with every index region re-rendered, and what changed per region.
 
@@ -214,7 +215,8 @@ def render_marker_page(
     ``own_text`` is the bot's own last revision of the page ("" when it never saved it): what
     changed is measured against what the bot wrote, never against rows someone added. Without
     it, against the regions as they are on the page. ``today`` (``YYYY-MM-DD``) dates the
-    views that change (:func:`changed_note`).
+    views that change (:func:`changed_note`). ``extensions`` are the wiki's (siteinfo): with
+    InputBox a view's "create a case" box is a form, else a link.
     """
     scan = names.scan(text)
     if scan.error is not None:
@@ -225,6 +227,8 @@ def render_marker_page(
     for position, region in enumerate(scan.regions):
         signature = view_signature(region.params)
         view = parse_view_params(region.params, config)
+        if isinstance(view, IndexView) and view.create:
+            view = dataclasses.replace(view, inputbox="InputBox" in extensions)
         if replacement is not None:
             view_body = replacement
         elif max_rows is not None and isinstance(view, IndexView):

@@ -25,6 +25,8 @@ attention   ``yes``/``no``: show the "needs attention" list. Default: yes on a v
             unfiltered views)
 chart       ``yes``/``no``: a bar chart of the number of cases per group; default yes when the
             view is grouped (a view without groups has no chart)
+create      ``yes``/``no`` (default no): a "create a case" box first in the view, opening a new
+            case page pre-filled in the view's language (``bots.index.create_box``)
 =========== ===================================================================================
 
 Bounds: every number is plain ASCII digits (``bots.wikitext.numbers.parse_count``); a list
@@ -67,7 +69,7 @@ from bots.wikitext.problems import Problem
 
 VIEW_PARAMS = (
     "region", "country", "topic", "status", "year", "group", "sort", "columns", "limit",
-    "lang", "attention", "chart",
+    "lang", "attention", "chart", "create",
 )  # fmt: skip
 GROUPS = ("none", "region", "topic", "status", "year")
 SORTS = ("title", "start", "end", "status", "region", "updated")
@@ -121,6 +123,9 @@ class IndexView:
     # where the needs-attention list sends editors for the allowed codes (template names)
     case_template: str = "Advocacy case"
     index_template: str = "Advocacy case index"
+    create: bool = False  # a "create a case" box first
+    case_prefix: str = ""  # where new case pages go (the first of permissions.case_prefixes)
+    inputbox: bool = False  # the wiki has the InputBox extension (set by the job from siteinfo)
 
     @property
     def shown_columns(self) -> tuple[str, ...]:
@@ -241,6 +246,7 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
     chart = group != "none"
     if "chart" in given:
         chart = bool(_yes_no("chart", given["chart"], problems))
+    create = "create" in given and bool(_yes_no("create", given["create"], problems))
 
     if problems:
         return problems
@@ -261,6 +267,8 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
         vocabulary=vocab,
         case_template=config.templates.case,
         index_template=config.templates.index_start,
+        create=create,
+        case_prefix=next(iter(config.permissions.case_prefixes), ""),
     )
 
 

@@ -20,6 +20,7 @@ from bots.cases.record import Case, CaseParseResult
 from bots.i18n.languages import SOURCE_LANG
 from bots.i18n.messages import Messages
 from bots.index.attention import attention_lines, row_mark, row_problems
+from bots.index.create_box import create_box_lines
 from bots.index.view_params import IndexView, no_vocabulary
 from bots.index.view_text import VOCABULARIES, ViewText, escape_inline
 from bots.wikitext.escape import escape_attribute, internal_link
@@ -203,6 +204,7 @@ def render_index_view(
     lang_attribute = escape_attribute(text.lang)
     lines = [f'<div class="advocacyhub-index" lang="{lang_attribute}" dir="{direction}">']
     attention_items = tuple(attention_items)
+    lines.extend(create_box_lines(view, text))
     if view.attention:
         lines.extend(attention_lines(attention_items, view, text))
     problems = row_problems(attention_items)

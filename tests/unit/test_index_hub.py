@@ -94,12 +94,10 @@ def test_a_broken_case_is_marked_in_its_row_and_listed_first(
     assert "invalid" not in healthy
 
 
-def test_a_marker_page_problem_links_the_index_template(
-    config: Config, messages: Messages
-) -> None:
+def test_a_marker_page_problem_links_the_index_template(config: Config, messages: Messages) -> None:
     item = CaseParseResult("Advocacy/Hub", None, (Problem("marker-start-without-end", ("3",)),))
     out = render_index_view(view({}, config), [case(1)], [item], messages, "en")
-    assert "[[:Template:Advocacy case index#Codes|allowed codes]]" in out
+    assert "[[:Template:Advocacy case index#Parameters|allowed codes]]" in out
 
 
 def test_a_localised_view_links_the_translation_where_one_exists(
@@ -153,3 +151,33 @@ def test_the_summary_names_the_first_cases_and_links_the_documentation(
     assert named == (
         "; added: Case 03, Case 04, Case 05, 3 more; updated: Case 01; removed: Case 02"
     )
+
+
+def test_the_create_box_is_an_inputbox_where_the_wiki_has_one(
+    config: Config, messages: Messages
+) -> None:
+    page = "{{Advocacy case index|create=yes|lang=zh}}\n{{Advocacy case index end}}"
+    with_box = render_marker_page(page, NAMES, [case(1)], [], messages, "en", config,
+                                  extensions=frozenset({"InputBox"}))  # fmt: skip
+    assert with_box.text is not None
+    assert "<inputbox>\ntype=create\nbreak=no\nprefix=Advocacy/\n" in with_box.text
+    assert "preload=Template:Advocacy case/preload/zh\n" in with_box.text
+    assert "buttonlabel=创建案例页面" in with_box.text
+    # first in the view, before the cases
+    assert with_box.text.index("<inputbox>") < with_box.text.index("data-advocacy-case")
+    without = render_marker_page(page, NAMES, [case(1)], [], messages, "en", config)
+    assert without.text is not None and "<inputbox>" not in without.text
+    assert (
+        "[{{fullurl:Advocacy/New case|action=edit&preload=Template:Advocacy_case/preload/zh}} "
+        "创建新的案例页面]"
+    ) in without.text
+
+
+def test_the_create_box_falls_back_to_english_preload_and_is_off_by_default(
+    config: Config, messages: Messages
+) -> None:
+    page = "{{Advocacy case index|create=yes|lang=de}}\n{{Advocacy case index end}}"
+    out = render_marker_page(page, NAMES, [], [], messages, "en", config)
+    assert out.text is not None and "preload=Template:Advocacy_case/preload/en" in out.text
+    plain = render_index_view(view({}, config), [case(1)], [], messages, "en")
+    assert "advocacyhub-index-create" not in plain
