@@ -85,6 +85,6 @@ def row_mark(problems: Sequence[Problem], text: ViewText) -> str:
     label = text.msg("advocacyhub-index-row-problem")
     return (
         '<span class="advocacyhub-index-row-problem" style="display:block; font-size:85%;">'
-        f"<span class=\"error\">{label}</span> {shown}</span>"
+        f'<span style="color:#d33; font-weight:bold;">{label}</span> {shown}</span>'
     )
 

@@ -35,6 +35,10 @@ MAX_SHOWN_PROBLEMS = 20  # problems of one view's parameters shown in its error 
 CHART_MAX_WIDTH = 200  # px of the longest bar
 CHART_COLOR = "#36c"
 INVALID_ROW_STYLE = "background:#fee7e6;"  # a row whose case page has problems
+# Short values that must not break: on a phone a narrow column would put one Chinese
+# character or one half of a date on each line.
+_NOWRAP_COLUMNS = frozenset({"status", "start", "end", "updated"})
+_NOWRAP = 'style="white-space:nowrap;" | '
 
 _Text = ViewText
 _VOCABULARIES = VOCABULARIES
@@ -112,6 +116,8 @@ def _table(
             value = _cell(case, column, text)
             if column == "title" and marked:
                 value += row_mark(marked, text)
+            if value and column in _NOWRAP_COLUMNS:
+                value = _NOWRAP + value
             lines.append(f"| {value}" if value else "|")
     lines.append("|}")
     lines.append("</div>")

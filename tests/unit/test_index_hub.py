@@ -5,6 +5,7 @@ last changed (it moves only when the content does), edit summaries naming cases.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -181,3 +182,17 @@ def test_the_create_box_falls_back_to_english_preload_and_is_off_by_default(
     assert out.text is not None and "preload=Template:Advocacy_case/preload/en" in out.text
     plain = render_index_view(view({}, config), [case(1)], [], messages, "en")
     assert "advocacyhub-index-create" not in plain
+
+
+def test_case_titles_in_summaries_carry_no_markup_and_no_url(
+    config: Config, messages: Messages
+) -> None:
+    hostile = dataclasses.replace(
+        case(1), title="[[Category:X]] {{T}} see http://spam.example/x ~~~~ <b>|"
+    )
+    new = render_marker_page(PAGE, NAMES, [hostile], [], messages, "en", config, own_text="")
+    named = named_changes(new, {hostile.page: hostile.title}, messages, "en")
+    assert named.startswith("; added: ")
+    for marker in ("[[", "]]", "{{", "}}", "//", "~~~", "<b>", "|"):
+        assert marker not in named, marker
+    assert "http:/\u2060/spam.example/x" in named  # looks the same, is no URL

@@ -133,14 +133,14 @@ def test_exact_text_two_markers_and_the_text_around_them(
         "! Title !! Status !! Start !! End\n"
         f'|- data-advocacy-case="{prefix}Directive"\n'
         f"| [[:{prefix}Directive|EU copyright directive]]\n"
-        "| Failure\n"
-        "| 2016-09\n"
-        "| 2019-04\n"
+        '| style="white-space:nowrap;" | Failure\n'
+        '| style="white-space:nowrap;" | 2016-09\n'
+        '| style="white-space:nowrap;" | 2019-04\n'
         f'|- data-advocacy-case="{prefix}France"\n'
         f"| [[:{prefix}France|Freedom of panorama in France]]\n"
-        "| Partial success\n"
-        "| 2015-06\n"
-        "| 2016-10-07\n"
+        '| style="white-space:nowrap;" | Partial success\n'
+        '| style="white-space:nowrap;" | 2015-06\n'
+        '| style="white-space:nowrap;" | 2016-10-07\n'
         "|}\n"
         "</div>\n"
         "</div>\n"
@@ -160,10 +160,10 @@ def test_exact_text_two_markers_and_the_text_around_them(
         "! Title !! Status !! Country !! Topic !! Start !! End\n"
         f'|- data-advocacy-case="{prefix}Kenya"\n'
         f"| [[:{prefix}Kenya|Access blocks in Kenya]]\n"
-        "| Active\n"
+        '| style="white-space:nowrap;" | Active\n'
         "| Kenya\n"
         "| Censorship and access blocks\n"
-        "| 2021\n"
+        '| style="white-space:nowrap;" | 2021\n'
         "|\n"
         "|}\n"
         "</div>\n"
@@ -223,7 +223,7 @@ def test_lang_parameter_and_page_languages(
         f"| [[:{prefix}Kenya|Access blocks in Kenya]]",
         "| 非洲",
         "| 审查与访问封锁",
-        "| 进行中",
+        '| style="white-space:nowrap;" | 进行中',
         "|}",
         "</div>",
         "</div>",
