@@ -114,6 +114,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "exclude_prefixes": (_STRLIST, False),
         "exclude_subpages": (_STRLIST, False),
         "required_category": (_STR, False),
+        "documentation_page": (_STR, False),
     },
     "translations": {
         "source": (_STR, False),

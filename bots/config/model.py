@@ -110,6 +110,8 @@ class IndexConfig:
     exclude_prefixes: tuple[str, ...] = ()
     exclude_subpages: tuple[str, ...] = ()  # subpage names (any level, any case): "sandbox"
     required_category: str = ""  # a case page must be in this category ("" = any page)
+    # the bot's documentation page, linked from every index edit summary
+    documentation_page: str = "Advocacy Hub/Bot documentation"
 
 
 class TranslationSource(StrEnum):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,6 +75,8 @@ class IndexContent:
     config: Config
     force: bool  # --force: the circuit breaker notes, but does not hold
     budget: int = DEFAULT_BUDGET  # the most bytes of one page (bots.index.page_size)
+    today: str | None = None  # YYYY-MM-DD: dates the views that change (bots.index.pages)
+    extensions: frozenset[str] = frozenset()  # the wiki's, asked only when a view needs them
 
     def render(self, page: MarkerPage, base: PageSnapshot) -> PageRender:
         """The page rendered from ``base``, within the size budget."""
@@ -82,7 +85,7 @@ class IndexContent:
             return render_marker_page(
                 base.text or "", self.names, self.cases, self.attention, self.messages,
                 page.lang, self.config, max_rows=max_rows, replacement=replacement,
-                own_text=page.own_text,
+                own_text=page.own_text, today=self.today, extensions=self.extensions,
             )  # fmt: skip
 
         return fitted(at, self.budget, too_big_box(self.messages, page.lang, self.budget))
@@ -102,18 +105,65 @@ class IndexContent:
         return PageBuild(page, base, render, held=reasons, budget=self.budget)
 
     def summary(self, build: PageBuild, human: HumanEdits | None) -> str:
-        """The edit summary in the page's language: what changed and how many cases there are."""
+        """The edit summary in the page's language: what changed, naming the first cases of
+        each kind of change, how many cases there are, and a link to the bot's documentation."""
         render, lang, messages = build.render, build.page.lang, self.messages
         if render.added or render.updated or render.removed:
             text = messages.msg(
                 "advocacyhub-index-summary", lang, render.added, render.updated,
                 render.removed, len(self.cases),
             )  # fmt: skip
+            text += named_changes(render, self.case_titles(), messages, lang)
         else:
             text = messages.msg("advocacyhub-index-summary-other", lang, len(self.cases))
         if human is not None:
             text += messages.msg("advocacyhub-index-summary-human-edit", lang, human.diff_link)
-        return text
+        docs = self.config.index.documentation_page
+        return text + messages.msg("advocacyhub-index-summary-docs", lang, docs)
+
+    def case_titles(self) -> dict[str, str]:
+        """Case page -> display title, for the summaries."""
+        return {case.page: case.title for case in self.cases}
+
+
+SUMMARY_NAMED = 3  # cases named per kind of change in an edit summary
+SUMMARY_TITLE_CHARS = 40  # characters of one case title in an edit summary
+
+
+def named_changes(render: PageRender, titles: dict[str, str], messages: Messages,
+                  lang: str) -> str:
+    """The first few cases added, updated and removed, by title (plain text: a summary is not
+    parsed as wikitext; each title is bounded)."""
+    kinds = (
+        ("added", frozenset().union(*(r.added for r in render.regions))),
+        ("updated", frozenset().union(*(r.updated for r in render.regions))),
+        ("removed", frozenset().union(*(r.removed for r in render.regions))),
+    )
+    out = ""
+    for kind, pages in kinds:
+        if not pages:
+            continue
+        chosen = sorted(pages)[:SUMMARY_NAMED]
+        names = [_short(titles.get(page, page.rpartition("/")[2] or page)) for page in chosen]
+        if len(pages) > len(chosen):
+            names.append(messages.msg("advocacyhub-index-summary-more", lang,
+                                      len(pages) - len(chosen)))  # fmt: skip
+        out += messages.msg(f"advocacyhub-index-summary-named-{kind}", lang, ", ".join(names))
+    return out
+
+
+# What a summary must not carry from a case title: link, template and tag brackets, pipes,
+# signatures. The spam filter reads any "//" in a summary as the start of a URL (and refuses
+# the save when its host is blacklisted): a word joiner between the slashes keeps the look.
+_SUMMARY_UNSAFE_RE = re.compile(r"[\[\]{}<>|~]+")
+
+
+def _short(title: str) -> str:
+    title = _SUMMARY_UNSAFE_RE.sub(" ", title).replace("//", "/\u2060/")
+    title = " ".join(title.split())
+    if len(title) <= SUMMARY_TITLE_CHARS:
+        return title
+    return title[: SUMMARY_TITLE_CHARS - 1] + "…"
 
 
 def build_pages(

@@ -11,6 +11,7 @@ editors' and operators' guide: docs/index.md.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from bots.config.model import Config
 from bots.i18n.messages import Messages
@@ -25,6 +26,7 @@ from bots.run_options import RunOptions
 from bots.wiki.languageinfo import language_data
 from bots.wiki.limits import max_page_bytes
 from bots.wiki.session import WikiSession
+from bots.wiki.siteinfo import extension_names
 from bots.wiki.templates import template_names
 
 __all__ = ["run"]
@@ -63,6 +65,8 @@ def run(
         config=config,
         force=options.force,
         budget=page_budget(max_page_bytes(session)),  # from the login's siteinfo: no request
+        today=datetime.now(UTC).date().isoformat(),  # dates only views whose content changes
+        extensions=extension_names(session) if marker_pages.ask_create else frozenset(),
     )
     content, builds = build_pages(content, marker_pages.pages)
 

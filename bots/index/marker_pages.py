@@ -59,6 +59,16 @@ def marker_problem(error: MarkerError) -> Problem:
     return Problem(f"marker-{error.code}", (str(error.line),))
 
 
+def views_ask_create(scan: MarkerScan) -> bool:
+    """Whether any index view of a page asks for a "create a case" box (which depends on the
+    wiki's extensions)."""
+    return any(
+        key.strip().casefold() == "create" and (value or "").strip()
+        for region in scan.regions
+        for key, value in region.params.items()
+    )
+
+
 def views_show_languages(scan: MarkerScan) -> bool:
     """Whether any index view of a page asks for the languages column."""
     return any(
@@ -93,6 +103,10 @@ class MarkerPage:
     def shows_languages(self) -> bool:
         return views_show_languages(self.scan)
 
+    @property
+    def asks_create(self) -> bool:
+        return views_ask_create(self.scan)
+
     def problem(self) -> Problem | None:
         """What the page's needs-attention entry says, if it has one."""
         if self.scan.error is not None:
@@ -123,6 +137,11 @@ class MarkerPages:
             for page in self.pages
             if (problem := page.problem()) is not None
         )
+
+    @property
+    def ask_create(self) -> bool:
+        """Whether a view of any page has a "create a case" box."""
+        return any(page.asks_create for page in self.pages)
 
     def notes(self) -> list[str]:
         notes = [n for page in self.pages if (n := page.note()) is not None]

@@ -13,6 +13,7 @@ import dataclasses
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +34,10 @@ from bots.wikitext.markers import (
 )
 
 _VIEW_RE = re.compile(r"<!-- advocacy-hub view: (.*?) -->")
+# The note of when a view last changed: the last line of a region's body.
+_CHANGED_RE = re.compile(
+    r'\n<div class="advocacyhub-index-changed" data-changed="(\d{4}-\d{2}-\d{2})"[^\n]*</div>$'
+)
 _ROW_END_RE = re.compile(r"^(?:\|\}|\|-|=)", re.MULTILINE)
 _GENERATED = "advocacy-hub: generated content"  # in the stamp of every region the bot wrote
 
@@ -165,6 +170,29 @@ def own_bodies(
     return paired
 
 
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip("\n")
+
+
+def changed_note(body: str, old_body: str, today: str | None, messages: Messages,
+                 lang: str) -> str:
+    """``body`` with the note of when the view last changed. The date is the one the bot's own
+    last rendering (``old_body``) carries when the view is the same apart from the note, so the
+    note moves only when the content does; else ``today`` (the day of the save that changes
+    it). Without ``today`` (renderings for comparison only), no note."""
+    old = _CHANGED_RE.search(old_body)
+    same = old is not None and _nfc(old_body[: old.start()]) == _nfc(body)
+    if old is not None and same:
+        day = old.group(1)
+    elif today is None:
+        return body
+    else:
+        day = today
+    note = messages.msg("advocacyhub-index-changed", lang, day)
+    return (f'{body}\n<div class="advocacyhub-index-changed" data-changed="{day}" '
+            f'style="font-size:85%;">{note}</div>')  # fmt: skip
+
+
 def render_marker_page(
     text: str,
     names: MarkerNames,
@@ -177,6 +205,8 @@ def render_marker_page(
     max_rows: int | None = None,
     replacement: str | None = None,
     own_text: str | None = None,
+    today: str | None = None,
+    extensions: frozenset[str] = frozenset(),
 ) -> PageRender:
     """The page's new text with every index region re-rendered, and what changed per region.
 
@@ -184,7 +214,9 @@ def render_marker_page(
     with a notice; ``replacement`` is written instead of every list (``bots.index.page_size``).
     ``own_text`` is the bot's own last revision of the page ("" when it never saved it): what
     changed is measured against what the bot wrote, never against rows someone added. Without
-    it, against the regions as they are on the page.
+    it, against the regions as they are on the page. ``today`` (``YYYY-MM-DD``) dates the
+    views that change (:func:`changed_note`). ``extensions`` are the wiki's (siteinfo): with
+    InputBox a view's "create a case" box is a form, else a link.
     """
     scan = names.scan(text)
     if scan.error is not None:
@@ -195,6 +227,8 @@ def render_marker_page(
     for position, region in enumerate(scan.regions):
         signature = view_signature(region.params)
         view = parse_view_params(region.params, config)
+        if isinstance(view, IndexView) and view.create:
+            view = dataclasses.replace(view, inputbox="InputBox" in extensions)
         if replacement is not None:
             view_body = replacement
         elif max_rows is not None and isinstance(view, IndexView):
@@ -212,9 +246,11 @@ def render_marker_page(
             else frozenset(c.page for c in cases if view.matches(c))
         )
         body = f"<!-- advocacy-hub view: {signature} -->\n{view_body}"
-        new_inner[region.index] = stamp_content(body)
         page_body = strip_stamp(region.inner)
         old_body = page_body if bases is None else (bases[position] or "")
+        note_lang = view.lang or page_lang if isinstance(view, IndexView) else page_lang
+        body = changed_note(body, old_body, today, messages, note_lang)
+        new_inner[region.index] = stamp_content(body)
         old_view = _VIEW_RE.search(old_body)
         old_rows = rows_by_title(old_body)
         new_rows = rows_by_title(body)

@@ -25,6 +25,8 @@ attention   ``yes``/``no``: show the "needs attention" list. Default: yes on a v
             unfiltered views)
 chart       ``yes``/``no``: a bar chart of the number of cases per group; default yes when the
             view is grouped (a view without groups has no chart)
+create      ``yes``/``no`` (default no): a "create a case" box first in the view, opening a new
+            case page pre-filled in the view's language (``bots.index.create_box``)
 =========== ===================================================================================
 
 Bounds: every number is plain ASCII digits (``bots.wikitext.numbers.parse_count``); a list
@@ -67,7 +69,7 @@ from bots.wikitext.problems import Problem
 
 VIEW_PARAMS = (
     "region", "country", "topic", "status", "year", "group", "sort", "columns", "limit",
-    "lang", "attention", "chart",
+    "lang", "attention", "chart", "create",
 )  # fmt: skip
 GROUPS = ("none", "region", "topic", "status", "year")
 SORTS = ("title", "start", "end", "status", "region", "updated")
@@ -75,7 +77,8 @@ COLUMNS = (
     "title", "region", "country", "topic", "status", "start", "end", "methods", "partners",
     "contact", "lessons", "summary", "languages", "updated",
 )  # fmt: skip
-DEFAULT_COLUMNS = ("title", "region", "country", "topic", "status", "start", "end")
+# Status right after the title: on a phone screen the first two columns are what shows.
+DEFAULT_COLUMNS = ("title", "status", "region", "country", "topic", "start", "end")
 
 MAX_VALUES = 50  # values of one list parameter (region, country, topic, status, year)
 MAX_COLUMNS = 2 * len(COLUMNS)  # the columns list (each column once; room for repeats)
@@ -117,6 +120,19 @@ class IndexView:
     vocabulary: VocabularyConfig = field(
         default_factory=no_vocabulary, compare=False, hash=False, repr=False
     )
+    # where the needs-attention list sends editors for the allowed codes (template names)
+    case_template: str = "Advocacy case"
+    index_template: str = "Advocacy case index"
+    create: bool = False  # a "create a case" box first
+    case_prefix: str = ""  # where new case pages go (the first of permissions.case_prefixes)
+    inputbox: bool = False  # the wiki has the InputBox extension (set by the job from siteinfo)
+
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        """The columns of each table: a grouped view does not repeat its heading in a column."""
+        if self.group in ("region", "topic", "status"):
+            return tuple(c for c in self.columns if c != self.group)
+        return self.columns
 
     @property
     def filtered(self) -> bool:
@@ -230,6 +246,7 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
     chart = group != "none"
     if "chart" in given:
         chart = bool(_yes_no("chart", given["chart"], problems))
+    create = "create" in given and bool(_yes_no("create", given["create"], problems))
 
     if problems:
         return problems
@@ -248,6 +265,10 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
         attention=attention,
         chart=chart and group != "none",
         vocabulary=vocab,
+        case_template=config.templates.case,
+        index_template=config.templates.index_start,
+        create=create,
+        case_prefix=next(iter(config.permissions.case_prefixes), ""),
     )
 
 

@@ -12,74 +12,49 @@ next run reads the rows back from the page to tell what it added, updated and re
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from bots.cases.record import Case, CaseParseResult
-from bots.config.model import VocabularyConfig
+from bots.i18n.languages import SOURCE_LANG
 from bots.i18n.messages import Messages
+from bots.index.attention import attention_lines, row_mark, row_problems
+from bots.index.create_box import create_box_lines
 from bots.index.view_params import IndexView, no_vocabulary
+from bots.index.view_text import VOCABULARIES, ViewText, escape_inline
 from bots.wikitext.escape import escape_attribute, internal_link
-from bots.wikitext.escape import escape_inline as _escape_inline
-from bots.wikitext.problems import Problem, problem_text
+from bots.wikitext.problems import Problem
 
 # The first line of a case row; group 1 is the page title (escaped as an attribute value).
 CASE_ROW_RE = re.compile(r'^\|-[^\n]*?\bdata-advocacy-case="([^"\n]*)"', re.MULTILINE)
 
 _ISO_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
-# The same values are escaped again for every list of a page (and for a shortened rendering of
-# a page too big for the wiki): remember them. Pure function of its arguments; bounded memory.
-escape_inline = functools.lru_cache(maxsize=10_000)(_escape_inline)
-
 MAX_SHOWN_PROBLEMS = 20  # problems of one view's parameters shown in its error box
 CHART_MAX_WIDTH = 200  # px of the longest bar
 CHART_COLOR = "#36c"
+INVALID_ROW_STYLE = "background:#fee7e6;"  # a row whose case page has problems
+# Short values that must not break: on a phone a narrow column would put one Chinese
+# character or one half of a date on each line.
+_NOWRAP_COLUMNS = frozenset({"status", "start", "end", "updated"})
+_NOWRAP = 'style="white-space:nowrap;" | '
 
-_VOCABULARIES = {"region": "regions", "topic": "topics", "status": "statuses", "method": "methods"}
+_Text = ViewText
+_VOCABULARIES = VOCABULARIES
 
 
-class _Text:
-    """Message lookups for one language, with the vocabulary labels of the configuration."""
-
-    def __init__(self, messages: Messages, lang: str, vocabulary: VocabularyConfig) -> None:
-        self.messages = messages
-        self.lang = lang
-        self.vocabulary = vocabulary
-        self.separator = self.msg("advocacyhub-label-separator")
-
-    def msg(self, key: str, *params: str | int) -> str:
-        return self.messages.msg(key, self.lang, *params)
-
-    def vocabulary_label(self, kind: str, code: str) -> str:
-        """Wikitext label of a vocabulary code; an unknown value is shown escaped as written.
-
-        A translation in the view's language (or its fallbacks before English) wins; otherwise
-        the configuration's English label, which the operator may have changed.
-        """
-        vocabulary: Mapping[str, str] = getattr(self.vocabulary, _VOCABULARIES[kind])
-        if code not in vocabulary:
-            return escape_inline(code)
-        key = f"advocacyhub-{kind}-{code}"
-        for lang in self.messages.fallback_chain(self.lang):
-            if lang == "en":
-                break
-            if self.messages.has(key, lang):
-                return self.msg(key)
-        return escape_inline(vocabulary[code])
-
-    def join(self, items: Iterable[str]) -> str:
-        return self.separator.join(items)
-
-    def problem(self, problem: Problem) -> str:
-        return problem_text(problem, self.messages, self.lang)
+def _title_link(case: Case, text: _Text) -> str:
+    """The case linked in the view's language: its translation subpage when there is one (the
+    case page itself is in the source language)."""
+    if text.lang in case.languages and text.lang != SOURCE_LANG:
+        return internal_link(f"{case.page}/{text.lang}", case.title)
+    return internal_link(case.page, case.title)
 
 
 def _cell(case: Case, column: str, text: _Text) -> str:
     if column == "title":
-        return internal_link(case.page, case.title)
+        return _title_link(case, text)
     if column == "region":
         return text.vocabulary_label("region", case.region) if case.region else ""
     if column == "status":
@@ -121,15 +96,31 @@ def _header(column: str, text: _Text) -> str:
     return text.msg(f"advocacyhub-field-{column}")
 
 
-def _table(cases: Sequence[Case], columns: Sequence[str], text: _Text) -> list[str]:
-    lines = ['{| class="wikitable sortable advocacyhub-index-table"']
+def _table(
+    cases: Sequence[Case],
+    columns: Sequence[str],
+    text: _Text,
+    problems: Mapping[str, tuple[Problem, ...]],
+) -> list[str]:
+    # The wrapper scrolls a wide table sideways on a narrow screen instead of squeezing it.
+    lines = ['<div class="advocacyhub-index-scroll" style="overflow-x:auto;">']
+    lines.append('{| class="wikitable sortable advocacyhub-index-table"')
     lines.append("! " + " !! ".join(_header(c, text) for c in columns))
     for case in cases:
-        lines.append(f'|- data-advocacy-case="{escape_attribute(case.page)}"')
+        row = f'|- data-advocacy-case="{escape_attribute(case.page)}"'
+        marked = problems.get(case.page, ())
+        if marked:
+            row += f' class="advocacyhub-index-invalid" style="{INVALID_ROW_STYLE}"'
+        lines.append(row)
         for column in columns:
             value = _cell(case, column, text)
+            if column == "title" and marked:
+                value += row_mark(marked, text)
+            if value and column in _NOWRAP_COLUMNS:
+                value = _NOWRAP + value
             lines.append(f"| {value}" if value else "|")
     lines.append("|}")
+    lines.append("</div>")
     return lines
 
 
@@ -199,30 +190,6 @@ def _chart(groups: Sequence[tuple[str, list[Case]]], view: IndexView, text: _Tex
     return lines
 
 
-def _attention(items: Iterable[CaseParseResult], view: IndexView, text: _Text) -> list[str]:
-    chosen = [
-        item
-        for item in items
-        if item.problems and (view.matches(item.case) if item.case else not view.filtered)
-    ]
-    if not chosen:
-        return []
-    lines = [f"=== {text.msg('advocacyhub-index-attention-heading')} ==="]
-    lines.append(text.msg("advocacyhub-index-attention-intro"))
-    reason_separator = text.msg("advocacyhub-index-reason-separator")
-    shown = sorted(chosen, key=lambda i: i.page)[: view.attention_limit]
-    for item in shown:
-        label = item.case.title if item.case else item.page
-        link = f"<bdi>{internal_link(item.page, label)}</bdi>"
-        reasons = reason_separator.join(
-            text.problem(p) for p in item.problems[:MAX_SHOWN_PROBLEMS]
-        )
-        lines.append("* " + text.msg("advocacyhub-index-attention-item", link, reasons))
-    if len(chosen) > len(shown):
-        lines.append(text.msg("advocacyhub-index-attention-more", len(chosen) - len(shown)))
-    return lines
-
-
 def render_index_view(
     view: IndexView,
     cases: Iterable[Case],
@@ -242,6 +209,12 @@ def render_index_view(
     direction = "rtl" if messages.is_rtl(text.lang) else "ltr"
     lang_attribute = escape_attribute(text.lang)
     lines = [f'<div class="advocacyhub-index" lang="{lang_attribute}" dir="{direction}">']
+    attention_items = tuple(attention_items)
+    lines.extend(create_box_lines(view, text))
+    if view.attention:
+        lines.extend(attention_lines(attention_items, view, text))
+    problems = row_problems(attention_items)
+    columns = view.shown_columns
     if not matching:
         lines.append(text.msg("advocacyhub-index-empty"))
     else:
@@ -250,7 +223,7 @@ def render_index_view(
             lines.append("")
             lines.append(text.msg("advocacyhub-index-limited", len(shown), len(matching)))
         if view.group == "none":
-            lines.extend(_table(shown, view.columns, text))
+            lines.extend(_table(shown, columns, text, problems))
         else:
             groups = _groups(shown, view, text)
             if view.chart:
@@ -258,9 +231,7 @@ def render_index_view(
             for label, group in groups:
                 lines.append(f"=== {label} ===")
                 lines.append(text.msg("advocacyhub-label-case-count", len(group)))
-                lines.extend(_table(group, view.columns, text))
-    if view.attention:
-        lines.extend(_attention(attention_items, view, text))
+                lines.extend(_table(group, columns, text, problems))
     lines.append("</div>")
     return "\n".join(lines)
 

@@ -24,6 +24,13 @@ def namespace_names(session: WikiSession) -> dict[int, str]:
     return {int(k): str(v.get("name", "")) for k, v in spaces.items()}
 
 
+def extension_names(session: WikiSession) -> frozenset[str]:
+    """The names of the wiki's extensions (one ``meta=siteinfo`` request)."""
+    result = session.api(action="query", meta="siteinfo", siprop="extensions")
+    extensions = result.get("query", {}).get("extensions", [])
+    return frozenset(str(ext.get("name", "")) for ext in extensions)
+
+
 @dataclass(frozen=True)
 class SiteFacts:
     """What a translation status run needs to know about the wiki."""

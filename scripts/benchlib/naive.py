@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from datetime import UTC, datetime
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         results = marked
         cases = [r.case for r in results if r.case is not None]
     default_lang = site.lang or "en"
+    today = datetime.now(UTC).date().isoformat()  # the date note, as the job writes it
     renders = {}
     problems: list[CaseParseResult] = []
     for page in pages:
@@ -123,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         snap = PageSnapshot(page.title(), page.namespace().id, True, text,
                             language=page.site.lang)  # fmt: skip
         lang = page_language(snap, config, messages, default_lang)
-        render = render_marker_page(text, names, cases, results, messages, lang, config)
+        render = render_marker_page(text, names, cases, results, messages, lang, config,
+                                    today=today)  # fmt: skip
         renders[page.title()] = (page, lang)
         if render.error is not None:
             problems.append(CaseParseResult(page.title(), None,
@@ -134,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     attention = (*results, *problems)
     edits = 0
     for page, lang in renders.values():
-        render = render_marker_page(page.text, names, cases, attention, messages, lang, config)
+        render = render_marker_page(page.text, names, cases, attention, messages, lang, config,
+                                    today=today)  # fmt: skip
         if render.text is None or render.text.rstrip() == page.text.rstrip():
             continue
         page.text = render.text

@@ -26,6 +26,7 @@ import re
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from bots.config.model import Config
@@ -106,30 +107,38 @@ Row = tuple[str, str, str, str, str, str]
 
 
 def default_view(rows: list[Row], *, lang: str = "en") -> str:
-    """The exact region text of `{{Advocacy case index}}` (no parameters) for these rows.
+    """The exact region text of `{{Advocacy case index}}` (no parameters) for these rows, as
+    a run today writes it.
 
-    Written out by hand from the on-wiki contract (docs/ARCHITECTURE.md, bots/index_view.py),
+    Written out by hand from the on-wiki contract (docs/index.md, bots/index/view_render.py),
     so that fault tests compare the saved page with what a healthy run must write.
     """
+    nowrap = 'style="white-space:nowrap;" | '
     lines = [
         "<!-- advocacy-hub view: [] -->",
         f'<div class="advocacyhub-index" lang="{lang}" dir="ltr">',
         f"Total: {len(rows)} case{'s' if len(rows) != 1 else ''}.",
+        '<div class="advocacyhub-index-scroll" style="overflow-x:auto;">',
         '{| class="wikitable sortable advocacyhub-index-table"',
-        "! Title !! Region !! Country !! Topic !! Status !! Start !! End",
+        "! Title !! Status !! Region !! Country !! Topic !! Start !! End",
     ]
     for page, title, region, topic, status, start in sorted(rows):
         lines += [
             f'|- data-advocacy-case="{page}"',
             f"| [[:{page}|{title}]]",
+            f"| {nowrap}{status}",
             f"| {region}",
             "|",
             f"| {topic}",
-            f"| {status}",
-            f"| {start}" if start else "|",
+            f"| {nowrap}{start}" if start else "|",
             "|",
         ]
-    lines += ["|}", "</div>"]
+    today = datetime.now(UTC).date().isoformat()
+    lines += [
+        "|}", "</div>", "</div>",
+        f'<div class="advocacyhub-index-changed" data-changed="{today}" style="font-size:85%;">'
+        f"This list last changed on {today}.</div>",
+    ]  # fmt: skip
     return stamp_content("\n".join(lines))
 
 
@@ -140,7 +149,8 @@ def indexed_text(rows: list[Row], params: str = "", before: str = "Intro.",
     return f"{before}\n{start}{default_view(rows)}{END}\n{after}"
 
 
-_ROW_RE = re.compile(r'^\|- data-advocacy-case="([^"]*)"$', re.M)
+# a broken case's row carries a class and a tint after the page title (docs/index.md)
+_ROW_RE = re.compile(r'^\|- data-advocacy-case="([^"]*)"(?: class=[^\n]*)?$', re.M)
 
 
 def row_pages(text: str | None) -> list[str]:

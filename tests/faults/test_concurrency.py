@@ -9,6 +9,7 @@ work on the wiki as the first left it.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -122,15 +123,20 @@ def test_second_process_waits_and_then_applies_what_changed_meanwhile(
         title = f"{prefix}Index{n:02d}"
         assert admin.page_text(title) == indexed_text(rows_c, before=f"Page {n}."), title
         revs = bot_revisions(admin, title)
+        docs = " ([[Advocacy Hub/Bot documentation|about this bot]])"
         assert [r["comment"] for r in revs] == [
-            "Advocacy Hub: case index updated: 1 added, 0 updated, 0 removed; 3 cases in all",
-            "Advocacy Hub: case index updated: 2 added, 0 updated, 0 removed; 2 cases in all",
+            "Advocacy Hub: case index updated: 1 added, 0 updated, 0 removed; 3 cases in all"
+            "; added: Case C" + docs,
+            "Advocacy Hub: case index updated: 2 added, 0 updated, 0 removed; 2 cases in all"
+            "; added: Case A, Case B" + docs,
         ], title
     # the two runs never interleaved: all first-run edits come before all second-run edits
     edits = [r for r in bot_edits(request_log, mark) if r.params["title"].startswith(prefix)]
     assert len(edits) == 2 * PAGES and all(r.user == BOT for r in edits)
-    totals = [r.params["summary"].rsplit(";", 1)[1] for r in edits]
-    assert totals == [" 2 cases in all"] * PAGES + [" 3 cases in all"] * PAGES
+    totals = [re.search(r"; (\d+ cases in all)", r.params["summary"]) for r in edits]
+    assert [t.group(1) if t else "" for t in totals] == (
+        ["2 cases in all"] * PAGES + ["3 cases in all"] * PAGES
+    )
     records = list(read_run_records(cfg))
     assert [(r.outcome, r.edits) for r in records] == [("ok", PAGES), ("ok", PAGES)]
     assert records[0].end <= records[1].end

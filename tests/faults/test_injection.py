@@ -67,8 +67,13 @@ class _Rows(HTMLParser):
         self._row: str | None = None
         self._cell: list[str] | None = None
         self._heading: list[str] | None = None
+        self._problem = 0  # >0 inside a broken case's problem note (under its title)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._problem or (tag == "span" and "advocacyhub-index-row-problem"
+                             in (dict(attrs).get("class") or "")):  # fmt: skip
+            self._problem += tag == "span"
+            return
         if tag == "tr":
             self._row = dict(attrs).get("data-advocacy-case")
             if self._row is not None:
@@ -79,6 +84,9 @@ class _Rows(HTMLParser):
             self._heading = []
 
     def handle_endtag(self, tag: str) -> None:
+        if self._problem:
+            self._problem -= tag == "span"
+            return
         if tag == "td" and self._cell is not None and self._row is not None:
             # MediaWiki turns a space before ":;!?" into a no-break space when it renders
             self.rows[self._row].append("".join(self._cell).replace("\xa0", " ").strip())
@@ -88,6 +96,8 @@ class _Rows(HTMLParser):
             self._heading = None
 
     def handle_data(self, data: str) -> None:
+        if self._problem:
+            return
         if self._cell is not None:
             self._cell.append(data)
         if self._heading is not None:

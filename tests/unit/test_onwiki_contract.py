@@ -225,7 +225,8 @@ def test_every_templatedata_block_is_valid(pages: dict[str, str]) -> None:
 
 def test_each_template_documents_itself(pages: dict[str, str]) -> None:
     for title, text in pages.items():
-        if not title.startswith("Template:") or title.endswith("/box"):
+        # the box's layout is documented by its template; a preload page is a new page's text
+        if not title.startswith("Template:") or title.endswith("/box") or "/preload/" in title:
             continue
         assert len(TEMPLATEDATA.findall(text)) == 1, f"{title}: one <templatedata> block"
         noinclude = "".join(re.findall(r"<noinclude>(.*?)</noinclude>", text, re.S))
@@ -337,7 +338,7 @@ def test_index_marker_parameters(pages: dict[str, str], config: Config) -> None:
     (td,) = _templatedata(pages[f"Template:{config.templates.index_start}"])
     assert td["paramOrder"] == [
         *("region", "country", "topic", "status", "year", "group", "sort", "columns"),
-        *("limit", "lang", "attention", "chart"),
+        *("limit", "lang", "attention", "chart", "create"),
     ]
     p = td["params"]
     assert p["region"]["suggestedvalues"] == list(config.vocabulary.regions)
@@ -604,11 +605,12 @@ def test_seed_hub_and_lists(seed: list[dict], dev: Config) -> None:
         code = mwparserfromhell.parse(_last_text(pages[hub]))
         starts = [x for x in code.filter_templates() if _norm(str(x.name)) == _norm(t.index_start)]
         ends = [x for x in code.filter_templates() if _norm(str(x.name)) == _norm(t.index_end)]
-        assert len(starts) == len(ends) == 2
-        first = {str(p.name).strip(): str(p.value).strip() for p in starts[0].params}
-        assert first["group"] == "region" and first["attention"] == "yes"
-        second = {str(p.name).strip(): str(p.value).strip() for p in starts[1].params}
-        assert second["topic"] == "copyright" and second["group"] == "status"
+        assert len(starts) == len(ends) == 3
+        params = [{str(p.name).strip(): str(p.value).strip() for p in s.params} for s in starts]
+        # "active now" first, with the create-a-case box (issue 13)
+        assert params[0]["status"] == "active" and params[0]["create"] == "yes"
+        assert params[1]["group"] == "region" and params[1]["attention"] == "yes"
+        assert params[2]["topic"] == "copyright" and params[2]["group"] == "status"
         assert "The bot will fill this in." in _last_text(pages[hub])
         assert "lang=zh" in _last_text(pages[f"{hub}/zh"])
     status = _last_text(pages["Advocacy/Translation status"])

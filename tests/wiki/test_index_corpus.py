@@ -267,6 +267,9 @@ def test_every_cell_and_the_needs_attention_list(
             ", ".join(AUTONYMS[code] for code in e.get("languages", [])),
         ]
         assert [c.text for c in row.cells] == expected, page
+        # a broken case's row says so under its title (issue 13)
+        problems = _problems(e)
+        assert row.cells[0].problem.startswith("Needs attention:") is bool(problems), page
 
     # the unfiltered view lists every page with a problem, with every reason in plain words
     assert shown.headings == ["Needs attention"]
@@ -276,7 +279,8 @@ def test_every_cell_and_the_needs_attention_list(
         if problems:
             label = _expected_title(corpus, case.page)
             reasons = " ".join(REASONS[code].format(*params) for code, *params in problems)
-            want[corpus.prefix + case.page] = f"{label}: {reasons}"
+            # each entry ends with its edit link and the link to the allowed codes
+            want[corpus.prefix + case.page] = f"{label}: {reasons} (edit · allowed codes)"
     got = {item.links[0]: item.text for item in shown.items}
     assert got == want
     assert len(want) == 13

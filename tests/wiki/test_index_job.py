@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -35,6 +36,16 @@ from tests.wiki.test_index_support import (
 )
 
 STAMP = "<!-- advocacy-hub: generated content, edits here are overwritten; hash=HASH -->"
+DOCS = " ([[Advocacy Hub/Bot documentation|about this bot]])"
+ZH_DOCS = "（[[Advocacy Hub/Bot documentation|关于此机器人]]）"
+INDEX_HELP = "[[:Template:Advocacy case index#Parameters|allowed codes]]"
+
+
+def changed_note() -> str:
+    """The last line of a view the bot changed today (docs/index.md)."""
+    today = datetime.now(UTC).date().isoformat()
+    return (f'<div class="advocacyhub-index-changed" data-changed="{today}" '
+            f'style="font-size:85%;">This list last changed on {today}.</div>')  # fmt: skip
 
 
 @pytest.fixture
@@ -106,7 +117,9 @@ def test_exact_text_two_markers_and_the_text_around_them(
     assert result.exit_code == 0, result.error
     (saved,) = result.report.edits
     assert saved.summary == (
-        "Advocacy Hub: case index updated: 3 added, 0 updated, 0 removed; 3 cases in all"
+        "Advocacy Hub: case index updated: 3 added, 0 updated, 0 removed; 3 cases in all; "
+        "added: EU copyright directive, Freedom of panorama in France, Access blocks in Kenya"
+        + DOCS
     )
     expected = (
         AROUND_BEFORE + f"{{{{{START}|region=europe|columns=title, status, start, end}}}}\n"
@@ -115,20 +128,23 @@ def test_exact_text_two_markers_and_the_text_around_them(
         '["region", "europe"]] -->\n'
         '<div class="advocacyhub-index" lang="en" dir="ltr">\n'
         "Total: 2 cases.\n"
+        '<div class="advocacyhub-index-scroll" style="overflow-x:auto;">\n'
         '{| class="wikitable sortable advocacyhub-index-table"\n'
         "! Title !! Status !! Start !! End\n"
         f'|- data-advocacy-case="{prefix}Directive"\n'
         f"| [[:{prefix}Directive|EU copyright directive]]\n"
-        "| Failure\n"
-        "| 2016-09\n"
-        "| 2019-04\n"
+        '| style="white-space:nowrap;" | Failure\n'
+        '| style="white-space:nowrap;" | 2016-09\n'
+        '| style="white-space:nowrap;" | 2019-04\n'
         f'|- data-advocacy-case="{prefix}France"\n'
         f"| [[:{prefix}France|Freedom of panorama in France]]\n"
-        "| Partial success\n"
-        "| 2015-06\n"
-        "| 2016-10-07\n"
+        '| style="white-space:nowrap;" | Partial success\n'
+        '| style="white-space:nowrap;" | 2015-06\n'
+        '| style="white-space:nowrap;" | 2016-10-07\n'
         "|}\n"
         "</div>\n"
+        "</div>\n"
+        f"{changed_note()}\n"
         f"{{{{{END}}}}}\n"
         "Between the lists.\n"
         "{{advocacy case index |status=active|group=region|chart=no}}\n"
@@ -139,18 +155,20 @@ def test_exact_text_two_markers_and_the_text_around_them(
         "Total: 1 case.\n"
         "=== Africa ===\n"
         "1 case\n"
+        '<div class="advocacyhub-index-scroll" style="overflow-x:auto;">\n'
         '{| class="wikitable sortable advocacyhub-index-table"\n'
-        "! Title !! Region !! Country !! Topic !! Status !! Start !! End\n"
+        "! Title !! Status !! Country !! Topic !! Start !! End\n"
         f'|- data-advocacy-case="{prefix}Kenya"\n'
         f"| [[:{prefix}Kenya|Access blocks in Kenya]]\n"
-        "| Africa\n"
+        '| style="white-space:nowrap;" | Active\n'
         "| Kenya\n"
         "| Censorship and access blocks\n"
-        "| Active\n"
-        "| 2021\n"
+        '| style="white-space:nowrap;" | 2021\n'
         "|\n"
         "|}\n"
         "</div>\n"
+        "</div>\n"
+        f"{changed_note()}\n"
         f"{{{{{END}}}}}\n"
         "\n"
         "[[Category:Kept]] Footer."
@@ -188,22 +206,29 @@ def test_lang_parameter_and_page_languages(
     summaries = {e.title: e.summary for e in result.report.edits}
     # the summary speaks the page's language; `lang=` sets the language of the view only
     assert summaries == {
-        english: "Advocacy Hub: case index updated: 1 added, 0 updated, 0 removed; 3 cases in all",
-        chinese: "Advocacy Hub：案例索引已更新：新增1个，更新0个，移除0个；共3个案例",
-        arabic: "Advocacy Hub: تحديث فهرس الحالات: أضيفت 1، وحُدّثت 0، وأزيلت 0؛ المجموع 3 حالات",
+        english: "Advocacy Hub: case index updated: 1 added, 0 updated, 0 removed; 3 cases in all"
+        "; added: Access blocks in Kenya" + DOCS,
+        chinese: "Advocacy Hub：案例索引已更新：新增1个，更新0个，移除0个；共3个案例"
+        "；新增：Access blocks in Kenya（[[Advocacy Hub/Bot documentation|关于此机器人]]）",
+        arabic: "Advocacy Hub: تحديث فهرس الحالات: أضيفت 1، وحُدّثت 0، وأزيلت 0؛ المجموع 3 حالات"
+        "؛ أضيفت: Access blocks in Kenya ([[Advocacy Hub/Bot documentation|عن هذا البوت]])",
     }
     chinese_view = [
         '<div class="advocacyhub-index" lang="zh" dir="ltr">',
         "共 1 个案例。",
+        '<div class="advocacyhub-index-scroll" style="overflow-x:auto;">',
         '{| class="wikitable sortable advocacyhub-index-table"',
         "! 标题 !! 地区 !! 主题 !! 状态",
         f'|- data-advocacy-case="{prefix}Kenya"',
         f"| [[:{prefix}Kenya|Access blocks in Kenya]]",
         "| 非洲",
         "| 审查与访问封锁",
-        "| 进行中",
+        '| style="white-space:nowrap;" | 进行中',
         "|}",
         "</div>",
+        "</div>",
+        changed_note().replace("This list last changed on ", "此列表最后更改于")
+        .replace(".</div>", "。</div>"),
     ]
     for title in (english, chinese):
         (body,) = region_bodies(admin.page_text(title) or "")
@@ -212,7 +237,7 @@ def test_lang_parameter_and_page_languages(
     assert body.splitlines()[1:4] == [
         '<div class="advocacyhub-index" lang="ar" dir="rtl">',
         "المجموع: قضية واحدة.",
-        '{| class="wikitable sortable advocacyhub-index-table"',
+        '<div class="advocacyhub-index-scroll" style="overflow-x:auto;">',
     ]
     assert row_pages(body, prefix) == ["Kenya"]
 
@@ -265,6 +290,7 @@ def test_invalid_parameter_shows_an_error_inside_its_own_region(
         "“<bdi>country</bdi>”).",
         "* The limit “0” must be a whole number from 1 to 10000.",
         "</div>",
+        changed_note(),
     ]
     assert outside_regions(saved) == outside_regions(text)
     # the editor sees the error where the list should be
@@ -318,9 +344,10 @@ def test_broken_markers_leave_the_page_untouched_and_are_reported(
     assert items == [
         f"* <bdi>[[:{nested}|{nested}]]</bdi>: The index start marker on line 3 comes before "
         "the list started on line 1 is closed with an end marker, so the bot left this page "
-        "untouched.",
+        f"untouched. ([[:Special:EditPage/{nested}|edit]] · {INDEX_HELP})",
         f"* <bdi>[[:{unclosed}|{unclosed}]]</bdi>: The index start marker on line 2 has no end "
-        "marker after it, so the bot left this page untouched.",
+        f"marker after it, so the bot left this page untouched. "
+        f"([[:Special:EditPage/{unclosed}|edit]] · {INDEX_HELP})",
     ]
 
 
@@ -424,6 +451,7 @@ def test_human_edit_inside_the_region_between_read_and_save_is_named(
         # landed on a revision it never read and redoes the bot's change on top, naming it
         assert summaries == [
             "Advocacy Hub: case index updated: 1 added, 0 updated, 0 removed; 3 cases in all"
+            "; added: Freedom of panorama in France" + DOCS +
             f"; redone on top of a manual edit by Tester1 made during the bot's save ([[{diff}]])"
         ]
         assert any("an edit by Tester1" in n and "redone on top of it" in n
@@ -433,7 +461,7 @@ def test_human_edit_inside_the_region_between_read_and_save_is_named(
         # (the person's row is replaced, but no case changed since the bot's own rendering)
         assert summaries == [
             "Advocacy Hub: case index updated: 1 added, 0 updated, 0 removed; 3 cases in all"
-            + replaced
+            "; added: EU copyright directive" + replaced + DOCS
         ]
     if how != "merged":
         note = f"{title}: manual edit inside the bot's region by Tester1 ({diff}); replaced"
@@ -465,6 +493,7 @@ def test_human_edit_inside_the_region_is_replaced_and_reported(
     assert saved.summary == (  # no case changed since the bot's own rendering
         "Advocacy Hub: case index updated (no case added, updated or removed: needs-attention "
         f"list or layout); 3 cases in all; replaced a manual edit inside the bot's section ({diff})"
+        + DOCS
     )
     assert any(n.startswith(f"{title}: manual edit inside the bot's region by Tester2 ")
                for n in second.report.notes)  # fmt: skip
@@ -474,12 +503,18 @@ def test_human_edit_inside_the_region_is_replaced_and_reported(
     note = (
         f"* <bdi>[[:{title}|{title}]]</bdi>: Someone (<bdi>Tester2</bdi>) edited inside the "
         f"bot's list ([[Special:Diff/{bot_revid}/{human_revid}|see the changes]]); the bot "
-        "replaced that text, so please move lasting content outside the markers."
+        "replaced that text, so please move lasting content outside the markers. "
+        f"([[:Special:EditPage/{title}|edit]] · {INDEX_HELP})"
     )
-    assert body.splitlines()[-2:] == [note, "</div>"]
+    lines = body.splitlines()
+    assert note in lines
+    # the list comes first in the view; apart from it, the view is as it should be
+    assert lines.index("=== Needs attention ===") < lines.index('|- data-advocacy-case="'
+                                                                  f'{prefix}Directive"')
+    start = body.index('<div class="advocacyhub-index-attention">')
+    end = body.index("</div>\n", start) + len("</div>\n")
     (good_body,) = region_bodies(good)
-    table = good_body.removesuffix("</div>")
-    assert body.startswith(table + "=== Needs attention ===\n")  # the table as it should be
+    assert body[:start] + body[end:] == good_body
     # the link points at the human's change
     page_html = admin.parse_html(title)
     assert f'title="Special:Diff/{bot_revid}/{human_revid}">see the changes</a>' in page_html
@@ -488,7 +523,7 @@ def test_human_edit_inside_the_region_is_replaced_and_reported(
     third = run_index(iconfig)
     assert [e.summary for e in third.report.edits] == [
         "Advocacy Hub: case index updated (no case added, updated or removed: needs-attention "
-        "list or layout); 3 cases in all"
+        "list or layout); 3 cases in all" + DOCS
     ]
     assert admin.page_text(title) == good
     assert run_index(iconfig).report.edits == []
@@ -512,8 +547,11 @@ def test_summaries_say_what_changed(
     ])  # fmt: skip
     first = run_index(iconfig)
     assert {e.title: e.summary for e in first.report.edits} == {
-        english: "Advocacy Hub: case index updated: 5 added, 0 updated, 0 removed; 5 cases in all",
-        chinese: "Advocacy Hub：案例索引已更新：新增5个，更新0个，移除0个；共5个案例",
+        # the first three cases are named, then how many more
+        english: "Advocacy Hub: case index updated: 5 added, 0 updated, 0 removed; 5 cases in all"
+        "; added: Case 1, Case 2, Case 3, 2 more" + DOCS,
+        chinese: "Advocacy Hub：案例索引已更新：新增5个，更新0个，移除0个；共5个案例"
+        "；新增：Case 1, Case 2, Case 3, 另外2个" + ZH_DOCS,
     }
     tester1.edit(f"{prefix}Case 6", case_text("Case 6", "africa", "planned", "2024"), "new")
     tester1.edit(f"{prefix}Case 2", case_text("Case 2", "europe", "success", "2012"), "won")
@@ -521,8 +559,10 @@ def test_summaries_say_what_changed(
     second = run_index(iconfig)
     assert second.exit_code == 0, second.error
     assert {e.title: e.summary for e in second.report.edits} == {
-        english: "Advocacy Hub: case index updated: 1 added, 1 updated, 1 removed; 5 cases in all",
-        chinese: "Advocacy Hub：案例索引已更新：新增1个，更新1个，移除1个；共5个案例",
+        english: "Advocacy Hub: case index updated: 1 added, 1 updated, 1 removed; 5 cases in all"
+        "; added: Case 6; updated: Case 2; removed: Case 3" + DOCS,
+        chinese: "Advocacy Hub：案例索引已更新：新增1个，更新1个，移除1个；共5个案例"
+        "；新增：Case 6；更新：Case 2；移除：Case 3" + ZH_DOCS,
     }
     (body,) = region_bodies(admin.page_text(english) or "")
     assert row_pages(body, prefix) == ["Case 1", "Case 2", "Case 4", "Case 5", "Case 6"]

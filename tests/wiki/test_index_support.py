@@ -130,7 +130,7 @@ _REGION_RE = re.compile(
     r"\{\{\s*" + re.escape(END) + r"\s*\}\}",
     re.S,
 )
-_ROW_RE = re.compile(r'^\|- data-advocacy-case="([^"]*)"$', re.M)
+_ROW_RE = re.compile(r'^\|- data-advocacy-case="([^"]*)"(?: class=[^\n]*)?$', re.M)
 _HEADING_RE = re.compile(r"^=== (.*) ===$")
 _STAMP_RE = re.compile(r"hash=[0-9a-f]{12}")
 
@@ -179,6 +179,7 @@ def without_hash(text: str) -> str:
 class Cell:
     text: str = ""
     links: list[str] = field(default_factory=list)  # title attributes of <a> elements
+    problem: str = ""  # a broken case's problems, shown under its title (not part of `text`)
 
 
 @dataclass
@@ -221,6 +222,7 @@ class _IndexHTML(HTMLParser):
         self.heading: list[str] | None = None
         self.item: Cell | None = None
         self.skip_depth = 0  # >0 inside a heading's [edit] link
+        self.problem_depth = 0  # >0 inside a row's problem note
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -236,6 +238,9 @@ class _IndexHTML(HTMLParser):
             return
         if self.skip_depth or (tag == "span" and "mw-editsection" in classes):
             self.skip_depth += tag == "span"
+            return
+        if self.problem_depth or (tag == "span" and "advocacyhub-index-row-problem" in classes):
+            self.problem_depth += tag == "span"
             return
         if tag == "table":
             self.table = Table(classes)
@@ -268,6 +273,9 @@ class _IndexHTML(HTMLParser):
         if self.skip_depth:
             self.skip_depth -= tag == "span"
             return
+        if self.problem_depth:
+            self.problem_depth -= tag == "span"
+            return
         if tag == "td":
             self.cell = None
         elif tag == "th" and self.header_cell is not None and self.table is not None:
@@ -285,6 +293,10 @@ class _IndexHTML(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.current is None or self.skip_depth:
+            return
+        if self.problem_depth:
+            if self.cell is not None:
+                self.cell.problem += data
             return
         self.current.text += data
         for target in (self.cell, self.item):
