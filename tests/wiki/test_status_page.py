@@ -62,7 +62,8 @@ def test_status_page_changes_only_when_the_state_changes(
     assert "| Translation status tables || No run recorded yet" in text
     [created] = bot_revisions(admin, status)
     assert created["comment"] == ("Advocacy Hub: bot status changed (Case index, Translation "
-                                  "status tables, Digest)")
+                                  "status tables, Digest, Knowledge views (lessons, partners, "
+                                  "whom to ask, positions))")
 
     # the same state again: no edit, and not even a request for the status page
     mark = request_log.mark()
