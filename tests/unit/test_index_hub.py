@@ -177,7 +177,7 @@ def test_the_create_box_is_an_inputbox_where_the_wiki_has_one(
 def test_the_create_box_falls_back_to_english_preload_and_is_off_by_default(
     config: Config, messages: Messages
 ) -> None:
-    page = "{{Advocacy case index|create=yes|lang=de}}\n{{Advocacy case index end}}"
+    page = "{{Advocacy case index|create=yes|lang=it}}\n{{Advocacy case index end}}"
     out = render_marker_page(page, NAMES, [], [], messages, "en", config)
     assert out.text is not None and "preload=Template:Advocacy_case/preload/en" in out.text
     plain = render_index_view(view({}, config), [case(1)], [], messages, "en")
