@@ -55,6 +55,8 @@ class PeriodRevisions:
     position_names: frozenset[str] = frozenset()  # the position template's names
     # (positions page, subscriber language) -> its translation subpage in that language
     position_translations: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # subscriber language -> the first hub page's translation subpage in it (that exists)
+    hub_versions: Mapping[str, str] = field(default_factory=dict)
 
 
 def position_news(revisions: PeriodRevisions, config: Config,

@@ -47,7 +47,7 @@ from bots.i18n.languages import (
 from bots.outcomes import JobReport
 from bots.translation_status.collect import translation_needs
 from bots.translation_status.records import TranslationRecord, split_unit_title
-from bots.wiki.digest_reads import category_members
+from bots.wiki.digest_reads import category_members, existing_pages
 from bots.wiki.history import (
     PageHistory,
     RecentChange,
@@ -369,7 +369,17 @@ class Collector:
             positions=changed_positions,
             position_names=self.position_names,
             position_translations=self.position_translations(changed_positions, languages),
+            hub_versions=self.hub_versions(languages),
         )
+
+    def hub_versions(self, languages: Sequence[str]) -> dict[str, str]:
+        """Language -> the first hub's subpage in it or its first fallback but English, where
+        one exists (no redirect; one batched read)."""
+        hub = next(iter(self.hubs), "")
+        chains = {lang: [f"{hub}/{c}" for c in fallback_chain(lang) if c != SOURCE_LANG]
+                  for lang in languages} if hub else {}
+        found = existing_pages(self.session, {t for c in chains.values() for t in c})
+        return {k: next(t for t in c if t in found) for k, c in chains.items() if found & {*c}}
 
 
 def collect_revisions(

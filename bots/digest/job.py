@@ -68,9 +68,9 @@ def run(
         return report
     targets = resolve_targets(session, ledger, subscribers, site)
     delivered = delivered_pages(session, config, targets, period, site)
-
     ctx = RenderContext(messages, config.digest.subscriber_page, config.digest.unsubscribe_page,
-                        period.archive_page, next(iter(config.digest.hub_pages), ""))
+                        period.archive_page, next(iter(config.digest.hub_pages), ""),
+                        revisions.hub_versions)
     rules = DeliveryRules(config.wiki.user, config.digest.send_empty, templates.bots,
                           templates.nobots)
     plan = plan_deliveries(content, targets, delivered, ctx, rules)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bots.digest.content import (
     CaseFacts,
@@ -46,6 +46,8 @@ class RenderContext:
     unsubscribe_page: str = ""
     archive_page: str = ""  # this digest's archive page: "read online"
     hub_page: str = ""  # the first hub page, linked from every message
+    # reader's language -> the hub's translation subpage in it, linked instead where it exists
+    hub_versions: Mapping[str, str] = field(default_factory=dict)
 
 
 class Writer:
@@ -215,7 +217,8 @@ def _links(w: Writer) -> list[str]:
     if w.ctx.archive_page:
         lines.append(w.msg("read-online", internal_link(w.ctx.archive_page)))
     if w.ctx.hub_page:
-        lines.append(w.msg("hub", internal_link(w.ctx.hub_page)))
+        hub = w.ctx.hub_versions.get(w.requested, w.ctx.hub_page)
+        lines.append(w.msg("hub", internal_link(hub)))
     return [" · ".join(lines), ""] if lines else []
 
 

@@ -106,6 +106,12 @@ def category_members(session: WikiSession, titles: Iterable[str], category: str)
     return frozenset(out)
 
 
+def existing_pages(session: WikiSession, titles: Iterable[str]) -> frozenset[str]:
+    """Which of ``titles`` exist and are no redirects (batched, no text)."""
+    snaps = session.read_pages(titles, content=False)
+    return frozenset(t for t, s in snaps.items() if s.exists and not s.is_redirect)
+
+
 def _evidence_params(ask: EvidenceQuery) -> dict[str, Any]:
     params: dict[str, Any] = {
         "list": "usercontribs|logevents",

@@ -89,6 +89,8 @@ def test_cases_reach_readers_in_their_language(
         {"title": secret, "text": case("Quiet case", sensitive="yes", summary="Hidden."),
          "age_days": 1},
         {"title": f"{secret}/zh", "text": case("秘密案例", summary="机密摘要。"), "age_days": 1},
+        # the hub in Chinese: Chinese readers are sent there, Arabic ones to the source
+        {"title": f"{prefix}Hub/zh", "text": "倡导中心。", "age_days": 30},
         {"title": f"{prefix}Digest/Subscribers", "age_days": 30,
          "text": "\n".join(subscriber(u, lang) for lang, u in readers.items())},
         *(talk(u) for u in readers.values()),
@@ -100,6 +102,8 @@ def test_cases_reach_readers_in_their_language(
 
     zh = posts["zh"]
     assert f"[[:{base}/zh|图书馆改革]]" in zh and "图书馆可以出借电子书。" in zh
+    assert f"[[:{prefix}Hub/zh|{prefix}Hub/zh]]" in zh and f"[[:{prefix}Hub|" not in zh
+    assert f"[[:{prefix}Hub|{prefix}Hub]]" in posts["ar"] and f"{prefix}Hub/zh" not in posts["ar"]
     assert f"[[:{learned}/zh|经验案例]]" in zh and "先从部委开始。" in zh
     assert f"[[:{base}|" not in zh and "Libraries may lend" not in zh
 
