@@ -10,7 +10,13 @@ from pathlib import Path
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK
 from tests.faults.cli_runs import run_cli
 from tests.support import Devwiki, WikiClient
-from tests.wiki.test_status_page import INDEX, add_cases, blank_three, bot_revisions, status_config
+from tests.wiki.test_status_page_wiki import (
+    INDEX,
+    add_cases,
+    blank_three,
+    bot_revisions,
+    status_config,
+)
 
 CATEGORY = "Advocacy Hub suspended pages"
 
