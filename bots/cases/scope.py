@@ -132,7 +132,6 @@ def is_translation_language(code: str) -> bool:
 def case_title(
     title: str, namespace: int | None, config: Config, carries_case: Container[str],
     in_category: Container[str] | None = None,
-    writes_case: Container[str] | None = None,
 ) -> CaseTitle:
     """The one notion of a case page's title, shared by the index and the digest.
 
@@ -141,16 +140,11 @@ def case_title(
     whose own wikitext writes the case template (the index's listing; the digest's pages at
     the period's end). ``in_category``: the titles in ``index.required_category`` when it is
     set (None: the caller checks the category itself, as the index does with its listing).
-    ``writes_case``: the titles writing the template, when ``carries_case`` holds only case
-    pages (the index's second pass); None: ``carries_case``.
 
     * outside ``[permissions]`` case namespaces and prefixes, excluded by ``[index]``
       (:func:`not_a_case_page`), or not in its required category: no case;
     * ``Page/zh``, where ``zh`` is a language (:func:`is_translation_language`) and ``Page`` is a
-      case page carrying the template: a translation of ``Page``, never a case of its own, when
-      the hub expects that language (``[translations] languages``) or the subpage writes the case
-      template itself. The wiki knows ~500 codes, many of them spelt like words (``new`` is
-      Newar, ``min``, ``war``): a notes page ``Case/new`` is no Newar translation;
+      case page carrying the template: a translation of ``Page``, never a case of its own;
     * anything else: a case page when its text writes the case template. A case on the ``/zh``
       subpage of a page without one is the only copy of that case: it counts as a case.
     """
@@ -161,9 +155,7 @@ def case_title(
     if reason is not None:
         return CaseTitle(TitleKind.NOT_A_CASE, title, reason=reason)
     base, _, last = title.rpartition("/")
-    writing = carries_case if writes_case is None else writes_case
     if (base and base in carries_case and is_translation_language(last)
-            and (last in config.translations.languages or title in writing)
             and not_a_case_page(base, config) is None):
         return CaseTitle(TitleKind.TRANSLATION, title, case_page=base, language=last)
     if in_category is not None and category_title(config) and title not in in_category:

@@ -152,14 +152,11 @@ class Collector:
         created, given the template, or moved in (from a user-space draft, an excluded title);
         a translation subpage is a translation; a page moved out is no news."""
         config = self.config
-        titles = {t for s in spans for t in (s.start_title, s.end_title)}
-        subpages = {t for t in titles if translation_parent(t, config)}
-        parents = {translation_parent(t, config) for t in subpages}
-        # a subpage in a language the hub does not list is a translation only when it writes
-        # the case template itself (``case_title``): its text is read with its parent's
-        self.read_end_texts(parents | subpages, history)
-        carries = {p for p in parents | subpages
-                   if writes_template(self.end_texts.get(p) or "", self.case_names)}
+        parents = {translation_parent(t, config)
+                   for s in spans for t in (s.start_title, s.end_title)} - {""}
+        self.read_end_texts(parents, history)
+        carries = {p for p in parents if writes_template(self.end_texts.get(p) or "",
+                                                         self.case_names)}
         category = category_title(config)
         # index.required_category, as the index applies it: membership now (one batched read)
         members = category_members(self.session, {s.end_title for s in spans} | {
@@ -292,9 +289,7 @@ class Collector:
             for lang in languages:
                 chain = [c for c in fallback_chain(lang) if c != SOURCE_LANG or c == lang]
                 for rank, code in enumerate(chain):
-                    # a candidate until read: an unlisted language must write the template
-                    sub = case_title(f"{page}/{code}", None, self.config, {page},
-                                     writes_case={f"{page}/{code}"})
+                    sub = case_title(f"{page}/{code}", None, self.config, {page})
                     if sub.kind is TitleKind.TRANSLATION:
                         candidates.setdefault(sub.title, []).append((page, lang, rank))
         titles = sorted(candidates)
@@ -309,10 +304,6 @@ class Collector:
             if snap is None or not snap.exists or snap.is_redirect or snap.text is None:
                 continue
             self.pages_read += 1
-            code = title.rpartition("/")[2]
-            if (code not in self.config.translations.languages
-                    and not writes_template(snap.text, self.case_names)):
-                continue  # a notes page spelt like a language code (``/new``), no translation
             for page, lang, rank in candidates[title]:
                 if (page, lang) not in best or rank < best[(page, lang)][0]:
                     best[(page, lang)] = (rank, title, snap.text)

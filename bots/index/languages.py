@@ -41,7 +41,7 @@ def split_translation_subpages(
             case_titles.append(title)
     case_set = set(case_titles)
     for title in existing:
-        kind = case_title(title, None, config, case_set, writes_case=with_template)
+        kind = case_title(title, None, config, case_set)
         if kind.kind is TitleKind.TRANSLATION:
             languages.setdefault(kind.case_page, []).append(kind.language)
     return case_titles, {k: sorted(v) for k, v in languages.items()}

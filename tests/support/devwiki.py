@@ -277,4 +277,12 @@ def bring_up_second(central: Devwiki, *, seed: bool = True) -> Devwiki:
     wiki_dir, port = second_wiki_location(central)
     args = ["up", "--lang", SECOND_LANG, "--central", str(central.dir)]
     run_devwiki(*args, *(["--seed"] if seed else []), wiki_dir=wiki_dir, port=port)
+    if "pywikibot" in sys.modules:
+        # Pywikibot lists its families folder once, when it is first imported: a family file
+        # written there later (this registration) is unknown to a test process until then.
+        from pywikibot import config as pwb_config
+
+        families = central.dir / "pywikibot" / "families"
+        if families.is_dir():
+            pwb_config.register_families_folder(str(families))
     return Devwiki.from_status(devwiki_status(wiki_dir=wiki_dir, port=port))
