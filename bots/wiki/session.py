@@ -190,12 +190,21 @@ class WikiSession:
                 raise WrongUserError(
                     f"cannot log in as {self.config.wiki.user}: {again}"
                 ) from again
-        info = self.account_info(force=True)
+        info = self._account_from_login()
         if info.name != self.config.wiki.user:
             raise WrongUserError(
                 f"logged in as {info.name!r}, but the config says {self.config.wiki.user!r}"
             )
         return info
+
+    def _account_from_login(self) -> AccountInfo:
+        """The account as Pywikibot's login has just read it (``site.userinfo``, loaded afresh
+        by ``site.login()``: groups, rights, block and talk-message state), and the wiki's
+        general facts from Pywikibot's site information cache: no request of their own."""
+        self._account = account_from(self.site.userinfo)
+        info = self.site.siteinfo
+        self._site = limits_from({key: info.get(key) for key in ("maxarticlesize", "lang")})
+        return self._account
 
     def account_info(self, force: bool = False) -> AccountInfo:
         """The account's groups and rights; the wiki's general facts ride along (no request
