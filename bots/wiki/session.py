@@ -157,15 +157,24 @@ class WikiSession:
         ``on_query`` receives each response's whole `query` part: a `list=` module sent along
         (MediaWiki continues it with the generator) is read there, saving its own requests.
         """
+        for page, _read_at in self._stamped_pages(params, on_query):
+            yield page
+
+    def _stamped_pages(
+        self, params: Mapping[str, Any], on_query: Callable[[Mapping[str, Any]], None] | None
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """:meth:`query_pages` with each record's server time (``curtimestamp``, when asked)."""
         pending: dict[Any, dict[str, Any]] = {}
+        read_at = ""
         for result in self._responses(params):
+            read_at = str(result.get("curtimestamp", read_at))
             query = result.get("query", {})
             if on_query is not None:
                 on_query(query)
             for page in query.get("pages", []):
                 merge_page(pending.setdefault(page.get("pageid") or page.get("title"), {}), page)
             if result.get("batchcomplete") or "continue" not in result:
-                yield from pending.values()
+                yield from ((page, read_at) for page in pending.values())
                 pending = {}
 
     # ----------------------------------------------------------------------------- account
@@ -246,12 +255,10 @@ class WikiSession:
     def preflight(self, *, write: bool = True) -> None:
         """Before a write: shutoff page, account, block and talk-message checks.
 
-        One request, unless a check that is still fresh stands (made less than
-        ``shutoff.check_max_age_seconds`` ago, with fewer than ``shutoff.check_max_edits``
-        writes on it since: :mod:`bots.wiki.preflight`), whether this method made it or another
-        read carried it (:meth:`preflight_params`, :meth:`accept_preflight`). A stop requested
-        by a signal is checked every time (no request). ``write``: the check is for one write
-        (it counts against the bound); False for the check before a job starts.
+        One request, unless a check still stands (:mod:`bots.wiki.preflight`: 10 edits or 10 s
+        by default), made here or carried by another read (:meth:`accept_preflight`). A stop
+        requested by a signal is checked every time. ``write``: the check is for one write (it
+        counts against the bound); False for the check before a job starts.
         """
         raise_if_stop_requested()  # SIGTERM/Ctrl-C: the edit in flight finished; start no other
         shutoff = self.config.shutoff
@@ -362,7 +369,8 @@ class WikiSession:
         extra: Mapping[str, Any] | None = None,
         on_query: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> Iterator[PageSnapshot]:
-        """Pages transcluding a template (through redirects too), with or without text.
+        """Pages transcluding a template (through redirects too), with or without text
+        (with text, each snapshot may be the base of a save, as from :meth:`read_pages`).
 
         ``extra`` parameters go into the same requests (for example a `list=` module, whose
         results ``on_query`` receives; see :meth:`query_pages`)."""
@@ -378,8 +386,9 @@ class WikiSession:
             "curtimestamp": True,
             **(extra or {}),
         }
-        for page in self.query_pages(on_query=on_query, **params):
-            yield snapshot_from(page, "")
+        for page, read_at in self._stamped_pages(params, on_query):
+            # with text, a snapshot may be the base of a save: it keeps the read's time
+            yield snapshot_from(page, read_at if content else "")
 
     def all_pages(self, prefix: str, namespace: int) -> Iterator[str]:
         """Titles of all pages with a prefix in a namespace (one request per 5,000 titles)."""
