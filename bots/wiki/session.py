@@ -135,14 +135,11 @@ class WikiSession:
         The one helper for continued queries: :meth:`query_pages` and :meth:`read_pages` are
         views of the same loop (:meth:`_responses`). Each request is Pywikibot's own
         (``simple_request``: maxlag, retries, tokens, -simulate). Pywikibot's query generators
-        (``api.QueryGenerator`` and its ``PageGenerator``, ``PropertyGenerator``,
-        ``ListGenerator``) would run the loop, but not for what the jobs need: they yield the
-        items of one module and drop the rest of each response (``redirects``, the
-        ``normalized`` of earlier responses, a ``list=`` module sent along with a generator,
-        ``curtimestamp``, ``batchcomplete``); they look up ``paraminfo`` for their limits
-        (requests of their own on a fresh process); and they send their requests past
-        :func:`bots.wiki.request.submit`, so a read-only or unreachable wiki would not be
-        named as one.
+        (``api.QueryGenerator`` and its subclasses) would run the loop, but they yield the items
+        of one module and drop the rest of each response (``redirects``, earlier
+        ``normalized``, a ``list=`` sent along, ``curtimestamp``, ``batchcomplete``); they look
+        up ``paraminfo`` (requests of their own on a fresh process); and they send past
+        :func:`bots.wiki.request.submit`, so a read-only or unreachable wiki would not be named.
         """
         for result in self._responses(params):
             yield result.get("query", {})
@@ -208,11 +205,10 @@ class WikiSession:
 
     def _account_from_login(self) -> AccountInfo:
         """The account as Pywikibot's login has just read it (``site.userinfo``, loaded afresh
-        by ``site.login()``: groups, rights, block and talk-message state), and the wiki's
-        general facts from Pywikibot's site information cache: no request of their own."""
+        by ``site.login()``: groups, rights, block and talk-message state): no request. The
+        wiki's general facts come with the first pre-write check (:meth:`site_limits`)."""
         self._account = account_from(self.site.userinfo)
-        info = self.site.siteinfo
-        self._site = limits_from({key: info.get(key) for key in ("maxarticlesize", "lang")})
+        self._site = None
         return self._account
 
     def account_info(self, force: bool = False) -> AccountInfo:
@@ -230,7 +226,7 @@ class WikiSession:
 
     def site_limits(self) -> SiteLimits:
         """The wiki's maximum page size and content language, read once per session with the
-        account (at login)."""
+        first pre-write check (``run_job`` makes one before every job), else on their own."""
         if self._site is None:
             self.account_info(force=True)
         assert self._site is not None
@@ -264,8 +260,12 @@ class WikiSession:
         shutoff = self.config.shutoff
         if not self._check.fresh(time.monotonic(), shutoff.check_max_age_seconds,
                                  shutoff.check_max_edits):  # fmt: skip
-            sent = time.monotonic()
-            result = self.api(action="query", **self.preflight_params())
+            sent, params = time.monotonic(), self.preflight_params()
+            if self._site is None:  # the site facts ride along (see site_limits)
+                params.update(meta="userinfo|siteinfo", siprop="general")
+            result = self.api(action="query", **params)
+            if "general" in result.get("query", {}):
+                self._site = limits_from(result["query"]["general"])
             if not self.accept_preflight(result.get("query", {}), sent_at=sent):
                 raise ShutoffError(
                     "refusing to write: the pre-write check's answer lacks the account or the "
