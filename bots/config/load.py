@@ -103,6 +103,8 @@ _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "page": (_STR, True),
         "run_value": (_STR, False),
         "stop_on_talk_message": (_BOOL, False),
+        "check_max_age_seconds": (_FLOAT, False),
+        "check_max_edits": (_INT, False),
     },
     "index": {
         "max_removed_share": (_FLOAT, False),
@@ -281,6 +283,10 @@ def _semantic_checks(file: str, cfg: Config) -> None:
     for f in cfg.index.required_fields:
         if f not in CASE_FIELDS:
             raise ConfigError(file, "index.required_fields", f"unknown case field {f!r}")
+    if cfg.shutoff.check_max_age_seconds < 0:
+        raise ConfigError(file, "shutoff.check_max_age_seconds", "must not be negative")
+    if cfg.shutoff.check_max_edits < 1:
+        raise ConfigError(file, "shutoff.check_max_edits", "must be at least 1")
     if cfg.digest.max_targets < 1:
         raise ConfigError(file, "digest.max_targets", "must be at least 1")
     if cfg.digest.period_days < 1:

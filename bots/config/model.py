@@ -92,6 +92,11 @@ class ShutoffConfig:
     page: str
     run_value: str = "run"
     stop_on_talk_message: bool = False
+    # The pre-write check (shutoff page, account, block, talk message) is reused for writes
+    # while it is younger than this many seconds and fewer than this many writes went on it
+    # (bots.wiki.session.WikiSession.preflight); 0 seconds or 1 write: a check per write.
+    check_max_age_seconds: float = 10.0
+    check_max_edits: int = 10
 
 
 @dataclass(frozen=True)

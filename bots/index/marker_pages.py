@@ -1,11 +1,11 @@
 """Collect the index pages: the pages with index markers that the bot may edit, as read.
 
 Reads: the pages transcluding the index start marker (``config.templates.index_start``,
-through its redirects too) in ``permissions.edit_namespaces``, listed first and then only the
-ones ``[permissions]`` allows read with their text: other pages may legitimately carry the
-marker (a copy in someone's notes, a page outside the bot's area); they are ignored quietly
-(a debug log line and a count in the run's notes), whatever they ask for; so are pages under
-``index.exclude_prefixes`` (``bots.cases.scope``). For a page with an
+through its redirects too) in ``permissions.edit_namespaces``, listed with their text in one
+request (up to 500 pages); only the ones ``[permissions]`` allows are used: other pages may
+legitimately carry the marker (a copy in someone's notes, a page outside the bot's area);
+they are ignored quietly (a debug log line and a count in the run's notes), whatever they ask
+for; so are pages under ``index.exclude_prefixes`` (``bots.cases.scope``). For a page with an
 edit by someone inside one of its regions, its latest revisions (who made the edit).
 
 What is wrong with a page itself (markers that cannot be paired, a manual edit inside a region)
@@ -174,7 +174,10 @@ def collect_marker_pages(
     """The pages with the start marker that the bot may edit, read, with their problems."""
     allowed: list[str] = []
     ignored: list[str] = []
-    listing = session.embedded_in(names.start, config.permissions.edit_namespaces, content=False)
+    # listed with their text: one request for all of them (a page the bot may not edit is
+    # downloaded too, and dropped here unused)
+    read: dict[str, PageSnapshot] = {}
+    listing = session.embedded_in(names.start, config.permissions.edit_namespaces, content=True)
     for listed in listing:
         refusal = edit_refusal(listed.title, listed.namespace, config)
         if not refusal and (prefix := excluded_prefix(listed.title, config)) is not None:
@@ -184,8 +187,8 @@ def collect_marker_pages(
             ignored.append(listed.title)
         else:
             allowed.append(listed.title)
+            read[listed.title] = listed
     allowed.sort()
-    read = session.read_pages(allowed) if allowed else {}
     bot = config.wiki.user
     own = _own_revisions(session, config, [read[t] for t in allowed if t in read])
     default_lang = session.site.lang or "en"

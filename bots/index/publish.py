@@ -14,7 +14,8 @@ People may edit while the bot saves. On an edit conflict the save reads the page
 is rendered again on that text. When MediaWiki instead merged someone's edit under the bot's
 save (the two touched different lines) and the edit was inside a region, the bot's revision now
 holds it: the page is saved once more at once, naming the edit, as any manual edit inside a
-region is named. Those are the only reads here: each reacts to an edit made during the run.
+region is named. Those are the only reads here: each reacts to an edit made during the run (a
+save whose answer says it went on the revision the bot read needs none).
 """
 
 from __future__ import annotations
@@ -141,6 +142,10 @@ def _publish_page(
     assert isinstance(saved, Saved) and first.build is not None
     base_revid = first.build.base.revid
     if saved.simulated or not base_revid:
+        return
+    if saved.applied_on == base_revid and saved.base_revid == base_revid:
+        # The wiki's answer names the revision the edit was applied on (``oldrevid``): the one
+        # the bot read, so nothing was merged under the save and there is nothing to look up.
         return
     merged = merged_human_edits(session, page.title, base_revid, saved.revid)
     if merged is None:

@@ -91,7 +91,7 @@ def run_job(name: str, session: WikiSession, config: Config, options: RunOptions
     try:
         with job_lock(config, name, wait_seconds=config.runtime.lock_wait_seconds):
             check_pages_to_write(session, config, name)
-            session.preflight()
+            session.preflight(write=False)
             suspended = suspended_pages(session, config, name, list(read_run_records(config)))
             options = replace(options, skip_pages=options.skip_pages | frozenset(suspended))
             ran = True

@@ -9,15 +9,17 @@ before its configuration is read: importing this module does not import Pywikibo
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import suppress
 from typing import Any
 
 from bots.config.model import Config
-from bots.errors import BlockedError, ShutoffError, TalkMessageStop, WrongUserError
+from bots.errors import BotStop, ShutoffError, WrongUserError
 from bots.shutdown import raise_if_stop_requested
 from bots.wiki import runtime
 from bots.wiki.credentials import check_pywikibot_credentials
+from bots.wiki.preflight import CheckClock, evaluate, preflight_params
 from bots.wiki.records import (
     AccountInfo,
     PageSnapshot,
@@ -25,8 +27,6 @@ from bots.wiki.records import (
     ShutoffReading,
     SiteLimits,
     account_from,
-    block_message,
-    content_of,
     limits_from,
     merge_page,
     shutoff_state,
@@ -60,6 +60,7 @@ class WikiSession:
         self._install_counter()
         self._account: AccountInfo | None = None
         self._site: SiteLimits | None = None
+        self._check = CheckClock()  # the last pre-write check that said go on: preflight()
 
     # ----------------------------------------------------------------------------- plumbing
     def _install_counter(self) -> None:
@@ -106,6 +107,7 @@ class WikiSession:
         """Log in with fresh tokens (the cached login token belongs to a lost session)."""
         from pywikibot.exceptions import NoUsernameError
 
+        self.forget_check()
         self.site.tokens.clear()
         with suppress(AttributeError):
             del self.site.userinfo
@@ -155,15 +157,24 @@ class WikiSession:
         ``on_query`` receives each response's whole `query` part: a `list=` module sent along
         (MediaWiki continues it with the generator) is read there, saving its own requests.
         """
+        for page, _read_at in self._stamped_pages(params, on_query):
+            yield page
+
+    def _stamped_pages(
+        self, params: Mapping[str, Any], on_query: Callable[[Mapping[str, Any]], None] | None
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """:meth:`query_pages` with each record's server time (``curtimestamp``, when asked)."""
         pending: dict[Any, dict[str, Any]] = {}
+        read_at = ""
         for result in self._responses(params):
+            read_at = str(result.get("curtimestamp", read_at))
             query = result.get("query", {})
             if on_query is not None:
                 on_query(query)
             for page in query.get("pages", []):
                 merge_page(pending.setdefault(page.get("pageid") or page.get("title"), {}), page)
             if result.get("batchcomplete") or "continue" not in result:
-                yield from pending.values()
+                yield from ((page, read_at) for page in pending.values())
                 pending = {}
 
     # ----------------------------------------------------------------------------- account
@@ -172,6 +183,7 @@ class WikiSession:
         from pywikibot.exceptions import NoUsernameError
 
         check_pywikibot_credentials()  # refuse a readable or symlinked password file first
+        self.forget_check()
         with suppress(AttributeError):
             del self.site.userinfo  # a long-lived process must not trust a stale cached login
         try:
@@ -187,12 +199,21 @@ class WikiSession:
                 raise WrongUserError(
                     f"cannot log in as {self.config.wiki.user}: {again}"
                 ) from again
-        info = self.account_info(force=True)
+        info = self._account_from_login()
         if info.name != self.config.wiki.user:
             raise WrongUserError(
                 f"logged in as {info.name!r}, but the config says {self.config.wiki.user!r}"
             )
         return info
+
+    def _account_from_login(self) -> AccountInfo:
+        """The account as Pywikibot's login has just read it (``site.userinfo``, loaded afresh
+        by ``site.login()``: groups, rights, block and talk-message state), and the wiki's
+        general facts from Pywikibot's site information cache: no request of their own."""
+        self._account = account_from(self.site.userinfo)
+        info = self.site.siteinfo
+        self._site = limits_from({key: info.get(key) for key in ("maxarticlesize", "lang")})
+        return self._account
 
     def account_info(self, force: bool = False) -> AccountInfo:
         """The account's groups and rights; the wiki's general facts ride along (no request
@@ -231,34 +252,58 @@ class WikiSession:
         return 500 if self.high_limits else 50
 
     # ----------------------------------------------------------------------------- safety
-    def preflight(self) -> None:
-        """Before a write: shutoff page, account, block and talk-message checks in one request."""
+    def preflight(self, *, write: bool = True) -> None:
+        """Before a write: shutoff page, account, block and talk-message checks.
+
+        One request, unless a check still stands (:mod:`bots.wiki.preflight`: 10 edits or 10 s
+        by default), made here or carried by another read (:meth:`accept_preflight`). A stop
+        requested by a signal is checked every time. ``write``: the check is for one write (it
+        counts against the bound); False for the check before a job starts.
+        """
         raise_if_stop_requested()  # SIGTERM/Ctrl-C: the edit in flight finished; start no other
         shutoff = self.config.shutoff
-        result = self.api(
-            action="query",
-            meta="userinfo",
-            uiprop="blockinfo|hasmsg",
-            titles=shutoff.page,
-            prop="revisions",
-            rvprop="content",
-            rvslots="main",
-        )
-        query = result.get("query", {})
-        user = query.get("userinfo", {})
-        if user.get("anon") or user.get("name") != self.config.wiki.user:
-            raise WrongUserError(
-                f"refusing to write: the session is {user.get('name')!r}, "
-                f"not {self.config.wiki.user!r}"
-            )
-        if "blockid" in user:
-            raise BlockedError(block_message(user))
-        page = (query.get("pages") or [{}])[0]
-        state = shutoff_state(content_of(page), shutoff.run_value)
-        if state is not None:
-            raise ShutoffError(f"shutoff page {shutoff.page} says stop ({state})")
-        if shutoff.stop_on_talk_message and user.get("messages"):
-            raise TalkMessageStop("the bot's talk page has a new message; stopping as configured")
+        if not self._check.fresh(time.monotonic(), shutoff.check_max_age_seconds,
+                                 shutoff.check_max_edits):  # fmt: skip
+            sent = time.monotonic()
+            result = self.api(action="query", **self.preflight_params())
+            if not self.accept_preflight(result.get("query", {}), sent_at=sent):
+                raise ShutoffError(
+                    "refusing to write: the pre-write check's answer lacks the account or the "
+                    f"shutoff page {shutoff.page}"
+                )
+        if write:
+            self._check.writes += 1
+
+    def forget_check(self) -> None:
+        """The next write makes a check of its own (after a new login, for example)."""
+        self._check.forget()
+
+    def preflight_params(self) -> dict[str, str]:
+        """The parameters that carry the pre-write check in a query (ride-along).
+
+        To let another read carry it, merge them into that read: its ``titles`` gain the
+        shutoff page, its ``prop`` includes ``revisions`` and ``rvprop`` ``content`` (with
+        ``rvslots=main``), ``meta`` includes ``userinfo`` with ``uiprop`` ``blockinfo|hasmsg``;
+        then pass the response's ``query`` part to :meth:`accept_preflight` before any write.
+        """
+        return preflight_params(self.config.shutoff.page)
+
+    def accept_preflight(self, query: Mapping[str, Any], *, sent_at: float | None = None) -> bool:
+        """Evaluate a pre-write check carried by a response's ``query`` part, as
+        :meth:`preflight` does: a stop raises (and no earlier check stands any more); go on
+        is recorded and True. False, with nothing recorded, when the answer does not settle it
+        (:func:`bots.wiki.preflight.evaluate`): the next write then asks itself.
+        ``sent_at``: ``time.monotonic()`` when the request was sent (else now), the check's
+        age counts from then."""
+        sent = time.monotonic() if sent_at is None else sent_at
+        try:
+            settled = evaluate(query, self.config)
+        except BotStop:
+            self._check.forget()
+            raise
+        if settled:
+            self._check.record(sent)
+        return settled
 
     def shutoff_status(self) -> ShutoffReading:
         """What the shutoff page says now (for `check` and `status`)."""
@@ -324,7 +369,8 @@ class WikiSession:
         extra: Mapping[str, Any] | None = None,
         on_query: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> Iterator[PageSnapshot]:
-        """Pages transcluding a template (through redirects too), with or without text.
+        """Pages transcluding a template (through redirects too), with or without text
+        (with text, each snapshot may be the base of a save, as from :meth:`read_pages`).
 
         ``extra`` parameters go into the same requests (for example a `list=` module, whose
         results ``on_query`` receives; see :meth:`query_pages`)."""
@@ -340,8 +386,9 @@ class WikiSession:
             "curtimestamp": True,
             **(extra or {}),
         }
-        for page in self.query_pages(on_query=on_query, **params):
-            yield snapshot_from(page, "")
+        for page, read_at in self._stamped_pages(params, on_query):
+            # with text, a snapshot may be the base of a save: it keeps the read's time
+            yield snapshot_from(page, read_at if content else "")
 
     def all_pages(self, prefix: str, namespace: int) -> Iterator[str]:
         """Titles of all pages with a prefix in a namespace (one request per 5,000 titles)."""

@@ -39,14 +39,35 @@ class Run:
     rss_mb: float
     cpu_s: float
     single_reads: int  # content reads of one page (the shutoff page excluded)
+    setup_requests: int = 0  # session set-up: log-in, the account read at log-in, tokens
     by_action: dict[str, int] = field(default_factory=dict)
     edited: list[str] = field(default_factory=list)
     parsed: int | None = None  # case pages parsed (index job's own note)
     notes: list[str] = field(default_factory=list)
     stderr_tail: str = ""
 
+    @property
+    def job_requests(self) -> int:
+        """The requests beyond session set-up (what the theoretical minimum counts)."""
+        return self.requests - self.setup_requests
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def is_setup(action: str | None, params: dict[str, str]) -> bool:
+    """A request of session set-up, which the theoretical minimum does not count: log-in, a
+    query of the account alone (Pywikibot's log-in reads it; no page, no list with it) and
+    token requests. Pywikibot's ``paraminfo`` is not set-up here: it counts against the job."""
+    if action in ("login", "clientlogin"):
+        return True
+    if action not in (None, "", "query"):
+        return False
+    if any(params.get(k) for k in ("titles", "pageids", "revids", "generator", "list", "prop")):
+        return False
+    meta = set(filter(None, params.get("meta", "").split("|")))
+    return bool(meta) and meta <= {"userinfo", "tokens", "siteinfo"} and bool(
+        meta & {"userinfo", "tokens"})
 
 
 def _env(wiki: BenchWiki) -> dict[str, str]:
@@ -102,6 +123,7 @@ def measure(
     api = [r for r in served if r.script == "/api.php"]
     by_action: dict[str, int] = {}
     single = 0
+    setup = sum(1 for r in api if is_setup(r.action, dict(r.params)))
     for r in api:
         key = r.action or "?"
         if key == "query":
@@ -141,6 +163,7 @@ def measure(
         rss_mb=float(stats["rss_mb"]),
         cpu_s=float(stats["cpu_s"]),
         single_reads=single,
+        setup_requests=setup,
         by_action=dict(sorted(by_action.items(), key=lambda kv: -kv[1])),
         edited=sorted({c["title"] for c in contribs}),
         parsed=parsed,
