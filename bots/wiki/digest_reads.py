@@ -11,12 +11,15 @@
 * :func:`category_members`: which pages are in a category (the cases' required category).
 * Evidence (``with_evidence``): the bot's own contributions since a moment and the page moves
   since then (``list=usercontribs|logevents``), riding along in the first batch's request.
+* The pre-write check (``carry_check``): the shutoff page and the account, riding along in the
+  first batch's request too (``WikiSession.preflight_params``/``accept_preflight``).
 
 Nothing here decides anything: ``bots.digest.plan`` judges the pages.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,19 +137,38 @@ def _collect_evidence(query: dict[str, Any], contribs: list[Contribution],
             moves.append(Move(str(entry["title"]), str(target)))
 
 
+def _carry_check(session: WikiSession, params: dict[str, Any]) -> str:
+    """Merge the pre-write check into a first batch's query (``WikiSession.preflight_params``):
+    the shutoff page joins the titles, the account joins ``meta``. Returns the shutoff page."""
+    check = session.preflight_params()
+    page = check["titles"]
+    params["titles"] = [*params.get("titles", []), page]
+    params["meta"] = "|".join(filter(None, (params.get("meta"), check["meta"])))
+    params["uiprop"] = check["uiprop"]
+    if "prop" not in params:  # the page's text, for a batch without titles of its own
+        params.update(prop=check["prop"], rvprop=check["rvprop"], rvslots=check["rvslots"])
+    return page
+
+
 def read_recipients(
     session: WikiSession, titles: Iterable[str], *, site: DigestSite,
     exclusion_templates: Sequence[str], with_evidence: EvidenceQuery | None = None,
+    carry_check: bool = False,
 ) -> tuple[dict[str, RecipientPage], Evidence]:
-    """Pages by title (as asked and as the wiki spells them), and the evidence when asked."""
+    """Pages by title (as asked and as the wiki spells them), and the evidence when asked.
+
+    ``carry_check``: the first request also carries the pre-write check (the shutoff page and
+    the account), evaluated at once by ``WikiSession.accept_preflight``: a stop raises, a go
+    on stands for the next writes as a check of their own would; an answer that does not
+    settle it leaves the next write to check itself."""
     wanted = list(dict.fromkeys(titles))
     categories = [f"Category:{c}" for c in site.optout_categories]
     templates = [t if ":" in t else f"Template:{t}" for t in exclusion_templates]
     out: dict[str, RecipientPage] = {}
     contribs: list[Contribution] = []
     moves: list[Move] = []
-    batches = list(chunks(wanted, session.batch_size(content=True))) or ([[]] if with_evidence
-                                                                         else [])
+    size = session.batch_size(content=True) - (1 if carry_check else 0)
+    batches = list(chunks(wanted, size)) or ([[]] if with_evidence or carry_check else [])
     for number, batch in enumerate(batches):
         params: dict[str, Any] = {"action": "query", "curtimestamp": True}
         if batch:
@@ -158,14 +180,18 @@ def read_recipients(
             })
         if with_evidence is not None and number == 0:
             params.update(_evidence_params(with_evidence))
+        shutoff = _carry_check(session, params) if carry_check and number == 0 else ""
         records: dict[str, dict[str, Any]] = {}
         aliases: dict[str, str] = {}
         read_at = ""
         cont: dict[str, Any] = {}
         while True:
+            sent = time.monotonic()
             result = session.api(**params, **cont)
             read_at = str(result.get("curtimestamp", read_at))
             query = result.get("query", {})
+            if shutoff and not cont:
+                session.accept_preflight(query, sent_at=sent)
             for item in query.get("normalized", []):
                 aliases[str(item["from"])] = str(item["to"])
             for page in query.get("pages", []):
@@ -174,6 +200,9 @@ def read_recipients(
             if "continue" not in result:
                 break
             cont = dict(result["continue"])
+        in_batch = {aliases.get(t, t) for t in batch}
+        if shutoff and aliases.get(shutoff, shutoff) not in in_batch:
+            records.pop(aliases.get(shutoff, shutoff), None)  # not a recipient: only the check
         for title, page in records.items():
             cats = {str(c.get("title", "")).split(":", 1)[-1] for c in page.get("categories", [])}
             used = {str(t.get("title", "")).split(":", 1)[-1] for t in page.get("templates", [])}
