@@ -21,11 +21,10 @@ from bots.digest.plan import DeliveryRules, plan_deliveries
 from bots.digest.publish import Freshness, publish
 from bots.digest.sources import with_sources
 from bots.digest.targets import (
-    delivered_pages,
     digest_templates,
     evidence_query,
     read_subscribers,
-    resolve_targets,
+    targets_and_evidence,
 )
 from bots.i18n.messages import Messages
 from bots.outcomes import Failed, JobReport
@@ -66,8 +65,7 @@ def run(
     if not content.item_count and not config.digest.send_empty and not period.resumed:
         report.notes.append("nothing new in the period: no digest sent, no archive")
         return report
-    targets = resolve_targets(session, ledger, subscribers, site)
-    delivered = delivered_pages(session, config, targets, period, site)
+    targets, delivered = targets_and_evidence(session, config, ledger, subscribers, site, period)
     ctx = RenderContext(messages, config.digest.subscriber_page, config.digest.unsubscribe_page,
                         period.archive_page, next(iter(config.digest.hub_pages), ""),
                         revisions.hub_versions)

@@ -137,6 +137,12 @@ def _collect_evidence(query: dict[str, Any], contribs: list[Contribution],
             moves.append(Move(str(entry["title"]), str(target)))
 
 
+def _info_only(session: WikiSession, titles: Sequence[str]) -> dict[str, RecipientPage]:
+    """Pages by title (as asked and as the wiki spells them), without their text."""
+    return {title: RecipientPage(snap)
+            for title, snap in session.read_pages(titles, content=False).items()}
+
+
 def _carry_check(session: WikiSession, params: dict[str, Any]) -> str:
     """Merge the pre-write check into a first batch's query (``WikiSession.preflight_params``):
     the shutoff page joins the titles, the account joins ``meta``. Returns the shutoff page."""
@@ -153,18 +159,23 @@ def _carry_check(session: WikiSession, params: dict[str, Any]) -> str:
 def read_recipients(
     session: WikiSession, titles: Iterable[str], *, site: DigestSite,
     exclusion_templates: Sequence[str], with_evidence: EvidenceQuery | None = None,
-    carry_check: bool = False,
+    carry_check: bool = False, without_text: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, RecipientPage], Evidence]:
     """Pages by title (as asked and as the wiki spells them), and the evidence when asked.
 
     ``carry_check``: the first request also carries the pre-write check (the shutoff page and
     the account), evaluated at once by ``WikiSession.accept_preflight``: a stop raises, a go
     on stands for the next writes as a check of their own would; an answer that does not
-    settle it leaves the next write to check itself."""
-    wanted = list(dict.fromkeys(titles))
+    settle it leaves the next write to check itself.
+
+    ``without_text``: of these titles only what ``prop=info`` says (existence, namespace,
+    redirect), in batches of their own (pages that already have the digest: their text, often
+    long, decides nothing)."""
+    wanted = [t for t in dict.fromkeys(titles) if t not in without_text]
+    bare = [t for t in dict.fromkeys(titles) if t in without_text]
+    out: dict[str, RecipientPage] = _info_only(session, bare) if bare else {}
     categories = [f"Category:{c}" for c in site.optout_categories]
     templates = [t if ":" in t else f"Template:{t}" for t in exclusion_templates]
-    out: dict[str, RecipientPage] = {}
     contribs: list[Contribution] = []
     moves: list[Move] = []
     size = session.batch_size(content=True) - (1 if carry_check else 0)
