@@ -72,23 +72,25 @@ def fr_case(title: str, **fields: str) -> str:
     return f"{{{{Cas de plaidoyer\n|titre = {title}\n|région = europe\n|statut = active{body}\n}}}}"
 
 
-def central_world(devwiki: Devwiki, prefix: str, reader: str, *more: dict[str, Any]) -> None:
+def central_world(devwiki: Devwiki, prefix: str, reader: str, *more: dict[str, Any],
+                  others: tuple[str, ...] = ()) -> None:
+    readers = (reader, *others)
     import_pages(devwiki, [
         *more,
         {"title": f"{prefix}News", "text": en_case("Central news"), "age_days": 1},
         {"title": f"{prefix}Participating wikis", "text": "* frdev — Wikimédia France\n",
          "age_days": 20},
-        {"title": f"{prefix}Digest/Subscribers",
-         "text": f"{{{{Target|page=User talk:{reader}}}}}", "age_days": 20},
-        {"title": f"User talk:{reader}", "revisions": [
-            {"text": "Hello.", "user": reader, "age_days": 40}]},
+        {"title": f"{prefix}Digest/Subscribers", "age_days": 20,
+         "text": "\n".join(f"{{{{Target|page=User talk:{r}}}}}" for r in readers)},
+        *({"title": f"User talk:{r}", "revisions": [
+            {"text": "Hello.", "user": r, "age_days": 40}]} for r in readers),
     ])
 
 
-def run_digest(cfg: Config) -> JobResult:
+def run_digest(cfg: Config, **options: Any) -> JobResult:
     session = WikiSession(cfg)
     session.login()
-    return run_job("digest", session, cfg, RunOptions(out=io.StringIO()))
+    return run_job("digest", session, cfg, RunOptions(out=io.StringIO(), **options))
 
 
 def test_a_waiting_wiki_is_read_from_where_it_waited_and_nothing_comes_twice(
@@ -175,3 +177,45 @@ def test_a_stopped_wiki_waits_for_the_next_digest_and_the_digest_says_so(
     assert "Cas pendant la panne" not in after
     resumed = parse_archive_record(after)
     assert resumed is not None and resumed.sources == record.sources
+
+
+def test_a_resumed_digest_that_cannot_read_a_wiki_it_read_makes_its_deliveries_wait(
+    devwiki: Devwiki, second: Devwiki, config: Config, prefix: str, fr_prefix: str,
+    admin: WikiClient,
+) -> None:
+    tag = secrets.token_hex(3)
+    readers = (f"MFirst-{tag}", f"MSecond-{tag}")
+    central_world(devwiki, prefix, readers[0], others=readers[1:])
+    import_pages(second, [
+        {"title": f"{fr_prefix}Lu", "text": fr_case("Cas lu"), "age_days": 1},
+    ])
+    cfg = two_wiki_digest(config, prefix, fr_prefix)
+
+    def copies() -> list[int]:
+        return [(admin.page_text(f"User talk:{r}") or "").count(
+            f"<!-- advocacy-hub-digest: {today()} -->") for r in readers]
+
+    first = run_digest(cfg, stop_after=1)  # one reader has it; the archive says delivering
+    assert first.exit_code == 1
+    assert sorted(copies()) == [0, 1]
+    waiting = readers[copies().index(0)]
+    archive_title = f"{cfg.digest.archive_prefix}{today()}"
+    record = parse_archive_record(admin.page_text(archive_title))
+    assert record is not None and not record.complete
+    assert record.sources == (SourceMark("frdev", record.start, True),)
+
+    stop_server(second)
+    try:
+        resumed = run_digest(cfg)
+    finally:
+        start_server(second)
+    # the French wiki's changes are part of this digest: no reader gets it without them
+    assert resumed.exit_code == 1
+    assert any("frdev cannot be read again" in f.reason for f in resumed.report.failures)
+    assert sorted(copies()) == [0, 1]
+    assert parse_archive_record(admin.page_text(archive_title)) == record
+
+    done = run_digest(cfg)  # back again: the digest is delivered, with the French case
+    assert done.exit_code == 0, (done.error, done.report.notes)
+    assert copies() == [1, 1]
+    assert "Cas lu" in (admin.page_text(f"User talk:{waiting}") or "")
