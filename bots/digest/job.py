@@ -55,7 +55,7 @@ def run(
         period = find_period(session, config, report, now=subscribers.read_at)
         revisions = collect_revisions(session, config, period, report, languages=sorted(
             {s.lang for s in subscribers.subscribers}), case_names=templates.case,
-            position_names=templates.position)
+            position_names=templates.position, names=site.namespaces)
         content = with_sources(session, config, period, report, digest_content(
             revisions, config, templates.case, report.notes))
     except RunStop:

@@ -3,8 +3,9 @@
 * :func:`digest_site`: the wiki's maximum page size (``bots.wiki.limits.max_page_bytes``, the
   one every job uses, read with the login), the name of MassMessage's opt-out category
   (the wiki's message ``massmessage-optout-category``, in whatever form the wiki has it; the
-  MassMessage default when the wiki has no such message) and the Category namespace's names.
-  One request (the page size comes with the login).
+  MassMessage default when the wiki has no such message), the Category namespace's names and
+  every namespace's name (which the period's reads use). One request (the page size comes
+  with the login).
 * :func:`read_recipients`: talk pages with their text, whether they are in the opt-out category
   (``prop=categories``) and whether they transclude ``{{bots}}``/``{{nobots}}`` at all, even
   through another template (``prop=templates``). One request per batch of titles.
@@ -20,7 +21,7 @@ Nothing here decides anything: ``bots.digest.plan`` judges the pages.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ class DigestSite:
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES  # what bots.wiki.limits.max_page_bytes says
     optout_categories: tuple[str, ...] = (OPTOUT_DEFAULT,)  # names without the namespace
     category_names: tuple[str, ...] = ("Category",)  # the namespace's names and aliases
+    namespaces: Mapping[int, str] = field(default_factory=dict)  # number -> name (as siteinfo)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ def digest_site(session: WikiSession) -> DigestSite:
         max_page_bytes=max_page_bytes(session),
         optout_categories=tuple(categories),
         category_names=tuple(sorted(names)),
+        namespaces={int(k): str(v.get("name", ""))
+                    for k, v in query.get("namespaces", {}).items()},
     )
 
 
