@@ -35,10 +35,11 @@ from bots.digest.ids import SourceMark
 from bots.digest.ledger import RunStop
 from bots.digest.period import MAX_PERIOD_DAYS, Period
 from bots.outcomes import Failed, JobReport
-from bots.sources.collect import UNREADABLE, open_sources, parsing_config, wiki_tag
+from bots.sources.collect import UNREADABLE, Opener, open_sources, parsing_config, wiki_tag
 from bots.sources.participation import read_participation
 from bots.sources.records import NotRefreshed, WikiTag
 from bots.wiki.session import WikiSession
+from bots.wiki.sites import open_source_session
 from bots.wiki.templates import template_names
 
 
@@ -91,10 +92,11 @@ def read_source_content(
 
 def with_sources(
     central: WikiSession, config: Config, period: Period, report: JobReport,
-    content: DigestContent,
+    content: DigestContent, opener: Opener = open_source_session,
 ) -> DigestContent:
     """``content`` (the central wiki's) with every taking-part source wiki's changes and the
-    marks of each wiki's period. A configuration without ``[[sources]]`` reads nothing."""
+    marks of each wiki's period. A configuration without ``[[sources]]`` reads nothing.
+    ``opener`` opens a source wiki's session (tests pass their own)."""
     if not config.sources.wikis:
         return content
     participation = read_participation(central, config)
@@ -103,7 +105,7 @@ def with_sources(
     sources = [s for s in participation.taking_part if not is_central(s, config)]
     starts = source_starts(period, [s.id for s in sources], report.notes)
     sessions: Mapping[str, WikiSession | NotRefreshed] = open_sources(
-        central, config, participation) if any(m.read for m in starts.values()) else {}
+        central, config, participation, opener) if any(m.read for m in starts.values()) else {}
     parts: list[tuple[WikiTag, DigestContent]] = []
     marks: list[SourceMark] = []
     for source in sources:

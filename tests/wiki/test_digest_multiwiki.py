@@ -17,10 +17,15 @@ import pytest
 
 from bots.config.model import Config
 from bots.config.source_model import SourcesConfig, SourceWiki
+from bots.digest.content import DigestContent
 from bots.digest.ids import SourceMark, parse_archive_record
+from bots.digest.period import Period
+from bots.digest.sources import with_sources
 from bots.operations.jobs import JobResult, run_job
+from bots.outcomes import JobReport
 from bots.run_options import RunOptions
 from bots.wiki.session import WikiSession
+from bots.wiki.sites import open_source_session
 from tests.support import Devwiki, WikiClient, import_pages
 from tests.support.devwiki import bring_up_second, start_server, stop_server
 
@@ -219,3 +224,37 @@ def test_a_resumed_digest_that_cannot_read_a_wiki_it_read_makes_its_deliveries_w
     assert done.exit_code == 0, (done.error, done.report.notes)
     assert copies() == [1, 1]
     assert "Cas lu" in (admin.page_text(f"User talk:{waiting}") or "")
+
+
+def test_a_wiki_that_goes_away_in_the_middle_of_its_reads_waits(
+    devwiki: Devwiki, second: Devwiki, config: Config, prefix: str, fr_prefix: str,
+) -> None:
+    central_world(devwiki, prefix, f"MReader-{secrets.token_hex(3)}")
+    import_pages(second, [
+        {"title": f"{fr_prefix}Milieu", "text": fr_case("Cas du milieu"), "age_days": 1},
+    ])
+    cfg = two_wiki_digest(config, prefix, fr_prefix)
+
+    def open_then_stop(central: WikiSession, source: SourceWiki) -> WikiSession:
+        session = open_source_session(central, source)  # logged in ...
+        stop_server(second)  # ... and now the French wiki goes away, before its reads
+        return session
+
+    central = WikiSession(cfg)
+    central.login()
+    period = Period(today(), iso(7), iso(0), f"{cfg.digest.archive_prefix}{today()}")
+    empty = DigestContent(period.digest_id, period.start, period.end)
+    report = JobReport(job="digest")
+    try:
+        content = with_sources(central, cfg, period, report, empty, opener=open_then_stop)
+    finally:
+        start_server(second)
+    assert content.marks == (SourceMark("frdev", period.start, False),)
+    assert content.new_cases == () and content.waiting == ("frdev",)
+    assert any(n.startswith("frdev: not refreshed") for n in report.notes), report.notes
+    assert report.ok  # the digest goes out; the wiki's changes wait for the next one
+
+    # the wiki is back: the same period, read again, has its change
+    again = with_sources(central, cfg, period, JobReport(job="digest"), empty)
+    assert [c.case.title for c in again.new_cases] == ["Cas du milieu"]
+    assert again.marks == (SourceMark("frdev", period.start, True),)
