@@ -348,7 +348,18 @@ def _submit_edit(
         # a deletion after this moment makes MediaWiki refuse instead of re-creating
         params["starttimestamp"] = base.read_at
     try:
-        result = session.api(**params)
+        try:
+            result = session.api(**params)
+        except APIError as exc:
+            if exc.code != "badtoken":
+                raise
+            # The session was lost between two pre-write checks: the wiki refused the edit
+            # (``assert``), Pywikibot logged in again and resent the lost session's token.
+            # Nothing was saved: check afresh, then send it once more with a new token.
+            session.site.tokens.clear()
+            session.forget_check()
+            session.preflight()
+            result = session.api(**{**params, "token": session.site.tokens["csrf"]})
     except APIError as exc:
         code = exc.code
         if code in ("editconflict", "articleexists"):

@@ -33,6 +33,7 @@ from benchlib.measure import (
     Run,
     check_command,
     job_command,
+    languages_command,
     log_line,
     measure,
     naive_command,
@@ -158,6 +159,12 @@ class SizeRun:
         self.facts["session_check_requests"] = session.requests
         if session.exit != 0:
             raise BenchError(f"advocacy-hub check failed on the bench wiki:\n{session.stderr_tail}")
+        # the language data every job keeps for a week in its state folder: paid once a week by
+        # an hourly bot, so settled here and reported apart
+        languages = self.run("language-data", languages_command(self.config))
+        self.facts["language_data_requests"] = languages.requests
+        if languages.exit != 0:
+            raise BenchError(f"reading the language data failed:\n{languages.stderr_tail}")
 
     def run(self, label: str, command: list[str]) -> Run:
         log_line(f"bench: N={self.n}: {label} ...")
@@ -301,7 +308,8 @@ def print_tables(size: SizeRun) -> None:
     f = size.facts
     print(f"\n=== N = {size.n:,}: {f['pages_imported']:,} pages imported in {f['import_s']} s "
           f"(wiki created in {f['wiki_create_s']} s); session check: "
-          f"{f['session_check_requests']} requests ===")  # fmt: skip
+          f"{f['session_check_requests']} requests; language data, kept a week: "
+          f"{f.get('language_data_requests', '?')} requests ===")  # fmt: skip
     for job in JOBS:
         records = [r for r in size.records if r.job == job]
         if not records:

@@ -93,6 +93,10 @@ def check_command(config: Path) -> list[str]:
     return [str(CLI), "--config", str(config), "check"]
 
 
+def languages_command(config: Path) -> list[str]:
+    return [str(PYTHON), "-m", "benchlib.languages", "--config", str(config)]
+
+
 def measure(
     wiki: BenchWiki,
     label: str,

@@ -149,9 +149,18 @@ def test_shutoff_stops_a_job_before_its_first_edit(
     assert (record.outcome, record.exit_code, record.edits) == ("stopped", 3, 0)
 
 
-def test_shutoff_mid_way_stops_before_the_next_edit_and_the_next_slot_resumes(
+def checked_every(config: Config, edits: int) -> Config:
+    """The config with one shutoff check standing for at most ``edits`` edits (the default is
+    10; a run here makes only a few)."""
+    return dataclasses.replace(config, shutoff=dataclasses.replace(
+        config.shutoff, check_max_edits=edits, check_max_age_seconds=600.0))
+
+
+def test_shutoff_mid_way_stops_within_the_bound_and_the_next_slot_resumes(
     config: Config, prefix: str, shutoff: Callable[[str], None], tester2: WikiClient
 ) -> None:
+    config = checked_every(config, 2)  # the job's check stands for edits 0 and 1
+
     def community_stops(i: int) -> None:
         if i == 1:  # after the second edit, someone edits the shutoff page
             shutoff("Please stop: the table is broken")
@@ -175,6 +184,7 @@ def test_shutoff_mid_way_stops_before_the_next_edit_and_the_next_slot_resumes(
 def test_the_run_log_counts_the_edits_made_before_a_stop(
     config: Config, prefix: str, shutoff: Callable[[str], None]
 ) -> None:
+    config = checked_every(config, 2)
     PLAN.update(prefix=prefix, count=3,
                 after_edit=lambda i: shutoff("stop") if i == 1 else None)
     assert fire_job("opstest", config, RunOptions()) == EXIT_SHUTOFF
