@@ -132,7 +132,8 @@ def _render_archive(
     max_items: int | None, max_entries: int, cut: bool,
 ) -> str:
     w = Writer(ctx, REPORT_LANG)
-    record = ArchiveRecord(content.digest_id, content.start, content.end, complete)
+    record = ArchiveRecord(content.digest_id, content.start, content.end, complete,
+                           content.marks)
     parts = [
         record.marker(),
         w.msg("archive-intro", content.digest_id, content.start[:10], content.end[:10],

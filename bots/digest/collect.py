@@ -8,7 +8,8 @@ the knowledge job finds them) edited in the period -> the revisions current at t
 start and end, read by revision id in one batched pass -> :class:`PeriodRevisions`, from which
 ``bots.digest.changes`` makes the :class:`~bots.digest.content.DigestContent` (pure).
 
-Reads, all batched: namespace names; the pages that embed the position template now;
+Reads, all batched: namespace names (unless the job has them); the pages that embed the
+position template now;
 ``list=recentchanges`` of the case namespaces, their talk namespaces, the translation unit
 namespace and the positions pages' namespaces since the period start; the move log since the
 period start; the pages whose subpages may be translations, at the period's end; the
@@ -108,6 +109,7 @@ class Collector:
     hubs: dict[str, int] = field(default_factory=dict)  # hub page -> namespace
     end_texts: dict[str, str | None] = field(default_factory=dict)  # pages at the period end
     notes: list[str] = field(default_factory=list)
+    names: Mapping[int, str] = field(default_factory=dict)  # namespaces (none: asked here)
 
     def tracked(self, title: str) -> bool:
         """A case page (by namespace and prefix) or a hub page: whose news a digest carries."""
@@ -311,7 +313,7 @@ class Collector:
 
     def collect(self, languages: Sequence[str]) -> PeriodRevisions:
         session, config, period = self.session, self.config, self.period
-        names = namespace_names(session)
+        names = self.names or namespace_names(session)
         for hub in config.digest.hub_pages:
             title, namespace = session.normalize(hub)
             self.hubs[title] = namespace
@@ -376,15 +378,16 @@ class Collector:
 def collect_revisions(
     session: WikiSession, config: Config, period: Period, report: JobReport, *,
     languages: Sequence[str], case_names: frozenset[str],
-    position_names: frozenset[str] = frozenset(),
+    position_names: frozenset[str] = frozenset(), names: Mapping[int, str] | None = None,
 ) -> PeriodRevisions:
     """Everything the digest of ``period`` is made from (``bots.digest.changes`` makes it).
 
     ``languages``: the subscribers'; ``case_names``: the case template's names (a page whose
     subpage changed is a case when its own text writes the template); ``position_names``: the
-    position template's (none: no positions in the digest)."""
+    position template's (none: no positions in the digest); ``names``: the namespaces' names
+    when already read."""
     collector = Collector(session, config, period, case_names=case_names,
-                          position_names=position_names)
+                          position_names=position_names, names=names or {})
     revisions = collector.collect(languages)
     report.pages_read += collector.pages_read
     report.notes.extend(collector.notes)

@@ -36,7 +36,8 @@ import mwparserfromhell
 
 from bots.cases.knowledge_pages import Position
 from bots.cases.record import Case
-from bots.digest.ids import MARKER_RE
+from bots.digest.ids import MARKER_RE, SourceMark
+from bots.sources.records import WikiTag
 from bots.wikitext.markers import masked_spans
 
 _HEADING_RE = re.compile(r"^(={1,6})(.+?)\1[ \t]*$", re.MULTILINE)
@@ -58,6 +59,7 @@ class CaseFacts:
     lessons: str = ""
     end: str = ""
     sensitive: bool = False  # its withheld fields are empty already; no translation is used
+    wiki: WikiTag | None = None  # a source wiki's case (None: the central wiki's)
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class Discussion:
     heading: str  # plain text, as shown
     subject: str
     case: CaseFacts | None = None
+    wiki: WikiTag | None = None  # on a source wiki (None: the central wiki)
 
 
 @dataclass(frozen=True)
@@ -223,10 +226,20 @@ class DigestContent:
     position_pages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # case page -> language -> its translation subpage in that language
     versions: Mapping[str, Mapping[str, CaseVersion]] = field(default_factory=dict)
+    # the source wikis' parts (``bots.digest.sources``); none in a single-wiki digest
+    marks: tuple[SourceMark, ...] = ()
 
     def version(self, case: CaseFacts, lang: str) -> CaseVersion | None:
-        """The case in ``lang``, when it has a translation the digest may show."""
-        return None if case.sensitive else self.versions.get(case.page, {}).get(lang)
+        """The case in ``lang``, when it has a translation the digest may show (translations
+        are the central wiki's: a source wiki's case has none here)."""
+        if case.sensitive or case.wiki is not None:
+            return None
+        return self.versions.get(case.page, {}).get(lang)
+
+    @property
+    def waiting(self) -> tuple[str, ...]:
+        """The source wikis whose changes could not be read: they come in the next digest."""
+        return tuple(m.wiki for m in self.marks if not m.read)
 
     @property
     def item_count(self) -> int:
@@ -234,6 +247,10 @@ class DigestContent:
             len(self.new_cases) + len(self.status_changes) + len(self.updates)
             + len(self.discussions) + len(self.translation_needs) + len(self.positions)
         )
+
+
+def _wiki_id(wiki: WikiTag | None) -> str:
+    return wiki.id if wiki is not None else ""
 
 
 def build_content(
@@ -249,8 +266,8 @@ def build_content(
     """Sort everything (by title, then page) so that the same period gives the same text."""
     changes = list(changes)
 
-    def by_case(c: CaseChange) -> tuple[str, str]:
-        return (c.case.title.casefold(), c.case.page)
+    def by_case(c: CaseChange) -> tuple[str, str, str]:
+        return (c.case.title.casefold(), c.case.page, _wiki_id(c.case.wiki))
 
     return DigestContent(
         digest_id=digest,
@@ -262,7 +279,8 @@ def build_content(
         ),
         updates=tuple(sorted((c for c in changes if not c.new and c.updates), key=by_case)),
         discussions=tuple(
-            sorted(discussions, key=lambda d: (d.talk_page, d.heading.casefold(), d.heading))
+            sorted(discussions, key=lambda d: (_wiki_id(d.wiki), d.talk_page,
+                                               d.heading.casefold(), d.heading))
         ),
         translation_needs=tuple(
             sorted(
@@ -274,6 +292,31 @@ def build_content(
         positions=tuple(sorted(positions, key=lambda n: (
             not n.new, n.position.title.casefold(), n.position.page, n.position.title))),
     )
+
+
+def _tagged(case: CaseFacts | None, wiki: WikiTag) -> CaseFacts | None:
+    return replace(case, wiki=wiki) if case is not None else None
+
+
+def with_source_parts(
+    central: DigestContent, parts: Iterable[tuple[WikiTag, DigestContent]],
+    marks: tuple[SourceMark, ...],
+) -> DigestContent:
+    """The central wiki's digest with each source wiki's cases and discussions, every item
+    tagged with its wiki, in the one deterministic order; ``marks``: each wiki's period.
+    A source wiki's translations, versions and positions are none (the central wiki's only)."""
+    changes = [*central.new_cases, *central.status_changes, *central.updates]
+    changes = list(dict.fromkeys(changes))  # a change can be in two sections: once each
+    discussions = list(central.discussions)
+    for wiki, part in parts:
+        own = dict.fromkeys([*part.new_cases, *part.status_changes, *part.updates])
+        changes += [replace(c, case=replace(c.case, wiki=wiki)) for c in own]
+        discussions += [replace(d, wiki=wiki, case=_tagged(d.case, wiki))
+                        for d in part.discussions]
+    merged = build_content(central.digest_id, central.start, central.end, changes,
+                           discussions, central.translation_needs, central.versions,
+                           central.positions)
+    return replace(merged, position_pages=central.position_pages, marks=marks)
 
 
 def case_matches(case: CaseFacts | None, regions: Sequence[str], topics: Sequence[str]) -> bool:

@@ -1,10 +1,10 @@
 """`advocacy-hub run digest`: what changed in advocacy, posted to each subscriber, exactly once.
 
 Collect (reads only): the template names and the subscribers (``targets``) -> the period, read
-back from the archive pages (``period``) -> the revisions that changed in it (``collect``) ->
-the deliverable targets and where the digest already arrived (``targets``).
-Build (pure): the digest's content (``changes``), one message per kind of subscriber and who
-gets which (``plan``).
+back from the archive pages (``period``) -> the revisions that changed in it (``collect``), on
+each source wiki from its own period (``sources``) -> the deliverable targets and where the
+digest already arrived (``targets``).
+Build (pure): the content (``changes``), a message per kind of reader, who gets which (``plan``).
 Publish: the archive page in state ``delivering``, one new section per target, the archive in
 state ``complete`` (``publish``). The wikitext is in ``message`` and ``archive``.
 """
@@ -19,12 +19,12 @@ from bots.digest.message import RenderContext
 from bots.digest.period import find_period
 from bots.digest.plan import DeliveryRules, plan_deliveries
 from bots.digest.publish import Freshness, publish
+from bots.digest.sources import with_sources
 from bots.digest.targets import (
-    delivered_pages,
     digest_templates,
     evidence_query,
     read_subscribers,
-    resolve_targets,
+    targets_and_evidence,
 )
 from bots.i18n.messages import Messages
 from bots.outcomes import Failed, JobReport
@@ -53,21 +53,19 @@ def run(
     try:
         subscribers = read_subscribers(session, config, templates, ledger)
         period = find_period(session, config, report, now=subscribers.read_at)
+        revisions = collect_revisions(session, config, period, report, languages=sorted(
+            {s.lang for s in subscribers.subscribers}), case_names=templates.case,
+            position_names=templates.position, names=site.namespaces)
+        content = with_sources(session, config, period, report, digest_content(
+            revisions, config, templates.case, report.notes))
     except RunStop:
         return report
-    revisions = collect_revisions(
-        session, config, period, report,
-        languages=sorted({s.lang for s in subscribers.subscribers}),
-        case_names=templates.case, position_names=templates.position,
-    )
-    content = digest_content(revisions, config, templates.case, report.notes)
     report.notes.append(f"digest {period.digest_id}: {period.start} to {period.end}"
                         f"{' (resumed)' if period.resumed else ''}, {content.item_count} items")
     if not content.item_count and not config.digest.send_empty and not period.resumed:
         report.notes.append("nothing new in the period: no digest sent, no archive")
         return report
-    targets = resolve_targets(session, ledger, subscribers, site)
-    delivered = delivered_pages(session, config, targets, period, site)
+    targets, delivered = targets_and_evidence(session, config, ledger, subscribers, site, period)
     ctx = RenderContext(messages, config.digest.subscriber_page, config.digest.unsubscribe_page,
                         period.archive_page, next(iter(config.digest.hub_pages), ""),
                         revisions.hub_versions)

@@ -25,7 +25,8 @@ from bots.digest.content import (
 from bots.digest.ids import delivery_marker, summary_token
 from bots.digest.subscribers import Subscriber
 from bots.i18n.messages import Messages
-from bots.wikitext.escape import escape_inline, internal_link
+from bots.sources.records import WikiTag
+from bots.wikitext.escape import escape_inline, escape_link_label, internal_link
 
 SUMMARY_MAX_LEN = 120  # characters of a case summary shown with a new case
 LESSONS_MAX_LEN = 200  # characters of a case's lessons shown when they changed
@@ -82,19 +83,41 @@ class Writer:
         return escape_inline(code, 60)
 
     def version(self, case: CaseFacts) -> CaseVersion | None:
-        """The case's translation in the reader's language (never of a sensitive case)."""
-        return None if case.sensitive else self.versions.get(case.page, {}).get(self.requested)
+        """The case's translation in the reader's language (never of a sensitive case, nor of
+        a source wiki's case: translations are the central wiki's)."""
+        if case.sensitive or case.wiki is not None:
+            return None
+        return self.versions.get(case.page, {}).get(self.requested)
 
 
 def bdi(wikitext: str) -> str:
     return f"<bdi>{wikitext}</bdi>"
 
 
+_URL_UNSAFE = re.compile(r"[\s\[\]<>\"'{}|]")
+
+
+def wiki_link(wiki: WikiTag | None, title: str, label: str | None = None) -> str:
+    """A link from the central wiki to ``title`` on ``wiki`` (None: the central wiki): an
+    internal or interwiki link (``WikiTag.link_target``), else an external link
+    (``WikiTag.url``), else the label as text; a source wiki's page is tagged with its id."""
+    if wiki is None or wiki.central:
+        return internal_link(title, label)
+    target, url = wiki.link_target(title), wiki.url(title)
+    if target:
+        link = internal_link(target.lstrip(":"), label or title)
+    elif url and not _URL_UNSAFE.search(url):
+        link = f"[{url} {escape_link_label(label or title) or escape_link_label(title)}]"
+    else:
+        link = escape_inline(label or title)
+    return f"{link} <small>({escape_inline(wiki.id, 40)})</small>"
+
+
 def _case_link(w: Writer, case: CaseFacts) -> str:
     version = w.version(case)
     if version is not None:
         return bdi(internal_link(version.page, version.title or case.title))
-    return bdi(internal_link(case.page, case.title))
+    return bdi(wiki_link(case.wiki, case.page, case.title))
 
 
 def _summary(w: Writer, case: CaseFacts) -> str:
@@ -110,8 +133,8 @@ def _lessons(w: Writer, case: CaseFacts) -> str:
 def _section_link(d: Discussion) -> str:
     # A heading with characters that cannot be in a link target gets a link to the page only.
     if d.heading and not re.search(r"[\[\]{}|<>#]", d.heading):
-        return bdi(internal_link(f"{d.talk_page}#{d.heading}", d.heading))
-    return bdi(internal_link(d.talk_page, d.heading or d.talk_page))
+        return bdi(wiki_link(d.wiki, f"{d.talk_page}#{d.heading}", d.heading))
+    return bdi(wiki_link(d.wiki, d.talk_page, d.heading or d.talk_page))
 
 
 def _update_text(w: Writer, update: CaseUpdate, case: CaseFacts) -> str:
@@ -167,7 +190,7 @@ def _items(w: Writer, content: DigestContent) -> list[tuple[str, list[str]]]:
     ]
     discussions = [
         w.msg("discussion", _section_link(d),
-              _case_link(w, d.case) if d.case else bdi(internal_link(d.subject)))
+              _case_link(w, d.case) if d.case else bdi(wiki_link(d.wiki, d.subject)))
         for d in content.discussions
     ]
     for key, items, count in (
@@ -201,6 +224,9 @@ def digest_body(w: Writer, content: DigestContent, max_items: int | None = None)
     start, end = content.start[:10], content.end[:10]
     sections = _items(w, content)
     lines = [w.msg("intro" if sections else "empty", start, end)]
+    if content.waiting:
+        lines += ["", w.msg("wikis-waiting", w.msg("list-separator").join(
+            escape_inline(wiki, 40) for wiki in content.waiting), len(content.waiting))]
     for label, items in sections:
         lines.append("")
         lines.append(f"'''{label}'''")

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from bots.config.model import Config
-from bots.digest.ids import digest_id, parse_archive_record
+from bots.digest.ids import SourceMark, digest_id, parse_archive_record
 from bots.digest.ledger import RunStop
 from bots.outcomes import Failed, JobReport
 from bots.wiki.digest_history import ArchivePage, archive_pages, own_revision_text
@@ -43,6 +43,9 @@ class Period:
     end: str
     archive_page: str  # the title of this digest's archive page, as the wiki spells it
     resumed: bool = False  # the archive of this digest exists: finish what it started
+    # the source wikis' marks (``bots.digest.sources``): this digest's own when resumed, else
+    # the previous digest's (a wiki marked ``wait`` there is read from its mark's start)
+    marks: tuple[SourceMark, ...] = ()
 
 
 def _parse_ts(ts: str) -> dt.datetime:
@@ -99,6 +102,7 @@ def find_period(session: WikiSession, config: Config, report: JobReport, now: st
     ids = [i for i in ids if i <= today]
     earliest = end_time - dt.timedelta(days=MAX_PERIOD_DAYS)
     start_time = end_time - dt.timedelta(days=config.digest.period_days)
+    marks: tuple[SourceMark, ...] = ()
     if ids:
         latest = f"{full}{ids[-1]}"
         record = parse_archive_record(_own_record(session, dated[ids[-1]], bot, report))
@@ -113,9 +117,10 @@ def find_period(session: WikiSession, config: Config, report: JobReport, now: st
             start_time = _parse_ts(f"{ids[-1]}T00:00:00Z")
         elif not record.complete or record.digest_id == today:
             return Period(record.digest_id, record.start, record.end,
-                          f"{full}{record.digest_id}", resumed=True)
+                          f"{full}{record.digest_id}", resumed=True, marks=record.sources)
         else:
             start_time = _parse_ts(record.end)
+            marks = record.sources
     if start_time < earliest:
         report.notes.append(f"period capped to {MAX_PERIOD_DAYS} days (recent changes span)")
         start_time = earliest
@@ -124,4 +129,4 @@ def find_period(session: WikiSession, config: Config, report: JobReport, now: st
                              "not before now; nothing to do"))
         raise RunStop
     digest = digest_id(now)
-    return Period(digest, _format_ts(start_time), now, f"{full}{digest}")
+    return Period(digest, _format_ts(start_time), now, f"{full}{digest}", marks=marks)

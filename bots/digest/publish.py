@@ -16,7 +16,10 @@
 
 Writes: the archive page (before and after), one new section per target.
 Reads: the targets again with the bot's contributions and moves since the period end, a chunk
-at a time in one request (one page again after an edit conflict).
+at a time in one request (one page again after an edit conflict), which also carries the
+pre-write check of shutoff page, account and block (``WikiSession.accept_preflight``): it
+stands for the chunk's posts as far as ``[shutoff] check_max_edits`` and
+``check_max_age_seconds`` allow (the session's throttle); past that a post checks itself.
 """
 
 from __future__ import annotations
@@ -68,9 +71,10 @@ class Freshness:
 
 def _fresh(session: WikiSession, fresh: Freshness, titles: Sequence[str],
            digest: str) -> tuple[dict[str, RecipientPage], frozenset[str]]:
+    # the pre-write check rides along: the chunk's posts need no request of their own for it
     pages, evidence = read_recipients(session, titles, site=fresh.site,
                                       exclusion_templates=EXCLUSION_TEMPLATES,
-                                      with_evidence=fresh.evidence)
+                                      with_evidence=fresh.evidence, carry_check=True)
     return pages, delivered_titles(evidence, digest)
 
 
@@ -132,9 +136,11 @@ def deliver(
     already: frozenset[str] = frozenset()
     shown = progress(posts, total=len(posts), label="delivering the digest",
                      enabled=options.progress)
+    # a chunk's re-read carries the pre-write check, which stands for check_max_edits posts
+    size = max(1, min(DELIVERY_CHUNK, session.config.shutoff.check_max_edits))
     for i, post in enumerate(shown):
-        if i % DELIVERY_CHUNK == 0:
-            chunk = posts[i : i + DELIVERY_CHUNK]
+        if i % size == 0:
+            chunk = posts[i : i + size]
             fresh, already = _fresh(session, freshness, [p.target.page for p in chunk],
                                     plan.digest_id)
             ledger.report.pages_read += len(chunk)

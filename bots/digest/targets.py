@@ -150,18 +150,20 @@ def _finals(
 
 
 def resolve_targets(
-    session: WikiSession, ledger: DeliveryLedger, lines: SubscriberLines, site: DigestSite
+    session: WikiSession, ledger: DeliveryLedger, lines: SubscriberLines, site: DigestSite,
+    delivered: frozenset[str] = frozenset(),
 ) -> list[Target]:
     """Follow redirects once, check users, consent, pages and duplicates; keep deliverable
-    ones."""
+    ones. Pages in ``delivered`` (they have the digest) are read without their text."""
     subscribers = lines.subscribers
     pages, _ = read_recipients(session, [s.page for s in subscribers], site=site,
-                               exclusion_templates=EXCLUSION_TEMPLATES)
+                               exclusion_templates=EXCLUSION_TEMPLATES, without_text=delivered)
     finals = _finals(session, ledger, subscribers, pages)
     extra = sorted(set(finals.values()) - set(pages))
     if extra:
         pages.update(read_recipients(session, extra, site=site,
-                                     exclusion_templates=EXCLUSION_TEMPLATES)[0])
+                                     exclusion_templates=EXCLUSION_TEMPLATES,
+                                     without_text=delivered)[0])
     ledger.report.pages_read += len(subscribers) + len(extra)
     namespaces = {t: pages[t].snapshot.namespace for t in finals.values() if t in pages}
     users = existing_users(session, {owner(t, ns) for t, ns in namespaces.items()} - {""})
@@ -224,3 +226,25 @@ def delivered_pages(
     _, evidence = read_recipients(session, [], site=site, exclusion_templates=(),
                                   with_evidence=evidence_query(config, targets, period))
     return delivered_titles(evidence, period.digest_id)
+
+
+def targets_and_evidence(
+    session: WikiSession, config: Config, ledger: DeliveryLedger, lines: SubscriberLines,
+    site: DigestSite, period: Period,
+) -> tuple[list[Target], frozenset[str]]:
+    """The deliverable targets and the pages that have the digest already.
+
+    The bot's own contributions come first (one request, in the listed pages' namespaces), so
+    a rerun reads the text only of the targets still missing the digest. A redirect into
+    another talk namespace makes the evidence be read again for the targets' namespaces."""
+    asked = tuple(sorted({lines.namespaces.get(s.page, 0) for s in lines.subscribers}))
+    delivered = frozenset[str]()
+    if lines.subscribers:
+        _, evidence = read_recipients(session, [], site=site, exclusion_templates=(),
+                                      with_evidence=EvidenceQuery(config.wiki.user, asked,
+                                                                  period.end))
+        delivered = delivered_titles(evidence, period.digest_id)
+    targets = resolve_targets(session, ledger, lines, site, delivered)
+    if {t.namespace for t in targets} - set(asked):
+        delivered = delivered_pages(session, config, targets, period, site)
+    return targets, delivered

@@ -3,21 +3,25 @@
 * :func:`digest_site`: the wiki's maximum page size (``bots.wiki.limits.max_page_bytes``, the
   one every job uses, read with the login), the name of MassMessage's opt-out category
   (the wiki's message ``massmessage-optout-category``, in whatever form the wiki has it; the
-  MassMessage default when the wiki has no such message) and the Category namespace's names.
-  One request (the page size comes with the login).
+  MassMessage default when the wiki has no such message), the Category namespace's names and
+  every namespace's name (which the period's reads use). One request (the page size comes
+  with the login).
 * :func:`read_recipients`: talk pages with their text, whether they are in the opt-out category
   (``prop=categories``) and whether they transclude ``{{bots}}``/``{{nobots}}`` at all, even
   through another template (``prop=templates``). One request per batch of titles.
 * :func:`category_members`: which pages are in a category (the cases' required category).
 * Evidence (``with_evidence``): the bot's own contributions since a moment and the page moves
   since then (``list=usercontribs|logevents``), riding along in the first batch's request.
+* The pre-write check (``carry_check``): the shutoff page and the account, riding along in the
+  first batch's request too (``WikiSession.preflight_params``/``accept_preflight``).
 
 Nothing here decides anything: ``bots.digest.plan`` judges the pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +42,7 @@ class DigestSite:
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES  # what bots.wiki.limits.max_page_bytes says
     optout_categories: tuple[str, ...] = (OPTOUT_DEFAULT,)  # names without the namespace
     category_names: tuple[str, ...] = ("Category",)  # the namespace's names and aliases
+    namespaces: Mapping[int, str] = field(default_factory=dict)  # number -> name (as siteinfo)
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ def digest_site(session: WikiSession) -> DigestSite:
         max_page_bytes=max_page_bytes(session),
         optout_categories=tuple(categories),
         category_names=tuple(sorted(names)),
+        namespaces={int(k): str(v.get("name", ""))
+                    for k, v in query.get("namespaces", {}).items()},
     )
 
 
@@ -134,19 +141,49 @@ def _collect_evidence(query: dict[str, Any], contribs: list[Contribution],
             moves.append(Move(str(entry["title"]), str(target)))
 
 
+def _info_only(session: WikiSession, titles: Sequence[str]) -> dict[str, RecipientPage]:
+    """Pages by title (as asked and as the wiki spells them), without their text."""
+    return {title: RecipientPage(snap)
+            for title, snap in session.read_pages(titles, content=False).items()}
+
+
+def _carry_check(session: WikiSession, params: dict[str, Any]) -> str:
+    """Merge the pre-write check into a first batch's query (``WikiSession.preflight_params``):
+    the shutoff page joins the titles, the account joins ``meta``. Returns the shutoff page."""
+    check = session.preflight_params()
+    page = check["titles"]
+    params["titles"] = [*params.get("titles", []), page]
+    params["meta"] = "|".join(filter(None, (params.get("meta"), check["meta"])))
+    params["uiprop"] = check["uiprop"]
+    if "prop" not in params:  # the page's text, for a batch without titles of its own
+        params.update(prop=check["prop"], rvprop=check["rvprop"], rvslots=check["rvslots"])
+    return page
+
+
 def read_recipients(
     session: WikiSession, titles: Iterable[str], *, site: DigestSite,
     exclusion_templates: Sequence[str], with_evidence: EvidenceQuery | None = None,
+    carry_check: bool = False, without_text: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, RecipientPage], Evidence]:
-    """Pages by title (as asked and as the wiki spells them), and the evidence when asked."""
-    wanted = list(dict.fromkeys(titles))
+    """Pages by title (as asked and as the wiki spells them), and the evidence when asked.
+
+    ``carry_check``: the first request also carries the pre-write check (the shutoff page and
+    the account), evaluated at once by ``WikiSession.accept_preflight``: a stop raises, a go
+    on stands for the next writes as a check of their own would; an answer that does not
+    settle it leaves the next write to check itself.
+
+    ``without_text``: of these titles only what ``prop=info`` says (existence, namespace,
+    redirect), in batches of their own (pages that already have the digest: their text, often
+    long, decides nothing)."""
+    wanted = [t for t in dict.fromkeys(titles) if t not in without_text]
+    bare = [t for t in dict.fromkeys(titles) if t in without_text]
+    out: dict[str, RecipientPage] = _info_only(session, bare) if bare else {}
     categories = [f"Category:{c}" for c in site.optout_categories]
     templates = [t if ":" in t else f"Template:{t}" for t in exclusion_templates]
-    out: dict[str, RecipientPage] = {}
     contribs: list[Contribution] = []
     moves: list[Move] = []
-    batches = list(chunks(wanted, session.batch_size(content=True))) or ([[]] if with_evidence
-                                                                         else [])
+    size = session.batch_size(content=True) - (1 if carry_check else 0)
+    batches = list(chunks(wanted, size)) or ([[]] if with_evidence or carry_check else [])
     for number, batch in enumerate(batches):
         params: dict[str, Any] = {"action": "query", "curtimestamp": True}
         if batch:
@@ -158,14 +195,18 @@ def read_recipients(
             })
         if with_evidence is not None and number == 0:
             params.update(_evidence_params(with_evidence))
+        shutoff = _carry_check(session, params) if carry_check and number == 0 else ""
         records: dict[str, dict[str, Any]] = {}
         aliases: dict[str, str] = {}
         read_at = ""
         cont: dict[str, Any] = {}
         while True:
+            sent = time.monotonic()
             result = session.api(**params, **cont)
             read_at = str(result.get("curtimestamp", read_at))
             query = result.get("query", {})
+            if shutoff and not cont:
+                session.accept_preflight(query, sent_at=sent)
             for item in query.get("normalized", []):
                 aliases[str(item["from"])] = str(item["to"])
             for page in query.get("pages", []):
@@ -174,6 +215,9 @@ def read_recipients(
             if "continue" not in result:
                 break
             cont = dict(result["continue"])
+        in_batch = {aliases.get(t, t) for t in batch}
+        if shutoff and aliases.get(shutoff, shutoff) not in in_batch:
+            records.pop(aliases.get(shutoff, shutoff), None)  # not a recipient: only the check
         for title, page in records.items():
             cats = {str(c.get("title", "")).split(":", 1)[-1] for c in page.get("categories", [])}
             used = {str(t.get("title", "")).split(":", 1)[-1] for t in page.get("templates", [])}
