@@ -42,13 +42,28 @@ class SiteFacts:
     max_article_size: int = DEFAULT_MAX_ARTICLE_SIZE  # bytes ($wgMaxArticleSize)
 
 
+# The parameters of the site facts' request; they can ride along with any other query
+# (``embedded_in(extra=...)``): :func:`site_facts_from` reads the answer from its ``query`` part.
+SITE_FACTS_PARAMS: Mapping[str, str] = {
+    "meta": "siteinfo",
+    "siprop": "general|extensions|languages|namespaces",
+}
+
+
 def read_site_facts(session: WikiSession) -> SiteFacts:
     """The wiki's content language, Translate's presence, its language names, namespaces and
     maximum page size (one ``meta=siteinfo`` request)."""
-    result = session.api(
-        action="query", meta="siteinfo", siprop="general|extensions|languages|namespaces"
-    )
-    query = result.get("query", {})
+    result = session.api(action="query", **SITE_FACTS_PARAMS)
+    return site_facts_from(result.get("query", {}))
+
+
+def has_site_facts(query: Mapping[str, Any]) -> bool:
+    """Whether a query's answer carries the site facts (:data:`SITE_FACTS_PARAMS`)."""
+    return "general" in query
+
+
+def site_facts_from(query: Mapping[str, Any]) -> SiteFacts:
+    """:class:`SiteFacts` from the ``query`` part of an answer to :data:`SITE_FACTS_PARAMS`."""
     general = query.get("general", {})
     languages = query.get("languages", [])
     return SiteFacts(
@@ -63,8 +78,10 @@ def read_site_facts(session: WikiSession) -> SiteFacts:
 def _max_size(value: int | str | None) -> int:
     """``maxarticlesize`` (bytes); the default when the wiki does not say."""
     text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() and int(text) > 0 else (
-        DEFAULT_MAX_ARTICLE_SIZE
+    return (
+        int(text)
+        if text.isascii() and text.isdigit() and int(text) > 0
+        else (DEFAULT_MAX_ARTICLE_SIZE)
     )
 
 
