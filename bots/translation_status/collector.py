@@ -5,11 +5,11 @@ name (``bots.wiki.siteinfo.resolve_titles``, one request for every marker togeth
 pages (batched, with text, unless the caller has them already); page listings by prefix
 without redirects (``bots.wiki.last_edits.list_titles``, cached: one listing serves every
 selection and page under it); then, for pages with translation units, Translate's statistics
-(``bots.wiki.translate_api``) or the unit pages in ``translations.unit_namespace`` (batched,
-with text: a fuzzy unit starts with ``!!FUZZY!!``); for pages translated by hand, their
-language subpages' revision times and, when the bot made the source's latest revision, the
-source's latest edit by someone else. Everything it finds is turned into records by the pure
-functions of ``bots.translation_status.records`` and ``.selection``.
+(``bots.wiki.translate_api``) or the unit pages in ``translations.unit_namespace`` (listed
+with revision ids; only texts the fuzzy cache does not know are read: ``.units``); for pages
+translated by hand, their language subpages' revision times and, when the bot made the
+source's latest revision, the source's latest edit by someone else. Everything it finds is
+turned into records by the pure functions of ``bots.translation_status.records``.
 
 Under a prefix, a subpage whose name is a language code is first taken for a translation of
 its page. Where the page has no units and the table does not expect that language (``/new``
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from bots.config.model import Config
 from bots.errors import BotStop
 from bots.i18n.languages import is_known_language
+from bots.translation_status.fuzzy_cache import FuzzyCache
 from bots.translation_status.records import (
-    FUZZY_MARK,
     KIND_NONE,
     KIND_UNITS,
     NOT_A_TRANSLATION,
@@ -55,6 +55,7 @@ from bots.translation_status.selection import (
     untranslated_under_prefix,
 )
 from bots.translation_status.statistics import collect_from_api
+from bots.translation_status.units import UnitReader
 from bots.wiki.last_edits import (
     last_edit_excluding,
     latest_edit_times,
@@ -83,9 +84,9 @@ class _Resolved:
     scan_limit: int = 0  # the prefix held more candidates than this; the rest were not read
 
 
-def title_problem(written: str, answer: TitleAnswer | None, namespaces: frozenset[int]) -> (
-    Problem | None
-):
+def title_problem(
+    written: str, answer: TitleAnswer | None, namespaces: frozenset[int]
+) -> Problem | None:
     """Why a title or prefix an editor wrote names no page of this wiki that can hold
     translations: invalid, another wiki's, a special page or media link, an unknown
     namespace."""
@@ -118,6 +119,7 @@ class StatusCollector:
         use_api: bool = False,
         snapshots: Mapping[str, PageSnapshot] | None = None,
         show_progress: bool | None = False,
+        fuzzy_cache: FuzzyCache | None = None,
     ) -> None:
         self.session = session
         self.config = config
@@ -135,6 +137,8 @@ class StatusCollector:
         self._snapshots: dict[str, PageSnapshot] = dict(snapshots or {})
         self._subpages: dict[str, dict[str, str]] = {}  # source -> code -> subpage title
         self._unit_prefixes: set[str] = set()  # prefixes whose unit pages one listing covers
+        self._table_prefixes: set[str] = set()  # a table's prefix: every source there is read
+        self._units = UnitReader(session, config.translations.unit_namespace, fuzzy_cache)
         self._statuses: dict[str, PageStatus] = {}
         self._languages: dict[str, frozenset[str] | None] = {}  # what each status was read for
         self._since_lookups = 0
@@ -183,6 +187,7 @@ class StatusCollector:
         for title in sources[:MAX_SCANNED]:
             self._subpages.setdefault(title, dict(listing.subpages.get(title, {})))
         self._unit_prefixes.add(full)
+        self._table_prefixes.add(full)
         return _Resolved(
             sources[:MAX_SCANNED], True, (), listing.subpages, MAX_SCANNED if cut else 0
         )
@@ -273,7 +278,7 @@ class StatusCollector:
     def _collect_from_units(
         self, pages: dict[str, tuple[str, ...]], languages: frozenset[str] | None
     ) -> None:
-        namespace = self.config.translations.unit_namespace
+        read_before = self._units.texts_read
         covered = self._unit_prefixes
         uncovered = [t for t in pages if not any(f"{t}/".startswith(p) for p in covered)]
         shared = shared_folder(uncovered)
@@ -281,28 +286,29 @@ class StatusCollector:
             self._unit_prefixes.add(shared)
         for title in pages:
             covering = [p for p in self._unit_prefixes if f"{title}/".startswith(p)]
-            self._list(namespace, min(covering, key=len) if covering else f"{title}/", None)
+            prefix = min(covering, key=len) if covering else f"{title}/"
+            # every unit there is wanted (a table's prefix or the page's own, all languages):
+            # without the cache, their texts come with the listing
+            own = prefix in self._table_prefixes or prefix == f"{title}/"
+            self._units.list_prefix(prefix, all_wanted=own and languages is None)
         wanted: dict[str, tuple[str, str, str]] = {}
-        for (ns, _prefix), titles in self._listings.items():
-            if ns != namespace:
+        for unit_title in self._units.titles():
+            parts = split_unit_title(unit_title)
+            if parts is None or not self._is_translation_language(parts[2]):
                 continue
-            for unit_title in titles:
-                parts = split_unit_title(unit_title)
-                if parts is None or not self._is_translation_language(parts[2]):
-                    continue
-                source, unit, lang = parts
-                in_page = source in pages and unit in pages[source]
-                if in_page and (languages is None or lang in languages):
-                    wanted[unit_title] = parts
-        snaps = self.session.read_pages(sorted(wanted)) if wanted else {}
-        self.pages_read += len(wanted)
+            source, unit, lang = parts
+            in_page = source in pages and unit in pages[source]
+            if in_page and (languages is None or lang in languages):
+                wanted[unit_title] = parts
+        states = self._units.states(wanted)
+        self.pages_read += self._units.texts_read - read_before
         found: dict[str, list[UnitPage]] = {}
         for unit_title, (source, unit, lang) in wanted.items():
-            snap = snaps.get(unit_title)
-            if snap is None or not snap.exists or snap.is_redirect:
-                continue
-            fuzzy = (snap.text or "").startswith(FUZZY_MARK)
-            found.setdefault(source, []).append(UnitPage(unit, lang, fuzzy, snap.timestamp))
+            state = states.get(unit_title)
+            if state is not None:
+                found.setdefault(source, []).append(
+                    UnitPage(unit, lang, state.fuzzy, state.timestamp)
+                )
         for title, units in pages.items():
             self._statuses[title] = status_from_units(
                 title, units, found.get(title, []), source_language=self._source_language(title)

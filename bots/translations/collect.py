@@ -1,18 +1,22 @@
 """The collect step of ``advocacy-hub run translations``: everything the run reads, up front.
 
-Reads, in order: the site facts (``meta=siteinfo``: content language, Translate, language
-names); the names of the status markers and their redirects; the pages carrying
-``{{<translation_start>}}`` (``embeddedin`` with content, in ``permissions.edit_namespaces``);
+Reads, in order: the names of the status markers and their redirects; the pages carrying
+``{{<translation_start>}}`` (``embeddedin`` with content, in ``permissions.edit_namespaces``),
+with the site facts in the same request (``meta=siteinfo``: content language, Translate,
+language names);
 then the statuses of every page those markers select, for all markers at once (see
-``bots.translation_status.collector``). Nothing is read after this step but the saves' own
-conflict re-reads.
+``bots.translation_status.collector``; unit translations whose revision the local fuzzy cache
+knows are not read again: ``bots.translation_status.units``). Nothing is read after this step
+but the saves' own conflict re-reads.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bots.config.model import Config
 from bots.config.permissions import edit_refusal
@@ -21,12 +25,19 @@ from bots.progress import progress
 from bots.run_options import RunOptions
 from bots.translation_status.collect import use_translate_api
 from bots.translation_status.collector import StatusCollector
+from bots.translation_status.fuzzy_cache import FuzzyCache
 from bots.translation_status.selection import PageSelection, SelectionResult
 from bots.translations.view import MAX_REGIONS, StatusView, parse_status_view
 from bots.wiki.last_edits import bot_revision_text
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
-from bots.wiki.siteinfo import SiteFacts, read_site_facts
+from bots.wiki.siteinfo import (
+    SITE_FACTS_PARAMS,
+    SiteFacts,
+    has_site_facts,
+    read_site_facts,
+    site_facts_from,
+)
 from bots.wiki.templates import template_names
 from bots.wikitext.markers import (
     MarkerScan,
@@ -36,6 +47,8 @@ from bots.wikitext.markers import (
 )
 
 __all__ = ["Collected", "StatusMarkers", "StatusPage", "collect"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,20 +95,29 @@ class Collected:
 
 
 def collect(session: WikiSession, config: Config, options: RunOptions) -> Collected | Failed:
-    facts = read_site_facts(session)
-    if config.translations.source == "translate" and not facts.has_translate:
-        reason = "translations.source is 'translate' but the wiki has no Translate extension"
-        return Failed(config.path, reason)
     markers = _read_markers(session, config)
+    answers: list[SiteFacts] = []  # the site facts ride along with the listing: no request
+
+    def keep_facts(query: Mapping[str, Any]) -> None:
+        if not answers and has_site_facts(query):
+            answers.append(site_facts_from(query))
+
     found = session.embedded_in(
         config.templates.translation_start,
         namespaces=config.permissions.edit_namespaces,
         content=True,
+        extra=SITE_FACTS_PARAMS,
+        on_query=keep_facts,
     )
     read = progress(found, label="reading status pages", enabled=options.progress)
     snapshots = sorted(read, key=lambda s: s.title)
+    facts = answers[0] if answers else read_site_facts(session)
+    if config.translations.source == "translate" and not facts.has_translate:
+        reason = "translations.source is 'translate' but the wiki has no Translate extension"
+        return Failed(config.path, reason)
     pages, skipped, notes = _usable_pages(snapshots, markers, config)
     pages = tuple(_with_bot_text(session, page, config.wiki.user) for page in pages)
+    cache = FuzzyCache.for_wiki(config)
     collector = StatusCollector(
         session,
         config,
@@ -103,8 +125,13 @@ def collect(session: WikiSession, config: Config, options: RunOptions) -> Collec
         exclude=(s.title for s in snapshots),
         use_api=use_translate_api(config, facts),
         show_progress=options.progress,
+        fuzzy_cache=cache,
     )
     results = collector.collect(_selections(pages))
+    try:
+        cache.save()
+    except OSError as exc:  # the cache only saves requests: the run goes on without it
+        log.warning("could not save the translation unit cache %s: %s", cache.path, exc)
     pages_read = len(snapshots) + collector.pages_read
     return Collected(facts, markers, pages, skipped, notes, results, pages_read)
 
