@@ -26,6 +26,7 @@ from bots.config.model import Config
 from bots.errors import BotStop
 from bots.i18n.languages import is_known_language
 from bots.translation_status.fuzzy_cache import FuzzyCache
+from bots.translation_status.other_wikis import OtherWikis
 from bots.translation_status.records import (
     KIND_NONE,
     KIND_UNITS,
@@ -52,6 +53,7 @@ from bots.translation_status.selection import (
     shown_under_prefix,
     split_prefix_listing,
     subpages_in,
+    title_problem,
     untranslated_under_prefix,
 )
 from bots.translation_status.statistics import collect_from_api
@@ -64,7 +66,7 @@ from bots.wiki.last_edits import (
 )
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
-from bots.wiki.siteinfo import SiteFacts, TitleAnswer, TitleKind, resolve_titles
+from bots.wiki.siteinfo import SiteFacts, TitleAnswer, resolve_titles
 from bots.wikitext.problems import Problem
 
 # Source revisions looked up per run for outdated hand translations (one request each, so a
@@ -82,23 +84,6 @@ class _Resolved:
     problems: tuple[Problem, ...] = ()
     subpages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # under a prefix
     scan_limit: int = 0  # the prefix held more candidates than this; the rest were not read
-
-
-def title_problem(
-    written: str, answer: TitleAnswer | None, namespaces: frozenset[int]
-) -> Problem | None:
-    """Why a title or prefix an editor wrote names no page of this wiki that can hold
-    translations: invalid, another wiki's, a special page or media link, an unknown
-    namespace."""
-    if answer is None or answer.kind == TitleKind.INVALID:
-        return bad_title(written)
-    if answer.kind == TitleKind.INTERWIKI:
-        return Problem("translations-other-wiki", (written,))
-    if answer.kind == TitleKind.SPECIAL or answer.namespace < 0:
-        return Problem("translations-bad-namespace", (written,))
-    if namespaces and answer.namespace not in namespaces:
-        return Problem("translations-bad-namespace", (written,))
-    return None
 
 
 class StatusCollector:
@@ -120,8 +105,10 @@ class StatusCollector:
         snapshots: Mapping[str, PageSnapshot] | None = None,
         show_progress: bool | None = False,
         fuzzy_cache: FuzzyCache | None = None,
+        other_wikis: OtherWikis | None = None,  # translations kept on the source wikis
     ) -> None:
         self.session = session
+        self.other_wikis = other_wikis
         self.config = config
         self.facts = facts
         self.exclude = frozenset(exclude)
@@ -225,6 +212,8 @@ class StatusCollector:
         for selection in selections:
             self._extra[selection] = self._second_look(selection)
         self.collect_pages([t for s in selections for t in self._extra[s]], languages)
+        if self.other_wikis is not None:
+            self._statuses = self.other_wikis.merge(self._statuses, self._source_change)
         return {s: self._result(s) for s in selections}
 
     def collect_pages(self, titles: Iterable[str], languages: Iterable[str] | None) -> None:
@@ -287,8 +276,7 @@ class StatusCollector:
         for title in pages:
             covering = [p for p in self._unit_prefixes if f"{title}/".startswith(p)]
             prefix = min(covering, key=len) if covering else f"{title}/"
-            # every unit there is wanted (a table's prefix or the page's own, all languages):
-            # without the cache, their texts come with the listing
+            # every unit there is wanted (a table's or the page's own prefix, all languages)
             own = prefix in self._table_prefixes or prefix == f"{title}/"
             self._units.list_prefix(prefix, all_wanted=own and languages is None)
         wanted: dict[str, tuple[str, str, str]] = {}
@@ -304,11 +292,9 @@ class StatusCollector:
         self.pages_read += self._units.texts_read - read_before
         found: dict[str, list[UnitPage]] = {}
         for unit_title, (source, unit, lang) in wanted.items():
-            state = states.get(unit_title)
-            if state is not None:
-                found.setdefault(source, []).append(
-                    UnitPage(unit, lang, state.fuzzy, state.timestamp)
-                )
+            if (state := states.get(unit_title)) is not None:
+                unit_page = UnitPage(unit, lang, state.fuzzy, state.timestamp)
+                found.setdefault(source, []).append(unit_page)
         for title, units in pages.items():
             self._statuses[title] = status_from_units(
                 title, units, found.get(title, []), source_language=self._source_language(title)

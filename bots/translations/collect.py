@@ -6,8 +6,9 @@ with the site facts in the same request (``meta=siteinfo``: content language, Tr
 language names);
 then the statuses of every page those markers select, for all markers at once (see
 ``bots.translation_status.collector``; unit translations whose revision the local fuzzy cache
-knows are not read again: ``bots.translation_status.units``). Nothing is read after this step
-but the saves' own conflict re-reads.
+knows are not read again: ``bots.translation_status.units``); with ``[[sources]]`` wikis, the
+pages there that translate the selected pages (``bots.translation_status.other_wikis``).
+Nothing is read after this step but the saves' own conflict re-reads.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bots.run_options import RunOptions
 from bots.translation_status.collect import use_translate_api
 from bots.translation_status.collector import StatusCollector
 from bots.translation_status.fuzzy_cache import FuzzyCache
+from bots.translation_status.other_wikis import OtherWikis
 from bots.translation_status.selection import PageSelection, SelectionResult
 from bots.translations.view import MAX_REGIONS, StatusView, parse_status_view
 from bots.wiki.last_edits import bot_revision_text
@@ -118,6 +120,7 @@ def collect(session: WikiSession, config: Config, options: RunOptions) -> Collec
     pages, skipped, notes = _usable_pages(snapshots, markers, config)
     pages = tuple(_with_bot_text(session, page, config.wiki.user) for page in pages)
     cache = FuzzyCache.for_wiki(config)
+    other_wikis = OtherWikis(session, config) if config.sources.wikis else None
     collector = StatusCollector(
         session,
         config,
@@ -126,6 +129,7 @@ def collect(session: WikiSession, config: Config, options: RunOptions) -> Collec
         use_api=use_translate_api(config, facts),
         show_progress=options.progress,
         fuzzy_cache=cache,
+        other_wikis=other_wikis,
     )
     results = collector.collect(_selections(pages))
     try:
@@ -133,6 +137,7 @@ def collect(session: WikiSession, config: Config, options: RunOptions) -> Collec
     except OSError as exc:  # the cache only saves requests: the run goes on without it
         log.warning("could not save the translation unit cache %s: %s", cache.path, exc)
     pages_read = len(snapshots) + collector.pages_read
+    notes = (*notes, *(other_wikis.notes if other_wikis else ()))
     return Collected(facts, markers, pages, skipped, notes, results, pages_read)
 
 
