@@ -49,6 +49,7 @@ from bots.translation_status.selection import (
     StatisticsPending,
     bad_title,
     expected_languages,
+    listing_guess,
     shared_folder,
     shown_under_prefix,
     split_prefix_listing,
@@ -140,7 +141,11 @@ class StatusCollector:
     def _resolve_all(self, selections: Sequence[PageSelection]) -> None:
         todo = [s for s in dict.fromkeys(selections) if s not in self._resolved]
         asked = [t for s in todo for t in (s.pages or (s.prefix + PROBE,))]
-        answers = resolve_titles(self.session, asked) if asked else {}
+        # the first prefix's listing rides along, under the title the wiki most likely gives it
+        guess = next((g for s in todo if (g := listing_guess(s.prefix))), None)
+        answers, listed = resolve_titles(self.session, asked, listing=guess)
+        if guess is not None and listed is not None:  # used only if the wiki's answer is this
+            self._listings.setdefault(guess, listed[: MAX_LISTED + 1])
         for selection in todo:
             try:
                 self._resolved[selection] = self._resolve(selection, answers)
@@ -276,9 +281,10 @@ class StatusCollector:
         for title in pages:
             covering = [p for p in self._unit_prefixes if f"{title}/".startswith(p)]
             prefix = min(covering, key=len) if covering else f"{title}/"
-            # every unit there is wanted (a table's or the page's own prefix, all languages)
+            # nearly every unit there is wanted: a table's or the page's own prefix, and every
+            # language (or all those the configuration lists)
             own = prefix in self._table_prefixes or prefix == f"{title}/"
-            self._units.list_prefix(prefix, all_wanted=own and languages is None)
+            self._units.list_prefix(prefix, all_wanted=own and self._all_languages(languages))
         wanted: dict[str, tuple[str, str, str]] = {}
         for unit_title in self._units.titles():
             parts = split_unit_title(unit_title)
@@ -299,6 +305,10 @@ class StatusCollector:
             self._statuses[title] = status_from_units(
                 title, units, found.get(title, []), source_language=self._source_language(title)
             )
+
+    def _all_languages(self, languages: frozenset[str] | None) -> bool:
+        configured = frozenset(self.config.translations.languages)
+        return languages is None or bool(configured and languages >= configured)
 
     def _is_translation_language(self, code: str) -> bool:
         known = self._known_codes

@@ -205,3 +205,14 @@ def title_problem(
     if namespaces and answer.namespace not in namespaces:
         return Problem("translations-bad-namespace", (written,))
     return None
+
+
+def listing_guess(prefix: str) -> tuple[int, str] | None:
+    """(namespace, prefix) as the wiki most likely reads a prefix an editor wrote: a prefix in
+    the main namespace with its first letter capitalised and underscores as spaces; None when
+    it names a namespace (or nothing). Only a guess: the caller uses a listing made under it
+    only when the wiki's own reading of the prefix is the same."""
+    bare = prefix.replace("_", " ")
+    if not bare.strip() or ":" in bare or bare != bare.lstrip():
+        return None
+    return 0, bare[:1].upper() + bare[1:]

@@ -104,18 +104,32 @@ class TitleAnswer:
     namespace: int = 0
 
 
-def resolve_titles(session: WikiSession, titles: Iterable[str]) -> dict[str, TitleAnswer]:
+def resolve_titles(
+    session: WikiSession, titles: Iterable[str], *, listing: tuple[int, str] | None = None
+) -> tuple[dict[str, TitleAnswer], list[str] | None]:
     """How the wiki reads each title (``action=query&titles=…``, no page data: one request per
     50 titles, 500 for a bot). Nothing is guessed here: the wiki normalises the title, names
-    the other wiki of an interwiki title and flags special and invalid ones."""
+    the other wiki of an interwiki title and flags special and invalid ones.
+
+    ``listing`` (namespace, prefix): the titles under that prefix (redirects left out) ride
+    along in the first request (``list=allpages``); they are returned when that one answer
+    held them all, else None (the caller lists them itself)."""
     wanted = list(dict.fromkeys(t for t in titles if t))
     out: dict[str, TitleAnswer] = {}
+    listed: list[str] | None = None
     size = session.batch_size(content=False)
     for start in range(0, len(wanted), size):
         batch = wanted[start : start + size]
-        query = session.api(action="query", titles=batch).get("query", {})
+        extra: dict[str, str | int] = {}
+        if listing is not None and start == 0:
+            extra = {"list": "allpages", "apnamespace": listing[0], "apprefix": listing[1],
+                     "aplimit": "max", "apfilterredir": "nonredirects"}  # fmt: skip
+        result = session.api(action="query", titles=batch, **extra)
+        query = result.get("query", {})
+        if extra and "continue" not in result:
+            listed = [str(page["title"]) for page in query.get("allpages", [])]
         out.update(_answers(batch, query))
-    return out
+    return out, listed
 
 
 def _answers(batch: list[str], query: Mapping[str, Any]) -> dict[str, TitleAnswer]:

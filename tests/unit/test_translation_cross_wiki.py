@@ -1,4 +1,5 @@
-"""Translations kept on other wikis (bots.translation_status.cross_wiki) and their cells."""
+"""Translations kept on other wikis (bots.translation_status.cross_wiki) and their cells; the
+prefix listing that rides along with the title resolution."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bots.translation_status.records import (
     status_from_subpages,
     status_from_units,
 )
+from bots.translation_status.selection import listing_guess
 from bots.translations.table import render_status_view
 from bots.translations.view import StatusView
 
@@ -117,3 +119,19 @@ def test_bad_translation_prefixes_name_the_key(bad: object) -> None:
     with pytest.raises(ConfigError) as caught:
         split_sources("c.toml", data)
     assert caught.value.key == "sources[0].translation_prefixes"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "guess"),
+    [
+        ("Advocacy/Guides/", (0, "Advocacy/Guides/")),
+        ("advocacy_guides/", (0, "Advocacy guides/")),
+        ("Help:Guides/", None),  # a namespace: the wiki's own reading is needed
+        ("", None),
+        (" Guides/", None),
+    ],
+)
+def test_the_listing_riding_along_is_made_under_a_likely_title(
+    prefix: str, guess: tuple[int, str] | None
+) -> None:
+    assert listing_guess(prefix) == guess
