@@ -42,6 +42,7 @@ class UnitReader:
         self.cache = cache
         self.texts_read = 0
         self._listings: dict[str, dict[str, PageSnapshot]] = {}
+        self._knows_none = cache is None or cache.empty  # at the start of the run
 
     def list_prefix(self, prefix: str, *, all_wanted: bool = False) -> None:
         """List the unit pages under ``prefix`` (a title prefix without namespace).
@@ -49,7 +50,7 @@ class UnitReader:
         unit yet takes their texts with the listing."""
         if prefix in self._listings:
             return
-        with_text = all_wanted and (self.cache is None or self.cache.empty)
+        with_text = all_wanted and self._knows_none
         listing = unit_revisions(self.session, prefix, self.namespace, content=with_text)
         if with_text:
             self.texts_read += len(listing)
