@@ -25,7 +25,8 @@ from pathlib import Path
 from bots.config.model import Config
 from bots.config.source_model import SourceWiki
 from bots.config.sources import is_central
-from bots.sources.collect import UNREADABLE, open_sources, wiki_tag
+from bots.errors import BotStop
+from bots.sources.collect import open_sources, wiki_tag
 from bots.sources.participation import read_participation
 from bots.sources.records import NotRefreshed
 from bots.translation_status.cross_wiki import WikiPage, translation_title, with_wiki_pages
@@ -72,8 +73,13 @@ class OtherWikis:
             self._path(source.id).unlink(missing_ok=True)
             self.notes.append(f"{source.id}: translations not read: {reason}")
         taking = tuple(s for s in participation.taking_part if not is_central(s, self.config))
-        sessions = open_sources(self.central, self.config,
-                                participation) if taking else {}  # fmt: skip
+        sessions: Mapping[str, WikiSession | NotRefreshed] = {}
+        try:
+            sessions = open_sources(self.central, self.config, participation) if taking else {}
+        except BotStop:
+            raise
+        except Exception as exc:  # one wiki's odd failure never stops the run: none refreshed
+            log.warning("sessions on the source wikis could not be opened: %s", exc)
         out: dict[str, list[WikiPage]] = {}
         for source in taking:
             session = sessions.get(source.id)
@@ -97,8 +103,10 @@ class OtherWikis:
                      for title in titles}  # fmt: skip
             try:
                 snaps = session.read_pages(asked.values(), content=False)
-            except UNREADABLE as exc:
-                reason = str(exc)
+            except BotStop:
+                raise
+            except Exception as exc:  # down, lagged, refused, or odd: that wiki is not refreshed
+                reason = f"{type(exc).__name__}: {exc}"
             else:
                 found = {title: (snap.title, snap.timestamp) for title, there in asked.items()
                          if (snap := snaps.get(there)) and snap.exists
