@@ -71,14 +71,15 @@ def test_pages_on_the_french_wiki_translate_pages_here_and_stay_when_it_is_down(
         {"title": f"{prefix}Participating wikis", "text": "* frdev\n", "age_days": 1},
         {"title": title, "text": status_page(f"prefix={prefix}"), "age_days": 1},
     ])  # fmt: skip
-    fr = WikiClient.login_as(second, "Tester1")
-    fr.edit(handbook, "Le manuel, traduit sur le wiki français.")  # same title
-    fr.edit(old, "Une ancienne traduction.")
-    fr.edit(local, "Traduit ici aussi, mais la traduction locale l'emporte.")
-    fr.edit(f"{fr_prefix}Guides/Guide", "Le guide.")  # the mapped prefix
-    fr.edit(mapped, "Même titre, mais le préfixe est associé ailleurs.")
-    fr.edit(f"{prefix}Redirected", f"#REDIRECTION [[{handbook}]]")
-    admin.edit(old, "The source, edited after its French translation.")
+    import_pages(second, [
+        hand_page(handbook, "Le manuel, traduit sur le wiki français.", age_days=2),  # same title
+        hand_page(old, "Une ancienne traduction.", age_days=10.5),
+        hand_page(local, "Traduit ici aussi, mais la traduction locale l'emporte.", age_days=2),
+        hand_page(f"{fr_prefix}Guides/Guide", "Le guide.", age_days=2),  # the mapped prefix
+        hand_page(mapped, "Même titre, mais le préfixe est associé ailleurs.", age_days=2),
+        hand_page(f"{prefix}Redirected", f"#REDIRECTION [[{handbook}]]", age_days=2),
+    ])  # fmt: skip
+    admin.edit(old, "The source, edited after its French translation.")  # now: 10 days later
 
     result = run_translations(cfg)
     assert result.exit_code == 0, result.error
@@ -86,7 +87,7 @@ def test_pages_on_the_french_wiki_translate_pages_here_and_stay_when_it_is_down(
     shown = {k: v for k, v in cells(body).items() if "*" not in k}
     assert shown == {
         f"{handbook}/fr": "up to date<br /><small>on frdev</small>",
-        f"{old}/fr": "outdated: less than a day behind the source<br /><small>on frdev</small>",
+        f"{old}/fr": "outdated: 10 days behind the source<br /><small>on frdev</small>",
         f"{local}/fr": "up to date",  # this wiki's own translation wins
         f"{mapped}/fr": "up to date<br /><small>on frdev</small>",
     }, body
@@ -109,5 +110,5 @@ def test_pages_on_the_french_wiki_translate_pages_here_and_stay_when_it_is_down(
     for page in (handbook, old, mapped):
         assert "<small>on frdev, not refreshed: as read 20" in kept[f"{page}/fr"], kept
     assert kept[f"{handbook}/fr"].startswith("up to date<br />")
-    assert kept[f"{old}/fr"].startswith("outdated: less than a day behind the source<br />")
+    assert kept[f"{old}/fr"].startswith("outdated: 10 days behind the source<br />")
     assert any("frdev: translations not refreshed" in note for note in again.report.notes)
