@@ -1,7 +1,7 @@
 """Reads the statuses of many pages with as few requests as it can (the service's I/O shell).
 
 Reads, all through ``bots.wiki``: what the wiki makes of the titles and prefixes the markers
-name (``bots.wiki.siteinfo.resolve_titles``, one request for every marker together); the source
+name (``bots.wiki.siteinfo.resolve_titles``, one request for all markers); the source
 pages (batched, with text, unless the caller has them already); page listings by prefix
 without redirects (``bots.wiki.last_edits.list_titles``, cached: one listing serves every
 selection and page under it); then, for pages with translation units, Translate's statistics
@@ -108,13 +108,10 @@ class StatusCollector:
         fuzzy_cache: FuzzyCache | None = None,
         other_wikis: OtherWikis | None = None,  # translations kept on the source wikis
     ) -> None:
-        self.session = session
+        self.session, self.config, self.facts = session, config, facts
         self.other_wikis = other_wikis
-        self.config = config
-        self.facts = facts
         self.exclude = frozenset(exclude)
-        self.use_api = use_api
-        self.show_progress = show_progress
+        self.use_api, self.show_progress = use_api, show_progress
         self.pages_read = 0
         self.unavailable: dict[str, str] = {}  # page -> why Translate gave no figures
         self._known_codes = frozenset(facts.language_names) or None
@@ -138,12 +135,17 @@ class StatusCollector:
         return self._listings[key]
 
     # -- resolving selections --------------------------------------------------------------
-    def _resolve_all(self, selections: Sequence[PageSelection]) -> None:
+    def resolve(
+        self, selections: Sequence[PageSelection], redirects_of: str = ""
+    ) -> frozenset[str] | None:
+        """The wiki's reading of the selections' titles (those not read yet), with the first
+        prefix's listing along under the title the wiki most likely gives it, and the names
+        reaching the template ``redirects_of`` (None: not asked, or ask on your own)."""
         todo = [s for s in dict.fromkeys(selections) if s not in self._resolved]
         asked = [t for s in todo for t in (s.pages or (s.prefix + PROBE,))]
-        # the first prefix's listing rides along, under the title the wiki most likely gives it
         guess = next((g for s in todo if (g := listing_guess(s.prefix))), None)
-        answers, listed = resolve_titles(self.session, asked, listing=guess)
+        answers, listed, names = resolve_titles(self.session, asked, listing=guess,
+                                                redirects_of=redirects_of)  # fmt: skip
         if guess is not None and listed is not None:  # used only if the wiki's answer is this
             self._listings.setdefault(guess, listed[: MAX_LISTED + 1])
         for selection in todo:
@@ -154,6 +156,7 @@ class StatusCollector:
             except Exception as exc:  # one table's odd input never stops the others
                 problem = Problem("translations-unreadable", (f"{type(exc).__name__}: {exc}",))
                 self._resolved[selection] = _Resolved((), not selection.pages, (problem,))
+        return names
 
     def _resolve(self, selection: PageSelection, answers: Mapping[str, TitleAnswer]) -> _Resolved:
         namespaces = self.facts.namespaces
@@ -206,7 +209,7 @@ class StatusCollector:
     # -- collecting ------------------------------------------------------------------------
     def collect(self, selections: Sequence[PageSelection]) -> dict[PageSelection, SelectionResult]:
         """The statuses of every selection's pages, read together."""
-        self._resolve_all(selections)
+        self.resolve(selections)
         languages: set[str] | None = set()
         for selection in selections:
             if not selection.languages:

@@ -1,10 +1,10 @@
 """The collect step of ``advocacy-hub run translations``: everything the run reads, up front.
 
-Reads, in order: the names of the status markers and their redirects; the pages carrying
-``{{<translation_start>}}`` (``embeddedin`` with content, in ``permissions.edit_namespaces``),
-with the site facts in the same request (``meta=siteinfo``: content language, Translate,
-language names);
-then the statuses of every page those markers select, for all markers at once (see
+Reads, in order: the pages carrying ``{{<translation_start>}}`` (``embeddedin`` with content,
+in ``permissions.edit_namespaces``), with the site facts (``meta=siteinfo``: content language,
+Translate, language names) and the redirects to the start marker in the same request
+(``list=backlinks``); the titles the tables name, with the redirects to the end marker in the
+same request; then the statuses of every page those markers select, for all markers at once (see
 ``bots.translation_status.collector``; unit translations whose revision the local fuzzy cache
 knows are not read again: ``bots.translation_status.units``); with ``[[sources]]`` wikis, the
 pages there that translate the selected pages (``bots.translation_status.other_wikis``).
@@ -38,7 +38,9 @@ from bots.wiki.siteinfo import (
     SiteFacts,
     has_site_facts,
     read_site_facts,
+    redirect_names_from,
     site_facts_from,
+    template_redirects_params,
 )
 from bots.wiki.templates import template_names
 from bots.wikitext.markers import (
@@ -97,18 +99,20 @@ class Collected:
 
 
 def collect(session: WikiSession, config: Config, options: RunOptions) -> Collected | Failed:
-    markers = _read_markers(session, config)
+    start, end = config.templates.translation_start, config.templates.translation_end
     answers: list[SiteFacts] = []  # the site facts ride along with the listing: no request
+    start_names = {_bare(start)}  # and the redirects to the start marker (list=backlinks)
 
     def keep_facts(query: Mapping[str, Any]) -> None:
         if not answers and has_site_facts(query):
             answers.append(site_facts_from(query))
+        start_names.update(redirect_names_from(query))
 
     found = session.embedded_in(
-        config.templates.translation_start,
+        start,
         namespaces=config.permissions.edit_namespaces,
         content=True,
-        extra=SITE_FACTS_PARAMS,
+        extra={**SITE_FACTS_PARAMS, **template_redirects_params(_full(start))},
         on_query=keep_facts,
     )
     read = progress(found, label="reading status pages", enabled=options.progress)
@@ -117,8 +121,6 @@ def collect(session: WikiSession, config: Config, options: RunOptions) -> Collec
     if config.translations.source == "translate" and not facts.has_translate:
         reason = "translations.source is 'translate' but the wiki has no Translate extension"
         return Failed(config.path, reason)
-    pages, skipped, notes = _usable_pages(snapshots, markers, config)
-    pages = tuple(_with_bot_text(session, page, config.wiki.user) for page in pages)
     cache = FuzzyCache.for_wiki(config)
     other_wikis = OtherWikis(session, config) if config.sources.wikis else None
     collector = StatusCollector(
@@ -131,6 +133,18 @@ def collect(session: WikiSession, config: Config, options: RunOptions) -> Collec
         fuzzy_cache=cache,
         other_wikis=other_wikis,
     )
+    # the end marker's redirects ride along with the titles the tables name: a first scan
+    # knowing only the end marker's own name finds the selections; every page is scanned
+    # again with all the names before anything is used (a table the first scan missed is
+    # resolved with the statuses, one more request in that rare case)
+    first = StatusMarkers(start, end, frozenset(start_names), frozenset({_bare(end)}))
+    end_names = collector.resolve(_selections(_usable_pages(snapshots, first, config)[0]),
+                                  redirects_of=_full(end))  # fmt: skip
+    if end_names is None:  # the answer did not hold them all
+        end_names = template_names(session, [end])[end]
+    markers = StatusMarkers(start, end, frozenset(start_names), end_names)
+    pages, skipped, notes = _usable_pages(snapshots, markers, config)
+    pages = tuple(_with_bot_text(session, page, config.wiki.user) for page in pages)
     results = collector.collect(_selections(pages))
     try:
         cache.save()
@@ -141,10 +155,13 @@ def collect(session: WikiSession, config: Config, options: RunOptions) -> Collec
     return Collected(facts, markers, pages, skipped, notes, results, pages_read)
 
 
-def _read_markers(session: WikiSession, config: Config) -> StatusMarkers:
-    start, end = config.templates.translation_start, config.templates.translation_end
-    names = template_names(session, [start, end])
-    return StatusMarkers(start, end, names[start], names[end])
+def _full(template: str) -> str:
+    return template if template.lower().startswith("template:") else f"Template:{template}"
+
+
+def _bare(title: str) -> str:
+    return title.split(":", 1)[1] if title.lower().startswith("template:") else title
+
 
 
 def _usable_pages(
