@@ -35,6 +35,9 @@ class SourceWiki:
     interwiki: str = ""
     page_url: str = ""
     max_pages: int = DEFAULT_MAX_PAGES
+    # translation status: central title prefix -> this wiki's prefix of the pages translating
+    # them (its language); a central page no prefix maps is looked for under its own title
+    translation_prefixes: Mapping[str, str] = field(default_factory=dict)
     implicit: bool = False  # the single wiki of a configuration without [[sources]]
 
 

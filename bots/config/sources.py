@@ -19,6 +19,8 @@ names one wiki and how its community writes cases there::
     max_pages = 5000              # bound per wiki and run
     [sources.case_aliases]        # the local template's parameter names
     title = ["titre"]
+    [sources.translation_prefixes]  # translation status: central prefix -> this wiki's prefix
+    "Advocacy/Guides/" = "Advocacy Dev Wiki:Guides/"
 
 A configuration without ``[[sources]]`` describes one wiki, as before: :func:`source_wikis`
 returns ``[wiki]`` as its one implicit source. Every problem is a ``ConfigError(file, key,
@@ -55,6 +57,7 @@ SOURCE_KEYS: dict[str, bool] = {  # key -> required
     "interwiki": False,
     "page_url": False,
     "max_pages": False,
+    "translation_prefixes": False,
 }
 PARTICIPATION_KEYS = ("page",)
 MAX_SOURCES = 50
@@ -154,7 +157,8 @@ def _source(file: str, index: int, table: Mapping[str, Any]) -> SourceWiki:
         case_template=template, case_aliases=_aliases(file, f"{at}.case_aliases",
                                                       table.get("case_aliases", {})),
         interwiki=text("interwiki", _INTERWIKI, "an interwiki prefix"), page_url=page_url,
-        max_pages=max_pages,
+        max_pages=max_pages, translation_prefixes=_prefix_map(
+            file, f"{at}.translation_prefixes", table.get("translation_prefixes", {})),
     )  # fmt: skip
 
 
@@ -182,6 +186,14 @@ def _aliases(file: str, key: str, value: TomlValue) -> dict[str, tuple[str, ...]
                               f"unknown case field; known: {', '.join(CASE_FIELDS)}")
         out[name] = _strings(file, f"{key}.{name}", spellings)
     return out
+
+
+def _prefix_map(file: str, key: str, value: TomlValue) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(v, str) and v.strip() and k.strip() for k, v in value.items()
+    ):
+        raise ConfigError(file, key, "expected a table of title prefixes (central = local)")
+    return {k: v for k, v in value.items() if isinstance(v, str)}
 
 
 def source_wikis(config: Config) -> tuple[SourceWiki, ...]:

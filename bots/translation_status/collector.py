@@ -1,15 +1,15 @@
 """Reads the statuses of many pages with as few requests as it can (the service's I/O shell).
 
 Reads, all through ``bots.wiki``: what the wiki makes of the titles and prefixes the markers
-name (``bots.wiki.siteinfo.resolve_titles``, one request for every marker together); the source
+name (``bots.wiki.siteinfo.resolve_titles``, one request for all markers); the source
 pages (batched, with text, unless the caller has them already); page listings by prefix
 without redirects (``bots.wiki.last_edits.list_titles``, cached: one listing serves every
 selection and page under it); then, for pages with translation units, Translate's statistics
-(``bots.wiki.translate_api``) or the unit pages in ``translations.unit_namespace`` (batched,
-with text: a fuzzy unit starts with ``!!FUZZY!!``); for pages translated by hand, their
-language subpages' revision times and, when the bot made the source's latest revision, the
-source's latest edit by someone else. Everything it finds is turned into records by the pure
-functions of ``bots.translation_status.records`` and ``.selection``.
+(``bots.wiki.translate_api``) or the unit pages in ``translations.unit_namespace`` (listed
+with revision ids; only texts the fuzzy cache does not know are read: ``.units``); for pages
+translated by hand, their language subpages' revision times and, when the bot made the
+source's latest revision, the source's latest edit by someone else. Everything it finds is
+turned into records by the pure functions of ``bots.translation_status.records``.
 
 Under a prefix, a subpage whose name is a language code is first taken for a translation of
 its page. Where the page has no units and the table does not expect that language (``/new``
@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from bots.config.model import Config
 from bots.errors import BotStop
 from bots.i18n.languages import is_known_language
+from bots.translation_status.fuzzy_cache import FuzzyCache
+from bots.translation_status.other_wikis import OtherWikis
 from bots.translation_status.records import (
-    FUZZY_MARK,
     KIND_NONE,
     KIND_UNITS,
     NOT_A_TRANSLATION,
@@ -48,13 +49,16 @@ from bots.translation_status.selection import (
     StatisticsPending,
     bad_title,
     expected_languages,
+    listing_guess,
     shared_folder,
     shown_under_prefix,
     split_prefix_listing,
     subpages_in,
+    title_problem,
     untranslated_under_prefix,
 )
 from bots.translation_status.statistics import collect_from_api
+from bots.translation_status.units import UnitReader
 from bots.wiki.last_edits import (
     last_edit_excluding,
     latest_edit_times,
@@ -63,7 +67,7 @@ from bots.wiki.last_edits import (
 )
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
-from bots.wiki.siteinfo import SiteFacts, TitleAnswer, TitleKind, resolve_titles
+from bots.wiki.siteinfo import SiteFacts, TitleAnswer, resolve_titles
 from bots.wikitext.problems import Problem
 
 # Source revisions looked up per run for outdated hand translations (one request each, so a
@@ -81,23 +85,6 @@ class _Resolved:
     problems: tuple[Problem, ...] = ()
     subpages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # under a prefix
     scan_limit: int = 0  # the prefix held more candidates than this; the rest were not read
-
-
-def title_problem(written: str, answer: TitleAnswer | None, namespaces: frozenset[int]) -> (
-    Problem | None
-):
-    """Why a title or prefix an editor wrote names no page of this wiki that can hold
-    translations: invalid, another wiki's, a special page or media link, an unknown
-    namespace."""
-    if answer is None or answer.kind == TitleKind.INVALID:
-        return bad_title(written)
-    if answer.kind == TitleKind.INTERWIKI:
-        return Problem("translations-other-wiki", (written,))
-    if answer.kind == TitleKind.SPECIAL or answer.namespace < 0:
-        return Problem("translations-bad-namespace", (written,))
-    if namespaces and answer.namespace not in namespaces:
-        return Problem("translations-bad-namespace", (written,))
-    return None
 
 
 class StatusCollector:
@@ -118,13 +105,13 @@ class StatusCollector:
         use_api: bool = False,
         snapshots: Mapping[str, PageSnapshot] | None = None,
         show_progress: bool | None = False,
+        fuzzy_cache: FuzzyCache | None = None,
+        other_wikis: OtherWikis | None = None,  # translations kept on the source wikis
     ) -> None:
-        self.session = session
-        self.config = config
-        self.facts = facts
+        self.session, self.config, self.facts = session, config, facts
+        self.other_wikis = other_wikis
         self.exclude = frozenset(exclude)
-        self.use_api = use_api
-        self.show_progress = show_progress
+        self.use_api, self.show_progress = use_api, show_progress
         self.pages_read = 0
         self.unavailable: dict[str, str] = {}  # page -> why Translate gave no figures
         self._known_codes = frozenset(facts.language_names) or None
@@ -135,6 +122,8 @@ class StatusCollector:
         self._snapshots: dict[str, PageSnapshot] = dict(snapshots or {})
         self._subpages: dict[str, dict[str, str]] = {}  # source -> code -> subpage title
         self._unit_prefixes: set[str] = set()  # prefixes whose unit pages one listing covers
+        self._table_prefixes: set[str] = set()  # a table's prefix: every source there is read
+        self._units = UnitReader(session, config.translations.unit_namespace, fuzzy_cache)
         self._statuses: dict[str, PageStatus] = {}
         self._languages: dict[str, frozenset[str] | None] = {}  # what each status was read for
         self._since_lookups = 0
@@ -146,10 +135,19 @@ class StatusCollector:
         return self._listings[key]
 
     # -- resolving selections --------------------------------------------------------------
-    def _resolve_all(self, selections: Sequence[PageSelection]) -> None:
+    def resolve(
+        self, selections: Sequence[PageSelection], redirects_of: str = ""
+    ) -> frozenset[str] | None:
+        """The wiki's reading of the selections' titles (those not read yet), with the first
+        prefix's listing along under the title the wiki most likely gives it, and the names
+        reaching the template ``redirects_of`` (None: not asked, or ask on your own)."""
         todo = [s for s in dict.fromkeys(selections) if s not in self._resolved]
         asked = [t for s in todo for t in (s.pages or (s.prefix + PROBE,))]
-        answers = resolve_titles(self.session, asked) if asked else {}
+        guess = next((g for s in todo if (g := listing_guess(s.prefix))), None)
+        answers, listed, names = resolve_titles(self.session, asked, listing=guess,
+                                                redirects_of=redirects_of)  # fmt: skip
+        if guess is not None and listed is not None:  # used only if the wiki's answer is this
+            self._listings.setdefault(guess, listed[: MAX_LISTED + 1])
         for selection in todo:
             try:
                 self._resolved[selection] = self._resolve(selection, answers)
@@ -158,6 +156,7 @@ class StatusCollector:
             except Exception as exc:  # one table's odd input never stops the others
                 problem = Problem("translations-unreadable", (f"{type(exc).__name__}: {exc}",))
                 self._resolved[selection] = _Resolved((), not selection.pages, (problem,))
+        return names
 
     def _resolve(self, selection: PageSelection, answers: Mapping[str, TitleAnswer]) -> _Resolved:
         namespaces = self.facts.namespaces
@@ -183,6 +182,7 @@ class StatusCollector:
         for title in sources[:MAX_SCANNED]:
             self._subpages.setdefault(title, dict(listing.subpages.get(title, {})))
         self._unit_prefixes.add(full)
+        self._table_prefixes.add(full)
         return _Resolved(
             sources[:MAX_SCANNED], True, (), listing.subpages, MAX_SCANNED if cut else 0
         )
@@ -209,7 +209,7 @@ class StatusCollector:
     # -- collecting ------------------------------------------------------------------------
     def collect(self, selections: Sequence[PageSelection]) -> dict[PageSelection, SelectionResult]:
         """The statuses of every selection's pages, read together."""
-        self._resolve_all(selections)
+        self.resolve(selections)
         languages: set[str] | None = set()
         for selection in selections:
             if not selection.languages:
@@ -220,6 +220,8 @@ class StatusCollector:
         for selection in selections:
             self._extra[selection] = self._second_look(selection)
         self.collect_pages([t for s in selections for t in self._extra[s]], languages)
+        if self.other_wikis is not None:
+            self._statuses = self.other_wikis.merge(self._statuses, self._source_change)
         return {s: self._result(s) for s in selections}
 
     def collect_pages(self, titles: Iterable[str], languages: Iterable[str] | None) -> None:
@@ -273,7 +275,7 @@ class StatusCollector:
     def _collect_from_units(
         self, pages: dict[str, tuple[str, ...]], languages: frozenset[str] | None
     ) -> None:
-        namespace = self.config.translations.unit_namespace
+        read_before = self._units.texts_read
         covered = self._unit_prefixes
         uncovered = [t for t in pages if not any(f"{t}/".startswith(p) for p in covered)]
         shared = shared_folder(uncovered)
@@ -281,32 +283,35 @@ class StatusCollector:
             self._unit_prefixes.add(shared)
         for title in pages:
             covering = [p for p in self._unit_prefixes if f"{title}/".startswith(p)]
-            self._list(namespace, min(covering, key=len) if covering else f"{title}/", None)
+            prefix = min(covering, key=len) if covering else f"{title}/"
+            # nearly every unit there is wanted: a table's or the page's own prefix, and every
+            # language (or all those the configuration lists)
+            own = prefix in self._table_prefixes or prefix == f"{title}/"
+            self._units.list_prefix(prefix, all_wanted=own and self._all_languages(languages))
         wanted: dict[str, tuple[str, str, str]] = {}
-        for (ns, _prefix), titles in self._listings.items():
-            if ns != namespace:
+        for unit_title in self._units.titles():
+            parts = split_unit_title(unit_title)
+            if parts is None or not self._is_translation_language(parts[2]):
                 continue
-            for unit_title in titles:
-                parts = split_unit_title(unit_title)
-                if parts is None or not self._is_translation_language(parts[2]):
-                    continue
-                source, unit, lang = parts
-                in_page = source in pages and unit in pages[source]
-                if in_page and (languages is None or lang in languages):
-                    wanted[unit_title] = parts
-        snaps = self.session.read_pages(sorted(wanted)) if wanted else {}
-        self.pages_read += len(wanted)
+            source, unit, lang = parts
+            in_page = source in pages and unit in pages[source]
+            if in_page and (languages is None or lang in languages):
+                wanted[unit_title] = parts
+        states = self._units.states(wanted)
+        self.pages_read += self._units.texts_read - read_before
         found: dict[str, list[UnitPage]] = {}
         for unit_title, (source, unit, lang) in wanted.items():
-            snap = snaps.get(unit_title)
-            if snap is None or not snap.exists or snap.is_redirect:
-                continue
-            fuzzy = (snap.text or "").startswith(FUZZY_MARK)
-            found.setdefault(source, []).append(UnitPage(unit, lang, fuzzy, snap.timestamp))
+            if (state := states.get(unit_title)) is not None:
+                unit_page = UnitPage(unit, lang, state.fuzzy, state.timestamp)
+                found.setdefault(source, []).append(unit_page)
         for title, units in pages.items():
             self._statuses[title] = status_from_units(
                 title, units, found.get(title, []), source_language=self._source_language(title)
             )
+
+    def _all_languages(self, languages: frozenset[str] | None) -> bool:
+        configured = frozenset(self.config.translations.languages)
+        return languages is None or bool(configured and languages >= configured)
 
     def _is_translation_language(self, code: str) -> bool:
         known = self._known_codes

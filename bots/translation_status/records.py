@@ -31,6 +31,7 @@ __all__ = [
     "KIND_UNITS",
     "NOT_A_TRANSLATION",
     "SOURCE_COMPUTED",
+    "SOURCE_OTHER_WIKI",
     "SOURCE_SUBPAGE",
     "SOURCE_TRANSLATE",
     "PageKind",
@@ -56,6 +57,7 @@ class RecordSource(StrEnum):
     TRANSLATE = "translate"  # Translate's statistics API
     COMPUTED = "computed"  # counted from the unit pages
     SUBPAGE = "subpage"  # a hand-translated language subpage
+    OTHER_WIKI = "wiki"  # a page on another wiki, in its language (issue 16)
 
 
 class PageKind(StrEnum):
@@ -69,6 +71,7 @@ class PageKind(StrEnum):
 SOURCE_TRANSLATE = RecordSource.TRANSLATE
 SOURCE_COMPUTED = RecordSource.COMPUTED
 SOURCE_SUBPAGE = RecordSource.SUBPAGE
+SOURCE_OTHER_WIKI = RecordSource.OTHER_WIKI
 
 KIND_UNITS = PageKind.UNITS
 KIND_SUBPAGES = PageKind.SUBPAGES
@@ -107,6 +110,12 @@ class TranslationRecord:
     source: RecordSource = SOURCE_COMPUTED
     behind_days: int = 0
     since_revision: int = 0  # outdated hand translation: the source revision it was made from
+    # a translation kept on another wiki (SOURCE_OTHER_WIKI): its id, the link to the page from
+    # this wiki (``[[…]]`` target, or a URL), and when that wiki could not be read this run,
+    # the time of the reading shown instead (not refreshed)
+    wiki: str = ""
+    wiki_link: str = ""
+    not_refreshed_since: str = ""
 
     @property
     def percent(self) -> int:

@@ -23,6 +23,7 @@ from bots.translation_status.records import (
     PageStatus,
     translation_subpage,
 )
+from bots.wiki.siteinfo import TitleAnswer, TitleKind
 from bots.wikitext.problems import Problem
 
 __all__ = [
@@ -187,3 +188,31 @@ def bad_title(title: str) -> Problem:
 def too_many_pages() -> Problem:
     """A ``pages`` list longer than :data:`MAX_PAGES` titles."""
     return Problem("translations-too-many-pages", (str(MAX_PAGES),))
+
+
+def title_problem(
+    written: str, answer: TitleAnswer | None, namespaces: frozenset[int]
+) -> Problem | None:
+    """Why a title or prefix an editor wrote names no page of this wiki that can hold
+    translations: invalid, another wiki's, a special page or media link, an unknown
+    namespace."""
+    if answer is None or answer.kind == TitleKind.INVALID:
+        return bad_title(written)
+    if answer.kind == TitleKind.INTERWIKI:
+        return Problem("translations-other-wiki", (written,))
+    if answer.kind == TitleKind.SPECIAL or answer.namespace < 0:
+        return Problem("translations-bad-namespace", (written,))
+    if namespaces and answer.namespace not in namespaces:
+        return Problem("translations-bad-namespace", (written,))
+    return None
+
+
+def listing_guess(prefix: str) -> tuple[int, str] | None:
+    """(namespace, prefix) as the wiki most likely reads a prefix an editor wrote: a prefix in
+    the main namespace with its first letter capitalised and underscores as spaces; None when
+    it names a namespace (or nothing). Only a guess: the caller uses a listing made under it
+    only when the wiki's own reading of the prefix is the same."""
+    bare = prefix.replace("_", " ")
+    if not bare.strip() or ":" in bare or bare != bare.lstrip():
+        return None
+    return 0, bare[:1].upper() + bare[1:]

@@ -7,6 +7,8 @@
   it when it does not exist); when that translation is outdated, the source's changes since the
   revision it was made from (``Special:Diff/<revision>/cur``) where the bot looked that up,
   else the source's history;
+* a translation kept on another wiki (issue 16): that wiki's page, through the interwiki prefix
+  (or its URL);
 * under the table, pages with no translation at all, each with a link per language to start one.
 """
 
@@ -17,6 +19,7 @@ from urllib.parse import quote
 
 from bots.translation_status.records import (
     KIND_UNITS,
+    SOURCE_OTHER_WIKI,
     SOURCE_SUBPAGE,
     PageKind,
     TranslationRecord,
@@ -46,6 +49,8 @@ def cell_link(
 ) -> str:
     """``label`` (plain text) as a link to where the cell's work is done."""
     page, language = record.page, record.language
+    if record.source == SOURCE_OTHER_WIKI:
+        return other_wiki_link(record, label)
     if kind == KIND_UNITS and translate_tool:
         shown = escape_link_label(label)
         url = translate_tool_url(page, language)
@@ -55,6 +60,17 @@ def cell_link(
             return internal_link(f"Special:Diff/{record.since_revision}/cur", label)
         return internal_link(f"Special:History/{page}", label)
     return internal_link(f"{page}/{language}", label)
+
+
+def other_wiki_link(record: TranslationRecord, label: str) -> str:
+    """``label`` linked to the translation on another wiki (interwiki target or URL)."""
+    target = record.wiki_link
+    if target.startswith(("http://", "https://")):
+        url = target.replace("[", "%5B").replace("]", "%5D").replace(" ", "%20")
+        return f'<span class="plainlinks">[{url} {escape_link_label(label)}]</span>'
+    if target.lstrip(":"):
+        return internal_link(target.lstrip(":"), label)
+    return escape_link_label(label)
 
 
 def untranslated_lines(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bots.i18n.messages import Messages
 from bots.translation_status.records import (
     KIND_NONE,
+    SOURCE_OTHER_WIKI,
     SOURCE_SUBPAGE,
     PageKind,
     PageStatus,
@@ -43,7 +44,7 @@ from bots.translations.grid import (
 from bots.translations.links import cell_link, untranslated_lines
 from bots.translations.view import RowOrder, StatusView, view_languages
 from bots.translations.wording import TableText, needed_lines
-from bots.wikitext.escape import escape_attribute
+from bots.wikitext.escape import escape_attribute, escape_inline
 from bots.wikitext.problems import Problem, problem_text
 
 __all__ = [
@@ -89,7 +90,7 @@ def _render_cell(cell: Cell, text: TableText, kind: PageKind | None = None) -> s
         sort_value = score(rec)
         colour = STATE_STYLES[cell_state(rec)]
         note = ""
-        if rec.source == SOURCE_SUBPAGE and rec.total == 1:
+        if rec.source in (SOURCE_SUBPAGE, SOURCE_OTHER_WIKI) and rec.total == 1:
             if rec.outdated:
                 figure = text.msg("advocacyhub-translations-cell-behind", rec.behind_days)
             elif rec.translated:
@@ -102,9 +103,23 @@ def _render_cell(cell: Cell, text: TableText, kind: PageKind | None = None) -> s
             note = f"<br /><small>{outdated}</small>"
         if kind is not None:
             figure = cell_link(kind, rec, figure, translate_tool=text.translate_tool)
+        note += _wiki_note(rec, text)
         content = f"{colour.symbol} {figure}{note}"
     style = f"background-color:{colour.background};color:{colour.text}"
     return f'| {attrs} data-sort-value="{sort_value}" style="{style}" | {content}'
+
+
+def _wiki_note(rec: TranslationRecord, text: TableText) -> str:
+    """Under a translation kept on another wiki: which wiki, and when that wiki could not be
+    read this run, since when the cell shows its last reading."""
+    if not rec.wiki:
+        return ""
+    wiki = escape_inline(rec.wiki, 40)
+    if rec.not_refreshed_since:
+        since = escape_inline(rec.not_refreshed_since, 40)
+        shown = text.msg("advocacyhub-translations-cell-not-refreshed", wiki, since)
+        return f"<br /><small>{shown}</small>"
+    return f"<br /><small>{text.msg('advocacyhub-translations-cell-wiki', wiki)}</small>"
 
 
 def _total_cell(key: str, records: Sequence[TranslationRecord], text: TableText) -> str:

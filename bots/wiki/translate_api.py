@@ -14,8 +14,10 @@ after a few, raising :class:`StatsUnavailable` so the job leaves that table as i
 than publishing partial figures. Answers become :class:`GroupFigures` here, at the edge: the
 status records never see the API's dictionaries.
 
-The only network access is the ``api`` callable (``WikiSession.api``), so recorded responses
-can stand in for a wiki in unit tests.
+The statistics readers' only network access is the ``api`` callable (``WikiSession.api``), so
+recorded responses can stand in for a wiki in unit tests. :func:`unit_revisions` lists the unit
+translation pages themselves (for wikis without the extension's statistics, or where the
+configuration computes the figures) with their revision ids.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from bots.wiki.records import PageSnapshot, snapshot_from
+from bots.wiki.session import WikiSession
 
 log = logging.getLogger(__name__)
 
@@ -197,3 +202,22 @@ def prefer_language_stats(page_count: int, languages: Iterable[str] | None) -> b
     if languages is None:
         return False  # "every language seen" needs the per-page answer
     return len(set(languages)) < page_count
+
+
+def unit_revisions(
+    session: WikiSession, prefix: str, namespace: int, *, content: bool = False
+) -> dict[str, PageSnapshot]:
+    """Every unit translation page under ``prefix`` in ``namespace`` with its latest revision's
+    id and time (``generator=allpages`` with ``prop=revisions``: one request per 5,000 pages
+    for a bot), and with its text when ``content`` (one request per 500: for a run that knows
+    no unit yet, the listing is the read). Redirects are left out: a unit page turned into a
+    redirect is no translation. The revision ids say which units changed since a run read
+    them, so only those need their text (``!!FUZZY!!``) read again."""
+    pages = session.query_pages(
+        generator="allpages", gapprefix=prefix, gapnamespace=namespace,
+        gaplimit=session.batch_size(content=True) if content else "max",
+        gapfilterredir="nonredirects", prop="revisions",
+        rvprop="ids|timestamp" + ("|content" if content else ""), rvslots="main",
+    )  # fmt: skip
+    snapshots = (snapshot_from(page, "") for page in pages)
+    return {snap.title: snap for snap in snapshots if snap.exists and not snap.is_redirect}

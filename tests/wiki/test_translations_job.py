@@ -185,8 +185,12 @@ def test_table_figures_second_run_and_one_more_fuzzy_unit(
     # batched: the 29 unit pages of the wanted languages come in one request, not one each
     unit_reads = [r for r in requests_first if "Translations:" in (r.params.get("titles") or "")]
     assert len(unit_reads) == 1  # (the log shortens long values, so the 29 titles are not counted)
-    listings = [r for r in requests_first if r.params.get("list") == "allpages"]
-    assert len(listings) == 2  # the prefix in the main namespace and in Translations
+    # the prefix in the main namespace rides along with the titles' resolution; the unit pages
+    # are listed with their revision ids (the fuzzy cache's key)
+    (listing,) = [r for r in requests_first if r.params.get("list") == "allpages"]
+    assert listing.params.get("titles")
+    (units,) = [r for r in requests_first if r.params.get("generator") == "allpages"]
+    assert "ids" in units.params.get("rvprop", "")
     assert count_writes(requests_first) == 1
     # besides the wiki's language data (meta=languageinfo: asked on a cold state folder, then
     # kept for a week; its parts depend on the wiki's time budget per request)
@@ -194,19 +198,26 @@ def test_table_figures_second_run_and_one_more_fuzzy_unit(
     assert 1 <= len(language) <= 5
     assert len(requests_first) - len(language) <= 16, [r.params for r in requests_first]
 
-    # a second run changes nothing and writes nothing
+    # a second run changes nothing and writes nothing; no unit text is read again (cached by
+    # revision id)
     mark = request_log.mark()
     report = run(session, tconfig)
     assert report.edits == [] and [u.title for u in report.unchanged] == [title]
-    assert count_writes(request_log.since(mark)) == 0
+    requests_second = api_requests(request_log.since(mark))
+    assert count_writes(requests_second) == 0
+    assert not [r for r in requests_second if "Translations:" in (r.params.get("titles") or "")]
 
     # one more fuzzy unit changes exactly that cell (and the totals that include it)
     unit = f"Translations:{prefix}Guide/3/fr"
     tester1.edit(unit, "!!FUZZY!!Paragraphe 3.", "source changed")
+    mark = request_log.mark()
     report = run(session, tconfig)
     assert [e.summary for e in report.edits] == [
         f"Translation status: one cell changed: {prefix}Guide (fr) 100% → 91%"
     ]
+    unit_reads = [r for r in api_requests(request_log.since(mark))
+                  if "Translations:" in (r.params.get("titles") or "")]  # fmt: skip
+    assert [r.params["titles"] for r in unit_reads] == [unit]  # the one changed revision only
     (after,) = regions(admin.page_text(title) or "")
     before_cells, after_cells = cells(body), cells(after)
     changed = {k for k in before_cells if before_cells[k] != after_cells[k]}
