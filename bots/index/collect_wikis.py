@@ -179,7 +179,9 @@ def collect_wiki_cases(
     memory.remember(reading, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     collected, wikis = combine(central, reading, memory, wikis)
     collected = dataclasses.replace(collected, parsed=collected.parsed + parsed)
-    report.notes.extend(reading.notes())
+    # a wiki read has its own line already (read_wiki); the others say why they were not
+    report.notes.extend(note for state, note in zip(reading.states, reading.notes(), strict=True)
+                        if not isinstance(state, Refreshed))  # fmt: skip
     report.notes.extend(f"the participation page lists {wiki_id!r}, which the configuration "
                         "does not know" for wiki_id in participation.unknown_ids)  # fmt: skip
     for state in reading.skipped:
