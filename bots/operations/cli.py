@@ -133,6 +133,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except ConfigError as exc:
         print(f"advocacy-hub: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    simulate = "-simulate" in pwb_args or bool(getattr(args, "simulate", False))
     try:
         if args.command in WIKI_COMMANDS:
             check_pywikibot_dir(pwb_args)
@@ -143,6 +144,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except PywikibotSetupError as exc:
         print(f"advocacy-hub: setup error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # importing Pywikibot runs the operator's user-config.py
+        return _crashed(args, config, simulate, exc)
     try:
         return _dispatch(args, config, simulate, out)
     except PywikibotSetupError as exc:
