@@ -31,7 +31,6 @@ def run_log(folder: Path) -> list[dict[str, object]]:
 @pytest.mark.parametrize(("command", "jobs", "simulate"), [
     (("run", "index", "translations", "--simulate"), ["index", "translations"], True),
     (("check",), ["check"], False),
-    (("status",), ["status"], False),
 ])  # fmt: skip
 def test_a_typo_in_user_config_is_a_crash_in_the_run_log(
     devwiki: Devwiki, tmp_path: Path, prefix: str, command: tuple[str, ...], jobs: list[str],
