@@ -1,10 +1,10 @@
 """The "needs attention" part of an index view, and the problems marked on the rows. Pure.
 
 The list comes first in its view, so that whoever opens the hub sees what to fix. Each entry
-links the page, says what is wrong in plain words, and offers two links: to edit the page
-(``Special:EditPage``) and to the allowed codes and parameters (the ``Codes`` section of the
-case template's documentation; for a page with index markers, the ``Parameters`` section of
-the index template's). A case
+links the page (on its own wiki), says what is wrong in plain words, and offers two links: to
+edit the page (``Special:EditPage``, on the page's own wiki) and to the allowed codes and
+parameters (the ``Codes`` section of the case template's documentation; for a page with index
+markers, the ``Parameters`` section of the index template's). A case
 row whose page has problems is marked in place, with the same words (``row_problems``).
 """
 
@@ -38,8 +38,9 @@ def _help_link(problems: Sequence[Problem], view: IndexView, text: ViewText) -> 
     return internal_link(f"Template:{target}", text.msg("advocacyhub-index-attention-codes"))
 
 
-def edit_link(page: str, text: ViewText) -> str:
-    return internal_link(f"Special:EditPage/{page}", text.msg("advocacyhub-index-attention-edit"))
+def edit_link(page: str, view: IndexView, text: ViewText) -> str:
+    """Edit the page on its own wiki (``page`` is a row key: ``bots.index.wikis``)."""
+    return view.wikis.edit_link(page, text.msg("advocacyhub-index-attention-edit"))
 
 
 def attention_lines(
@@ -59,14 +60,15 @@ def attention_lines(
     reason_separator = text.msg("advocacyhub-index-reason-separator")
     shown = sorted(chosen, key=lambda i: i.page)[: view.attention_limit]
     for item in shown:
-        label = item.case.title if item.case else item.page
-        link = f"<bdi>{internal_link(item.page, label)}</bdi>"
+        # a case page on another wiki is linked there (interwiki or external link)
+        label = item.case.title if item.case else view.wikis.title_of(item.page)
+        link = f"<bdi>{view.wikis.link(item.page, label)}</bdi>"
         reasons = reason_separator.join(
             text.problem(p) for p in item.problems[:MAX_SHOWN_PROBLEMS]
         )
         links = text.msg(
             "advocacyhub-index-attention-links",
-            edit_link(item.page, text), _help_link(item.problems, view, text),
+            edit_link(item.page, view, text), _help_link(item.problems, view, text),
         )  # fmt: skip
         lines.append("* " + text.msg("advocacyhub-index-attention-item", link, reasons) + links)
     if len(chosen) > len(shown):

@@ -13,12 +13,17 @@ The region's rows are the bot's own: those of its last rendering of the page (it
 ``bots.wiki.revisions.own_revisions``), not the rows on the page. Rows someone inserted by hand
 are replaced like any edit inside a region; they can neither trip the breaker nor, by tripping
 it, keep themselves in place.
+
+With cases from several wikis (``bots.index.wikis``), rows of a wiki that was not refreshed in
+this run, or read only up to its ``max_pages``, never count as gone: a missing wiki is not a
+set of removed cases.
 """
 
 from __future__ import annotations
 
 from bots.config.model import Config
 from bots.index.pages import PageRender, RegionChange
+from bots.index.wikis import IndexWikis
 
 
 def _compares(region: RegionChange) -> bool:
@@ -35,18 +40,27 @@ def _compares(region: RegionChange) -> bool:
     return region.same_view or region.human_edited
 
 
-def breaker_trips(render: PageRender, max_share: float, min_rows: int) -> list[RegionChange]:
+def surely_gone(region: RegionChange, wikis: IndexWikis | None) -> frozenset[str]:
+    """The region's gone rows, without those of wikis not fully read this run."""
+    if wikis is None or not wikis.unsure:
+        return region.gone
+    return frozenset(k for k in region.gone if wikis.wiki_of(k) not in wikis.unsure)
+
+
+def breaker_trips(
+    render: PageRender, max_share: float, min_rows: int, wikis: IndexWikis | None = None
+) -> list[RegionChange]:
     """Regions whose update would remove more than ``max_share`` of the rows the bot wrote last
     time (and at least ``min_rows`` rows) because their cases are gone from the view.
 
     Rows that a ``limit`` pushes out in favour of newer or higher-ranked cases do not count:
-    their cases are still there.
+    their cases are still there; nor do rows of the ``wikis`` not fully read this run.
     """
     tripped = []
     for region in render.regions:
         if region.old_rows == 0 or not _compares(region):
             continue
-        gone = len(region.gone)
+        gone = len(surely_gone(region, wikis))
         if gone >= min_rows and gone / region.old_rows > max_share:
             tripped.append(region)
     return tripped
@@ -65,14 +79,17 @@ def flood_trips(render: PageRender, max_share: float, min_rows: int) -> list[Reg
     return tripped
 
 
-def breaker_reasons(render: PageRender, config: Config) -> tuple[str, ...]:
-    """Why the breaker holds the save of this rendering, one reason per region (none: save)."""
+def breaker_reasons(
+    render: PageRender, config: Config, wikis: IndexWikis | None = None
+) -> tuple[str, ...]:
+    """Why the breaker holds the save of this rendering, one reason per region (none: save).
+    ``wikis``: this run's state of each wiki the cases come from."""
     index = config.index
     share = index.max_removed_share
     removals = tuple(
-        f"the view on line {region.line} would lose {len(region.gone)} of its "
+        f"the view on line {region.line} would lose {len(surely_gone(region, wikis))} of its "
         f"{region.old_rows} rows (more than {share:.0%})"
-        for region in breaker_trips(render, share, index.min_removed_rows)
+        for region in breaker_trips(render, share, index.min_removed_rows, wikis)
     )
     floods = tuple(
         f"the view on line {region.line} would gain {len(region.added)} rows on top of its "

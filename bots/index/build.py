@@ -25,6 +25,7 @@ from bots.index.human_edits import HumanEdits
 from bots.index.marker_pages import MarkerPage
 from bots.index.page_size import DEFAULT_BUDGET, fitted, size_fault, too_big_box
 from bots.index.pages import MarkerNames, PageRender, render_marker_page
+from bots.index.wikis import IndexWikis
 from bots.wiki.records import PageSnapshot
 from bots.wikitext.problems import Problem
 
@@ -77,6 +78,8 @@ class IndexContent:
     budget: int = DEFAULT_BUDGET  # the most bytes of one page (bots.index.page_size)
     today: str | None = None  # YYYY-MM-DD: dates the views that change (bots.index.pages)
     extensions: frozenset[str] = frozenset()  # the wiki's, asked only when a view needs them
+    # the wikis cases come from and this run's state of each (bots.index.collect_wikis)
+    wikis: IndexWikis | None = None
 
     def render(self, page: MarkerPage, base: PageSnapshot) -> PageRender:
         """The page rendered from ``base``, within the size budget."""
@@ -86,6 +89,7 @@ class IndexContent:
                 base.text or "", self.names, self.cases, self.attention, self.messages,
                 page.lang, self.config, max_rows=max_rows, replacement=replacement,
                 own_text=page.own_text, today=self.today, extensions=self.extensions,
+                wikis=self.wikis,
             )  # fmt: skip
 
         return fitted(at, self.budget, too_big_box(self.messages, page.lang, self.budget))
@@ -99,7 +103,8 @@ class IndexContent:
             failure = f"{type(exc).__name__}: the page could not be rendered ({exc})"[:300]
             return PageBuild(page, base, PageRender(text=None), failure=failure,
                              budget=self.budget)  # fmt: skip
-        reasons = breaker_reasons(render, self.config) if render.text is not None else ()
+        reasons = (breaker_reasons(render, self.config, self.wikis)
+                   if render.text is not None else ())  # fmt: skip
         if self.force:
             return PageBuild(page, base, render, forced=reasons, budget=self.budget)
         return PageBuild(page, base, render, held=reasons, budget=self.budget)

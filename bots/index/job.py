@@ -1,11 +1,12 @@
 """The case index job: every case page, parsed, in every index view on the wiki.
 
-Recipe: collect (the case pages, parsed or from the cache, ``bots.index.collect``; the pages
-with index markers that the bot may edit, ``bots.index.marker_pages``; which translations are
-outdated, when a view shows them) -> build (each marker page rendered once,
-``bots.index.build``) -> publish (the guarded save, circuit breaker first,
-``bots.index.publish``). The on-wiki contract of the views is in ``bots.index.view_params``;
-editors' and operators' guide: docs/index.md.
+Recipe: collect (the case pages of every taking-part wiki, parsed or from the cache,
+``bots.index.collect_wikis``; the pages with index markers that the bot may edit,
+``bots.index.marker_pages``; which translations are outdated, when a view shows them) ->
+build (each marker page rendered once, ``bots.index.build``) -> publish (the guarded save,
+circuit breaker first, ``bots.index.publish``). The on-wiki contract of the views is in
+``bots.index.view_params``; editors' and operators' guide: docs/index.md; several wikis:
+docs/multiwiki.md.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from bots.config.model import Config
 from bots.i18n.messages import Messages
 from bots.index.build import IndexContent, build_pages
-from bots.index.collect import collect_cases
+from bots.index.collect_wikis import collect_wiki_cases
 from bots.index.marker_pages import collect_marker_pages, marker_names
 from bots.index.outdated_languages import with_outdated_languages
 from bots.index.page_size import page_budget
@@ -42,8 +43,9 @@ def run(
     names = template_names(session, [templates.case, templates.index_start, templates.index_end])
 
     # collect
-    collected = collect_cases(session, config, messages, report, names=names[templates.case],
-                              show_progress=options.progress)  # fmt: skip
+    collected, wikis = collect_wiki_cases(session, config, messages, report,  # every wiki's
+                                          names=names[templates.case],
+                                          show_progress=options.progress)  # fmt: skip
     report.notes.append(collected.summary())
     markers = marker_names(config, names)
     marker_pages = collect_marker_pages(session, config, messages, markers)
@@ -67,6 +69,7 @@ def run(
         budget=page_budget(max_page_bytes(session)),  # from the login's siteinfo: no request
         today=datetime.now(UTC).date().isoformat(),  # dates only views whose content changes
         extensions=extension_names(session) if marker_pages.ask_create else frozenset(),
+        wikis=wikis,
     )
     content, builds = build_pages(content, marker_pages.pages)
 

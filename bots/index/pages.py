@@ -22,6 +22,7 @@ from bots.config.model import Config
 from bots.i18n.messages import Messages
 from bots.index.view_params import IndexView, parse_view_params
 from bots.index.view_render import CASE_ROW_RE, render_view
+from bots.index.wikis import IndexWikis
 from bots.wikitext.markers import (
     MarkerError,
     MarkerRegion,
@@ -207,6 +208,7 @@ def render_marker_page(
     own_text: str | None = None,
     today: str | None = None,
     extensions: frozenset[str] = frozenset(),
+    wikis: IndexWikis | None = None,
 ) -> PageRender:
     """The page's new text with every index region re-rendered, and what changed per region.
 
@@ -216,7 +218,9 @@ def render_marker_page(
     changed is measured against what the bot wrote, never against rows someone added. Without
     it, against the regions as they are on the page. ``today`` (``YYYY-MM-DD``) dates the
     views that change (:func:`changed_note`). ``extensions`` are the wiki's (siteinfo): with
-    InputBox a view's "create a case" box is a form, else a link.
+    InputBox a view's "create a case" box is a form, else a link. ``wikis``: the wikis the
+    cases come from and this run's state of each (``bots.index.wikis``; default: from the
+    configuration, every wiki refreshed).
     """
     scan = names.scan(text)
     if scan.error is not None:
@@ -229,6 +233,8 @@ def render_marker_page(
         view = parse_view_params(region.params, config)
         if isinstance(view, IndexView) and view.create:
             view = dataclasses.replace(view, inputbox="InputBox" in extensions)
+        if isinstance(view, IndexView) and wikis is not None:
+            view = dataclasses.replace(view, wikis=wikis)
         if replacement is not None:
             view_body = replacement
         elif max_rows is not None and isinstance(view, IndexView):

@@ -7,6 +7,7 @@ marker (names case-insensitive; an empty value counts as not given; lists are co
 =========== ===================================================================================
 region      only these region codes (codes or English labels)
 country     only these countries (case-insensitive, as written on the case pages)
+wiki        only the cases kept on these wikis (ids of ``[[sources]]``, case-insensitive)
 topic       only cases with at least one of these topic codes
 status      only these status codes
 year        only cases that *started* in these years; ``2019``, ``2019-2021`` (a range)
@@ -15,8 +16,9 @@ sort        ``title`` (default), ``start``, ``end``, ``status``, ``region`` or `
             ``-start`` or ``start desc`` for descending. Region and status sort in the order of
             the vocabulary in the configuration; cases without the value come last either way
 columns     from: title, region, country, topic, status, start, end, methods, partners,
-            contact, lessons, summary, languages, updated (default: title, region, country,
-            topic, status, start, end). The title column is always shown: first, unless listed
+            contact, lessons, summary, languages, updated, wiki (default: title, region,
+            country, topic, status, start, end; and wiki when cases come from several wikis).
+            The title column is always shown: first, unless listed
 lang        language of headings and labels (default: the page's language given by the job)
 limit       show only the first N cases (after sorting), N from 1 to 10,000
 attention   ``yes``/``no``: show the "needs attention" list. Default: yes on a view without
@@ -43,6 +45,7 @@ unknown-view-param     $1 parameter name, $2 closest known parameter
 unnamed-parameter      $1 a value given without a parameter name
 unknown-region         $1 value, $2 closest region code
 unknown-topic          $1 value, $2 closest topic code
+unknown-wiki           $1 value, $2 closest wiki id
 unknown-status         $1 value, $2 closest status code
 bad-year               $1 value
 bad-limit              $1 value
@@ -64,18 +67,19 @@ from bots.cases.parser import closest, match_vocabulary, parse_yes_no, vocabular
 from bots.cases.record import Case
 from bots.config.model import Config, VocabularyConfig
 from bots.i18n.languages import is_known_language
+from bots.index.wikis import IndexWikis
 from bots.wikitext.numbers import parse_count
 from bots.wikitext.problems import Problem
 
 VIEW_PARAMS = (
     "region", "country", "topic", "status", "year", "group", "sort", "columns", "limit",
-    "lang", "attention", "chart", "create",
+    "lang", "attention", "chart", "create", "wiki",
 )  # fmt: skip
 GROUPS = ("none", "region", "topic", "status", "year")
 SORTS = ("title", "start", "end", "status", "region", "updated")
 COLUMNS = (
     "title", "region", "country", "topic", "status", "start", "end", "methods", "partners",
-    "contact", "lessons", "summary", "languages", "updated",
+    "contact", "lessons", "summary", "languages", "updated", "wiki",
 )  # fmt: skip
 # Status right after the title: on a phone screen the first two columns are what shows.
 DEFAULT_COLUMNS = ("title", "status", "region", "country", "topic", "start", "end")
@@ -84,7 +88,7 @@ MAX_VALUES = 50  # values of one list parameter (region, country, topic, status,
 MAX_COLUMNS = 2 * len(COLUMNS)  # the columns list (each column once; room for repeats)
 MAX_VALUE_CHARS = 2000  # characters of one parameter's value
 MAX_LIMIT = 10_000
-_LIST_PARAMS = ("region", "country", "topic", "status", "year", "columns")
+_LIST_PARAMS = ("region", "country", "topic", "status", "year", "columns", "wiki")
 
 _YEAR_RE = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?", re.ASCII)
 _LIST_SPLIT_RE = re.compile(r"[,;，；、،]")
@@ -126,6 +130,9 @@ class IndexView:
     create: bool = False  # a "create a case" box first
     case_prefix: str = ""  # where new case pages go (the first of permissions.case_prefixes)
     inputbox: bool = False  # the wiki has the InputBox extension (set by the job from siteinfo)
+    wiki_ids: tuple[str, ...] = ()  # only cases kept on these wikis
+    # the wikis cases come from, and this run's state of each (set by the job)
+    wikis: IndexWikis = field(default_factory=IndexWikis, compare=False, hash=False, repr=False)
 
     @property
     def shown_columns(self) -> tuple[str, ...]:
@@ -136,11 +143,14 @@ class IndexView:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.regions or self.countries or self.topics or self.statuses or self.years)
+        return bool(self.regions or self.countries or self.topics or self.statuses or self.years
+                    or self.wiki_ids)  # fmt: skip
 
     def matches(self, case: Case) -> bool:
         """Whether ``case`` passes every filter of the view."""
         if self.regions and case.region not in self.regions:
+            return False
+        if self.wiki_ids and self.wikis.wiki_of(case.page) not in self.wiki_ids:
             return False
         if self.countries and not any(c.casefold() in self.countries for c in case.countries):
             return False
@@ -219,13 +229,15 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
     )
     countries = tuple(dict.fromkeys(c.casefold() for c in _split(given.get("country", ""))))
     years = _parse_years(given.get("year", ""), problems)
+    wikis = IndexWikis.from_config(config)
+    wiki_ids = _wiki_ids(given.get("wiki", ""), wikis, problems)
 
     group = given.get("group", "none").casefold()
     if group not in GROUPS:
         problems.append(Problem("bad-view-value", ("group", given["group"], ", ".join(GROUPS))))
 
     sort, descending = _parse_sort(given.get("sort", "title"), problems)
-    columns = _parse_columns(given.get("columns"), problems)
+    columns = _parse_columns(given.get("columns"), problems, wikis.several)
 
     limit: int | None = None
     if "limit" in given:
@@ -239,7 +251,7 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
         if not is_known_language(lang):
             problems.append(Problem("bad-lang", (given["lang"],)))
 
-    filtered = bool(regions or topics or statuses or countries or years)
+    filtered = bool(regions or topics or statuses or countries or years or wiki_ids)
     attention = not filtered
     if "attention" in given:
         attention = bool(_yes_no("attention", given["attention"], problems))
@@ -269,6 +281,8 @@ def parse_view_params(params: Mapping[str, str], config: Config) -> IndexView | 
         index_template=config.templates.index_start,
         create=create,
         case_prefix=next(iter(config.permissions.case_prefixes), ""),
+        wiki_ids=wiki_ids,
+        wikis=wikis,
     )
 
 
@@ -301,9 +315,23 @@ def _parse_sort(value: str, problems: list[Problem]) -> tuple[str, bool]:
     return key, descending
 
 
-def _parse_columns(value: str | None, problems: list[Problem]) -> tuple[str, ...]:
+def _wiki_ids(value: str, wikis: IndexWikis, problems: list[Problem]) -> tuple[str, ...]:
+    known = {wiki_id: wiki_id for wiki_id in wikis.tags}
+    out: list[str] = []
+    for item in _split(value):
+        key = item.casefold()
+        if key not in known:
+            problems.append(Problem("unknown-wiki", (item, closest(key, known))))
+        elif key not in out:
+            out.append(key)
+    return tuple(out)
+
+
+def _parse_columns(
+    value: str | None, problems: list[Problem], several_wikis: bool = False
+) -> tuple[str, ...]:
     if value is None:
-        return DEFAULT_COLUMNS
+        return (*DEFAULT_COLUMNS, "wiki") if several_wikis else DEFAULT_COLUMNS
     known = {c: c for c in COLUMNS}
     columns: list[str] = []
     for item in _split(value):

@@ -23,7 +23,7 @@ from bots.index.attention import attention_lines, row_mark, row_problems
 from bots.index.create_box import create_box_lines
 from bots.index.view_params import IndexView, no_vocabulary
 from bots.index.view_text import VOCABULARIES, ViewText, escape_inline
-from bots.wikitext.escape import escape_attribute, internal_link
+from bots.wikitext.escape import escape_attribute
 from bots.wikitext.problems import Problem
 
 # The first line of a case row; group 1 is the page title (escaped as an attribute value).
@@ -44,17 +44,32 @@ _Text = ViewText
 _VOCABULARIES = VOCABULARIES
 
 
-def _title_link(case: Case, text: _Text) -> str:
+def _title_link(case: Case, view: IndexView, text: _Text) -> str:
     """The case linked in the view's language: its translation subpage when there is one (the
-    case page itself is in the source language)."""
-    if text.lang in case.languages and text.lang != SOURCE_LANG:
-        return internal_link(f"{case.page}/{text.lang}", case.title)
-    return internal_link(case.page, case.title)
+    case page itself is in the source language, or in its wiki's language), on its own wiki."""
+    wikis = view.wikis
+    own_language = wikis.language(case.page) or SOURCE_LANG
+    if text.lang in case.languages and text.lang != own_language:
+        return wikis.link(f"{case.page}/{text.lang}", case.title)
+    return wikis.link(case.page, case.title)
 
 
-def _cell(case: Case, column: str, text: _Text) -> str:
+def _stale_mark(case: Case, view: IndexView, text: _Text) -> str:
+    """Under the title of a case whose wiki was not refreshed: since when it is as shown."""
+    stale = view.wikis.stale.get(view.wikis.wiki_of(case.page))
+    if stale is None:
+        return ""
+    label = text.msg("advocacyhub-index-not-refreshed", escape_inline(stale.refreshed_at[:16]
+                                                                      .replace("T", " ")))
+    return ('<span class="advocacyhub-index-not-refreshed" style="display:block; '
+            f'font-size:85%; color:#ac6600;">{label}</span>')  # fmt: skip
+
+
+def _cell(case: Case, column: str, text: _Text, view: IndexView) -> str:
     if column == "title":
-        return _title_link(case, text)
+        return _title_link(case, view, text) + _stale_mark(case, view, text)
+    if column == "wiki":
+        return escape_inline(view.wikis.wiki_of(case.page), 50)
     if column == "region":
         return text.vocabulary_label("region", case.region) if case.region else ""
     if column == "status":
@@ -77,7 +92,10 @@ def _cell(case: Case, column: str, text: _Text) -> str:
     if column in ("summary", "lessons"):
         return escape_inline(case.summary if column == "summary" else case.lessons)
     if column == "languages":
-        return text.join(_language_item(c, case, text) for c in sorted(case.languages))
+        # a case page on another wiki: the language it is written in (its translations on
+        # that wiki are not listed)
+        codes = case.languages or tuple(filter(None, (view.wikis.language(case.page),)))
+        return text.join(_language_item(c, case, text) for c in sorted(codes))
     if column == "updated":
         return case.last_edit[:10] if _ISO_DAY_RE.match(case.last_edit) else ""
     raise ValueError(f"unknown column {column!r}")
@@ -91,7 +109,7 @@ def _language_item(code: str, case: Case, text: _Text) -> str:
 
 
 def _header(column: str, text: _Text) -> str:
-    if column in ("languages", "updated"):
+    if column in ("languages", "updated", "wiki"):
         return text.msg(f"advocacyhub-index-column-{column}")
     return text.msg(f"advocacyhub-field-{column}")
 
@@ -101,6 +119,7 @@ def _table(
     columns: Sequence[str],
     text: _Text,
     problems: Mapping[str, tuple[Problem, ...]],
+    view: IndexView,
 ) -> list[str]:
     # The wrapper scrolls a wide table sideways on a narrow screen instead of squeezing it.
     lines = ['<div class="advocacyhub-index-scroll" style="overflow-x:auto;">']
@@ -113,7 +132,7 @@ def _table(
             row += f' class="advocacyhub-index-invalid" style="{INVALID_ROW_STYLE}"'
         lines.append(row)
         for column in columns:
-            value = _cell(case, column, text)
+            value = _cell(case, column, text, view)
             if column == "title" and marked:
                 value += row_mark(marked, text)
             if value and column in _NOWRAP_COLUMNS:
@@ -190,6 +209,18 @@ def _chart(groups: Sequence[tuple[str, list[Case]]], view: IndexView, text: _Tex
     return lines
 
 
+def _stale_notice(cases: Sequence[Case], view: IndexView, text: _Text) -> list[str]:
+    """One line per wiki shown from its last rows in this view: not refreshed since when."""
+    wikis = view.wikis
+    shown = sorted({wikis.wiki_of(c.page) for c in cases} & set(wikis.stale))
+    lines = []
+    for wiki_id in shown:
+        since = escape_inline(wikis.stale[wiki_id].refreshed_at[:16].replace("T", " "))
+        notice = text.msg("advocacyhub-index-not-refreshed-notice", escape_inline(wiki_id), since)
+        lines.append(f'<div class="advocacyhub-index-not-refreshed-notice">{notice}</div>')
+    return lines
+
+
 def render_index_view(
     view: IndexView,
     cases: Iterable[Case],
@@ -214,6 +245,7 @@ def render_index_view(
     if view.attention:
         lines.extend(attention_lines(attention_items, view, text))
     problems = row_problems(attention_items)
+    lines.extend(_stale_notice(matching, view, text))
     columns = view.shown_columns
     if not matching:
         lines.append(text.msg("advocacyhub-index-empty"))
@@ -223,7 +255,7 @@ def render_index_view(
             lines.append("")
             lines.append(text.msg("advocacyhub-index-limited", len(shown), len(matching)))
         if view.group == "none":
-            lines.extend(_table(shown, columns, text, problems))
+            lines.extend(_table(shown, columns, text, problems, view))
         else:
             groups = _groups(shown, view, text)
             if view.chart:
@@ -231,7 +263,7 @@ def render_index_view(
             for label, group in groups:
                 lines.append(f"=== {label} ===")
                 lines.append(text.msg("advocacyhub-label-case-count", len(group)))
-                lines.extend(_table(group, columns, text, problems))
+                lines.extend(_table(group, columns, text, problems, view))
     lines.append("</div>")
     return "\n".join(lines)
 

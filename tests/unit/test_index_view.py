@@ -474,7 +474,7 @@ def test_rows_are_read_back_by_page_title(config: Config, messages: Messages) ->
 
 
 def test_every_problem_code_has_a_message_in_every_language(messages: Messages) -> None:
-    assert len(CASE_PROBLEM_CODES) == 22 and len(VIEW_PROBLEM_CODES) == 12
+    assert len(CASE_PROBLEM_CODES) == 22 and len(VIEW_PROBLEM_CODES) == 13
     for code in {*CASE_PROBLEM_CODES, *VIEW_PROBLEM_CODES}:
         key = f"advocacyhub-problem-{code}"
         for lang in (*INDEX_LANGS, "qqq"):

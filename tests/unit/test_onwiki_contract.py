@@ -337,7 +337,7 @@ def test_markers_render_nothing_visible(pages: dict[str, str], config: Config, a
 def test_index_marker_parameters(pages: dict[str, str], config: Config) -> None:
     (td,) = _templatedata(pages[f"Template:{config.templates.index_start}"])
     assert td["paramOrder"] == [
-        *("region", "country", "topic", "status", "year", "group", "sort", "columns"),
+        *("region", "country", "wiki", "topic", "status", "year", "group", "sort", "columns"),
         *("limit", "lang", "attention", "chart", "create"),
     ]
     p = td["params"]
@@ -350,7 +350,7 @@ def test_index_marker_parameters(pages: dict[str, str], config: Config) -> None:
     }  # fmt: skip
     columns = (
         "title, region, country, topic, status, start, end, methods, partners, contact, "
-        "lessons, summary, languages, updated"
+        "lessons, summary, languages, updated, wiki"
     )
     assert columns in p["columns"]["description"]
 
