@@ -188,8 +188,7 @@ class TwoWikis:
             # the index's French reads are the sources service's once it covers every wiki
             read_like = scenario == "read" or (scenario == "index" and wiki == "french"
                                                and c.requests > 0)  # fmt: skip
-            formula = None if not read_like else (
-                self.formula(wiki, c.login) - (scenario == "index"))
+            formula = self.formula(wiki, c.login) if read_like else None
             self.rows.append({
                 "scenario": scenario, "wiki": wiki, "requests": c.requests, "login": c.login,
                 "formula": formula, "exit": run.exit, "wall_s": run.wall_s,
