@@ -1,4 +1,4 @@
-"""A local cache of parsed case pages, keyed by page title and revision id.
+"""A local cache of parsed case pages, keyed by wiki (one file each), page title and revision id.
 
 Parsing is the main CPU cost at scale, so a page whose latest revision id is unchanged is not
 read or parsed again. The cache only makes runs faster: deleting it (or changing the settings
@@ -39,8 +39,13 @@ class CaseCache:
         self.entries: dict[str, dict[str, Any]] = {}
 
     @classmethod
-    def for_config(cls, config: Config, template_names: frozenset[str]) -> CaseCache:
-        name = f"cases-{config.wiki.family}-{config.wiki.code}.json"
+    def for_config(
+        cls, config: Config, template_names: frozenset[str], wiki: str = ""
+    ) -> CaseCache:
+        """The cache of one wiki: the central wiki's (``wiki`` "") or a source wiki's (its
+        id): titles are unique only within one wiki, so each wiki has its own file."""
+        name = (f"cases-source-{wiki}.json" if wiki
+                else f"cases-{config.wiki.family}-{config.wiki.code}.json")  # fmt: skip
         cache = cls(config.state_path / "cache" / name, parse_settings_key(config, template_names))
         cache.load()
         return cache

@@ -52,6 +52,8 @@ class CollectedCases:
     listing: Mapping[str, PageSnapshot] = field(default_factory=dict)
     with_units: frozenset[str] = frozenset()  # case pages holding translation units
     not_cases: int = 0  # listed pages that are not case pages (excluded, only transcluding)
+    # more case pages than ``max_pages``: the rest were not read, none of them is known removed
+    truncated: bool = False
 
     @property
     def cases(self) -> list[Case]:
@@ -107,11 +109,15 @@ def collect_cases(
     *,
     names: frozenset[str],
     show_progress: bool | None = None,
+    wiki: str = "",
+    max_pages: int | None = None,
 ) -> CollectedCases:
     """Every case page under the configured prefixes, parsed (from the cache when unchanged).
 
     ``names`` are the case template's name and its redirects; ``show_progress`` as
-    ``RunOptions.progress``.
+    ``RunOptions.progress``. ``wiki``: the id of the source wiki ``session`` is on ("" for the
+    central wiki), whose own cache file is used (``bots.index.case_cache``); ``max_pages``: at
+    most that many case pages (in title order), the result then ``truncated``.
     """
     category = category_title(config)
     found = pages_with_template(
@@ -124,8 +130,10 @@ def collect_cases(
     case_titles, languages = split_translation_subpages(listing, existing, config, messages)
     outside = [t for t in case_titles if category and t not in found.in_category]
     case_titles = [t for t in case_titles if t not in outside]
+    truncated = max_pages is not None and len(case_titles) > max_pages
+    case_titles = case_titles[:max_pages]
 
-    cache = CaseCache.for_config(config, names) if config.index.cache else None
+    cache = CaseCache.for_config(config, names, wiki) if config.index.cache else None
     results: dict[str, CaseParseResult] = {}
     with_units: set[str] = set()
     to_read: list[str] = []
@@ -163,7 +171,8 @@ def collect_cases(
         if cache:
             cache.put(title, snap.revid, result.to_json(), units=units)
     if cache:
-        cache.retain(set(results))
+        if not truncated:  # pages past the bound keep their entries for another run
+            cache.retain(set(results))
         cache.save()
 
     not_cases = {t for t, r in results.items() if r.case is None and not r.problems}
@@ -175,7 +184,7 @@ def collect_cases(
     skipped = len(allowed) - len(listing) + len(outside) + len(not_cases)
     return CollectedCases(results=tuple(final), parsed=len(to_read), listing=listing,
                           with_units=frozenset(with_units & set(results) - not_cases),
-                          not_cases=skipped)  # fmt: skip
+                          not_cases=skipped, truncated=truncated)  # fmt: skip
 
 
 def _with_page_facts(

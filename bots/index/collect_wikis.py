@@ -1,10 +1,13 @@
 """Collect the cases of every source wiki (issue 16): the central wiki's as before, the others
 through the sources service, each keyed by its wiki (``bots.index.wikis``).
 
-Reads: on the central wiki, the participation list page (one request) and its case pages as
-``bots.index.collect`` reads them (listing, cache by title and revision, translation
-subpages); on every other taking-part wiki, what ``bots.sources.collect.read_source`` reads
-(its case template's redirects, its case pages with their texts, at most ``max_pages``).
+Reads: on the central wiki, the participation list page (one request); on every taking-part
+wiki (the sources service's participation and sessions, ``bots.sources``), its case
+template's redirects (one request) and its case pages as ``bots.index.collect`` reads them:
+the listing with revision ids, translation subpages, and the texts of only the pages whose
+revision is not in that wiki's own cache (keyed by wiki, title and revision:
+``bots.index.case_cache``), at most ``max_pages`` case pages per source wiki. A warm run
+costs each wiki its login, the redirects and the listing, as one wiki does.
 Writes: each source wiki's last rows (``bots.sources.memory``), nothing on any wiki.
 
 A configuration without ``[[sources]]`` is read exactly as before. A source wiki that is not
@@ -18,7 +21,7 @@ the memory with their contacts already withheld; they are withheld once more her
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from bots.cases.record import CaseParseResult
@@ -29,10 +32,17 @@ from bots.i18n.messages import Messages
 from bots.index.collect import CollectedCases, collect_cases, without_sensitive_contacts
 from bots.index.wikis import IndexWikis, Staleness
 from bots.outcomes import JobReport, Skipped
-from bots.sources.collect import open_sources, parsing_config, read_sources
+from bots.sources.collect import UNREADABLE, open_sources, parsing_config, wiki_tag
 from bots.sources.memory import LastRows
 from bots.sources.participation import Participation, read_participation
-from bots.sources.records import NotRefreshed, Refreshed, SourceCase, SourcesReading
+from bots.sources.records import (
+    NotRefreshed,
+    Refreshed,
+    SourceCase,
+    SourcesReading,
+    SourceState,
+)
+from bots.sources.records import Skipped as SkippedWiki
 from bots.wiki.session import WikiSession
 from bots.wiki.templates import template_names
 
@@ -68,6 +78,51 @@ def _central(
                          show_progress=show_progress)  # fmt: skip
 
 
+def read_wiki(
+    session: WikiSession, source: SourceWiki, config: Config, messages: Messages,
+    report: JobReport, show_progress: bool | None = None,
+) -> tuple[SourceState, int]:
+    """One source wiki's case pages (at most ``source.max_pages``), parsed or from its
+    cache, and how many were parsed; NotRefreshed when it does not answer, stays lagged or
+    refuses the account."""
+    tag, local = wiki_tag(source, config), parsing_config(config, source)
+    template = source.case_template
+    try:
+        names = template_names(session, [template])[template]
+        collected = collect_cases(session, local, messages, report, names=names,
+                                  show_progress=show_progress, wiki=source.id,
+                                  max_pages=source.max_pages)  # fmt: skip
+    except UNREADABLE as exc:
+        return NotRefreshed(tag, str(exc)), 0
+    report.notes.append(f"{source.id}: {collected.summary()}")
+    return Refreshed(tag, tuple(SourceCase(tag, r) for r in collected.results),
+                     listed=len(collected.listing),
+                     truncated=collected.truncated), collected.parsed  # fmt: skip
+
+
+def read_wikis(
+    sessions: Mapping[str, WikiSession | NotRefreshed], config: Config,
+    participation: Participation, messages: Messages, report: JobReport,
+    show_progress: bool | None = None,
+) -> tuple[SourcesReading, int]:
+    """Every other wiki's state, in configuration order: read, not refreshed, or skipped;
+    and how many case pages were parsed."""
+    states: list[SourceState] = []
+    parsed = 0
+    for source in participation.taking_part:
+        session = sessions[source.id]
+        if isinstance(session, NotRefreshed):
+            states.append(session)
+            continue
+        state, count = read_wiki(session, source, config, messages, report, show_progress)
+        states.append(state)
+        parsed += count
+    states += [SkippedWiki(wiki_tag(s, config), why) for s, why in participation.skipped]
+    order = {w.id: i for i, w in enumerate(config.sources.wikis)}
+    states.sort(key=lambda state: order.get(state.wiki.id, 0))
+    return SourcesReading(tuple(states)), parsed
+
+
 def _others(participation: Participation, config: Config) -> Participation:
     """The participation without the central wiki (read by ``bots.index.collect``)."""
     return dataclasses.replace(participation, taking_part=tuple(
@@ -82,11 +137,10 @@ def combine(
     results = list(central.results)
     stale: dict[str, Staleness] = {}
     unsure: set[str] = set()
-    read = 0
     for state in reading.states:
         cases: Iterable[SourceCase] = ()
         if isinstance(state, Refreshed):
-            cases, read = state.cases, read + len(state.cases)
+            cases = state.cases
             if state.truncated:
                 unsure.add(state.wiki.id)
         elif isinstance(state, NotRefreshed):
@@ -96,7 +150,7 @@ def combine(
             unsure.add(state.wiki.id)
         results += [keyed(c.result, wikis.key(c.wiki.id, c.result.page)) for c in cases]
     results.sort(key=lambda r: r.page)
-    collected = dataclasses.replace(central, results=tuple(results), parsed=central.parsed + read)
+    collected = dataclasses.replace(central, results=tuple(results))
     return collected, dataclasses.replace(wikis, stale=stale, unsure=frozenset(unsure))
 
 
@@ -119,12 +173,15 @@ def collect_wiki_cases(
     participation = read_participation(session, config)
     central = _central(session, config, messages, report, names, show_progress)
     others = _others(participation, config)
-    reading = read_sources(open_sources(session, config, others), config, others)
+    reading, parsed = read_wikis(open_sources(session, config, others), config, others, messages,
+                                 report, show_progress)  # fmt: skip
     memory = LastRows.for_config(config)
     memory.remember(reading, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     collected, wikis = combine(central, reading, memory, wikis)
-    report.pages_read += sum(len(s.cases) for s in reading.states if isinstance(s, Refreshed))
-    report.notes.extend(reading.notes())
+    collected = dataclasses.replace(collected, parsed=collected.parsed + parsed)
+    # a wiki read has its own line already (read_wiki); the others say why they were not
+    report.notes.extend(note for state, note in zip(reading.states, reading.notes(), strict=True)
+                        if not isinstance(state, Refreshed))  # fmt: skip
     report.notes.extend(f"the participation page lists {wiki_id!r}, which the configuration "
                         "does not know" for wiki_id in participation.unknown_ids)  # fmt: skip
     for state in reading.skipped:

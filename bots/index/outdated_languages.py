@@ -28,7 +28,9 @@ def with_outdated_languages(
     session: WikiSession, config: Config, collected: CollectedCases
 ) -> CollectedCases:
     """The cases with ``outdated_languages`` filled in."""
-    translated = [r.case for r in collected.results if r.case and r.case.languages]
+    # cases of other wikis (row keys ":<wiki>:<title>", bots.index.wikis) are not on this one
+    translated = [r.case for r in collected.results
+                  if r.case and r.case.languages and not r.case.page.startswith(":")]  # fmt: skip
     if not translated:
         return collected
     by_units = [c.page for c in translated if c.page in collected.with_units]

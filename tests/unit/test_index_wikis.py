@@ -5,12 +5,14 @@ as removed by the breaker), a skipped wiki, sensitive cases from any wiki."""
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from bots.cases.parser import parse_case_page
 from bots.cases.record import CaseParseResult
+from bots.config.load import parse_config
 from bots.config.model import Config
 from bots.i18n.messages import Messages
 from bots.index.breaker import breaker_reasons, breaker_trips
@@ -22,9 +24,10 @@ from bots.index.view_render import render_index_view
 from bots.index.wikis import IndexWikis, Staleness
 from bots.sources.collect import parsing_config
 from bots.sources.memory import LastRows
+from bots.sources.participation import listed_ids
 from bots.sources.records import NotRefreshed, Refreshed, Skipped, SourceCase, SourcesReading
 from bots.wikitext.problems import Problem
-from tests.unit.test_sources import multi_config
+from tests.unit.test_sources import REPO, multi_config
 
 NAMES = MarkerNames("Advocacy case index", "Advocacy case index end")
 FR = "Advocacy Dev Wiki:Plaidoyer/"
@@ -209,3 +212,16 @@ def test_needs_attention_points_to_the_source_page(config: Config, messages: Mes
     attention = [line for line in out.splitlines() if line.startswith("* ")]
     assert attention and f"[[:frdev:{FR}Cassé|Cassé]]" in attention[0]
     assert f"[[:frdev:Special:EditPage/{FR}Cassé|edit]]" in attention[0]
+
+
+def test_the_demo_fragment_makes_a_two_wiki_configuration() -> None:
+    """config/devwiki-sources.toml appended to devwiki.toml (docs/multiwiki.md)."""
+    text = "".join((REPO / "config" / name).read_text(encoding="utf-8")
+                   for name in ("devwiki.toml", "devwiki-sources.toml"))  # fmt: skip
+    config = parse_config(tomllib.loads(text), "multi.toml")
+    wikis = IndexWikis.from_config(config)
+    assert wikis.central == "dev" and sorted(wikis.tags) == ["dev", "frdev"]
+    assert config.sources.participation_page == "Advocacy Hub/Participating wikis"
+    seed = tomllib.loads((REPO / "config" / "seed" / "seed.toml").read_text(encoding="utf-8"))
+    (page,) = [p for p in seed["page"] if p["title"] == config.sources.participation_page]
+    assert listed_ids(page["revisions"][-1]["text"]) == ("frdev",)

@@ -19,6 +19,7 @@ import bots.index.collect_wikis
 from bots.config.model import Config
 from tests.support.devwiki import Devwiki, bring_up_second, start_server, stop_server
 from tests.support.mwapi import WikiClient
+from tests.support.requestlog import RequestLog, api_requests
 from tests.wiki.test_index_support import index_config, marker, region_bodies, run_index
 from tests.wiki.test_sources_multiwiki import FR_NS_PREFIX, fr_case, two_wiki_config
 
@@ -66,11 +67,15 @@ def test_one_index_over_both_wikis(
     index = f"{prefix}Index"
     en.edit(index, marker() + "\n" + marker("wiki=FRDEV|columns=title, contact, wiki"))
 
+    fr_log = RequestLog(second)
+    first = fr_log.mark()
     result = run_index(mconfig)
     assert result.exit_code == 0, result.error
     report = result.report
+    read_texts = [r for r in api_requests(fr_log.since(first))
+                  if "content" in r.params.get("rvprop", "")]  # fmt: skip
+    assert read_texts  # the French pages' texts, read on the French wiki
     assert [(s.title, "not listed" in s.reason) for s in report.skipped] == [("wiki ghost", True)]
-    assert any(n.startswith("frdev: 3 case pages read") for n in report.notes)
 
     text = en.page_text(index) or ""
     every, french = region_bodies(text)
@@ -89,9 +94,17 @@ def test_one_index_over_both_wikis(
     attention = [line for line in every.splitlines() if f"{fr_prefix}Cassé" in line
                  and line.startswith("* ")]  # fmt: skip
     assert attention and f"[[:frdev:Special:EditPage/{fr_prefix}Cassé|edit]]" in attention[0]
-    # a second run with nothing changed on either wiki changes nothing
+    assert "frdev: 3 cases on 3 pages (3 parsed, 0 from cache), 1 need attention" in report.notes
+    # a second run with nothing changed on either wiki changes nothing, and parses nothing:
+    # each wiki's pages are cached by wiki, title and revision
+    mark = fr_log.mark()
     again = run_index(mconfig)
     assert again.exit_code == 0 and not again.report.edits
+    assert "frdev: 3 cases on 3 pages (0 parsed, 3 from cache), 1 need attention" in (
+        again.report.notes)
+    # the French wiki: its login, the template's redirects, the listing; no page texts
+    fr_api = api_requests(fr_log.since(mark))
+    assert fr_api and not [r for r in fr_api if "content" in r.params.get("rvprop", "")]
 
 
 def test_a_wiki_stopped_mid_run_keeps_its_rows_marked_and_the_breaker_quiet(
