@@ -94,7 +94,9 @@ def read_wiki(
                                   max_pages=source.max_pages)  # fmt: skip
     except UNREADABLE as exc:
         return NotRefreshed(tag, str(exc)), 0
-    report.notes.append(f"{source.id}: {collected.summary()}")
+    bound = (f"; more than {source.max_pages} case pages (max_pages): the rest not read, "
+             "none of them counted as removed") if collected.truncated else ""  # fmt: skip
+    report.notes.append(f"{source.id}: {collected.summary()}{bound}")
     return Refreshed(tag, tuple(SourceCase(tag, r) for r in collected.results),
                      listed=len(collected.listing),
                      truncated=collected.truncated), collected.parsed  # fmt: skip

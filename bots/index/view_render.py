@@ -54,13 +54,17 @@ def _title_link(case: Case, view: IndexView, text: _Text) -> str:
     return wikis.link(case.page, case.title)
 
 
+def _since(refreshed_at: str) -> str:
+    """``2026-12-07T05:00:00Z`` as ``2026-12-07 05:00`` (UTC; minutes, so reruns agree)."""
+    return escape_inline(refreshed_at[:16].replace("T", " "))
+
+
 def _stale_mark(case: Case, view: IndexView, text: _Text) -> str:
     """Under the title of a case whose wiki was not refreshed: since when it is as shown."""
     stale = view.wikis.stale.get(view.wikis.wiki_of(case.page))
     if stale is None:
         return ""
-    label = text.msg("advocacyhub-index-not-refreshed", escape_inline(stale.refreshed_at[:16]
-                                                                      .replace("T", " ")))
+    label = text.msg("advocacyhub-index-not-refreshed", _since(stale.refreshed_at))
     return ('<span class="advocacyhub-index-not-refreshed" style="display:block; '
             f'font-size:85%; color:#ac6600;">{label}</span>')  # fmt: skip
 
@@ -92,9 +96,9 @@ def _cell(case: Case, column: str, text: _Text, view: IndexView) -> str:
     if column in ("summary", "lessons"):
         return escape_inline(case.summary if column == "summary" else case.lessons)
     if column == "languages":
-        # a case page on another wiki: the language it is written in (its translations on
-        # that wiki are not listed)
-        codes = case.languages or tuple(filter(None, (view.wikis.language(case.page),)))
+        # a case page on another wiki: the language it is written in, and its translations
+        # there (a central case lists its translations only, as before)
+        codes = {*case.languages, *filter(None, (view.wikis.language(case.page),))}
         return text.join(_language_item(c, case, text) for c in sorted(codes))
     if column == "updated":
         return case.last_edit[:10] if _ISO_DAY_RE.match(case.last_edit) else ""
@@ -215,7 +219,7 @@ def _stale_notice(cases: Sequence[Case], view: IndexView, text: _Text) -> list[s
     shown = sorted({wikis.wiki_of(c.page) for c in cases} & set(wikis.stale))
     lines = []
     for wiki_id in shown:
-        since = escape_inline(wikis.stale[wiki_id].refreshed_at[:16].replace("T", " "))
+        since = _since(wikis.stale[wiki_id].refreshed_at)
         notice = text.msg("advocacyhub-index-not-refreshed-notice", escape_inline(wiki_id), since)
         lines.append(f'<div class="advocacyhub-index-not-refreshed-notice">{notice}</div>')
     return lines

@@ -119,6 +119,8 @@ def rows(out: str) -> list[str]:
 def test_cases_of_two_wikis_in_one_view(config: Config, messages: Messages) -> None:
     wikis = wikis_of(config)
     loi = fr_result(config, "Loi", fr_case("Loi"))
+    assert loi.case is not None  # translated on its wiki into English (Loi/en)
+    loi = dataclasses.replace(loi, case=dataclasses.replace(loi.case, languages=("en",)))
     secret = fr_result(config, "Secret", fr_case("Secret", "contact=Tester2",
                                                  "confidentiel=oui"))  # fmt: skip
     collected = CollectedCases(results=(parse_case_page(
@@ -131,10 +133,15 @@ def test_cases_of_two_wikis_in_one_view(config: Config, messages: Messages) -> N
     combined, state = combine(collected, reading, LastRows(Path("/nonexistent")), wikis)
     cases = [r.case for r in combined.results if r.case]
     every = view({"columns": "title, wiki, contact, languages"}, config, state)
-    out = render_index_view(every, cases, combined.results, messages, "en")
+    out = render_index_view(every, cases, combined.results, messages, "fr")
     assert rows(out) == ["Advocacy/A", f":frdev:{FR}Loi", f":frdev:{FR}Secret"]
     assert f"[[:frdev:{FR}Loi|Loi]]" in out and "| frdev" in out and "Tester2" not in out
-    assert "| français" in out  # the French case's language is its wiki's
+    assert "| français\n" in out  # the French case's language is its wiki's
+    # its language and its translations on its wiki
+    assert f"[[:frdev:{FR}Loi|Loi]]\n| frdev\n|\n| English, français\n" in out
+    # in an English list the translated case links its English subpage on its wiki
+    english = render_index_view(view({}, config, state), cases, [], messages, "en")
+    assert f"[[:frdev:{FR}Loi/en|Loi]]" in english
     assert rows(render_index_view(view({"wiki": "dev"}, config, state), cases, [], messages,
                                   "en")) == ["Advocacy/A"]  # fmt: skip
 

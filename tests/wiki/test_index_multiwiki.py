@@ -8,6 +8,7 @@ wiki to the other."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import secrets
 from collections.abc import Iterator
@@ -88,8 +89,11 @@ def test_one_index_over_both_wikis(
     assert "[[x]]" not in text and "{{y}}" not in text
     assert f"[[:{prefix}Case EN|Case EN]]" in every
     assert "\n| frdev\n" in every and "\n| dev\n" in every  # the wiki column
-    # the sensitive French case's contact is on no page; the open one's is
+    # the sensitive French case's contact is on no page, in no cache or memory; the open one's
     assert "Tester2" not in text and "Tester1" in french
+    for kept in ("cache/cases-source-frdev.json", "sources/last-frdev.json"):
+        stored = (mconfig.state_path / kept).read_text(encoding="utf-8")
+        assert f"{fr_prefix}Blocage" in stored and "Tester2" not in stored
     # needs attention: the French page, with its edit link on the French wiki
     attention = [line for line in every.splitlines() if f"{fr_prefix}Cassé" in line
                  and line.startswith("* ")]  # fmt: skip
@@ -194,3 +198,29 @@ def test_without_the_participation_line_the_wiki_is_skipped(
                                      for s in off.report.skipped]  # fmt: skip
     (body,) = region_bodies(en.page_text(index) or "")
     assert row_keys(body) == [f"{prefix}Case EN"]
+
+
+def test_a_wiki_read_up_to_its_bound_loses_no_rows_to_the_breaker(
+    devwiki: Devwiki, second: Devwiki, mconfig: Config, prefix: str, fr_prefix: str
+) -> None:
+    en, fr = WikiClient.login_as(devwiki, "Tester1"), WikiClient.login_as(second, "Tester1")
+    en.edit(f"{prefix}Participating wikis", "* frdev\n")
+    en.edit(f"{prefix}Case EN", en_case("Case EN"))
+    for n in range(5):
+        fr.edit(f"{fr_prefix}Cas {n}", fr_case(f"Cas {n}", région="europe", statut="active"))
+    index = f"{prefix}Index"
+    en.edit(index, marker())
+    assert run_index(mconfig).exit_code == 0
+    (before,) = region_bodies(en.page_text(index) or "")
+    assert len(row_keys(before)) == 6
+
+    french = dataclasses.replace(mconfig.sources.wikis[1], max_pages=1)
+    bounded = dataclasses.replace(mconfig, sources=dataclasses.replace(
+        mconfig.sources, wikis=(mconfig.sources.wikis[0], french, mconfig.sources.wikis[2])))
+    result = run_index(bounded)
+    # four of six rows are not read: not removed cases, so the breaker does not hold the save
+    assert result.exit_code == 0, result.error
+    assert any(n.startswith("frdev: ") and "more than 1 case pages (max_pages)" in n
+               for n in result.report.notes)  # fmt: skip
+    (after,) = region_bodies(en.page_text(index) or "")
+    assert row_keys(after) == [f":frdev:{fr_prefix}Cas 0", f"{prefix}Case EN"]
