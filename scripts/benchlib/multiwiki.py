@@ -9,8 +9,10 @@ lists it. Then, each in its own process and each counted from both wikis' reques
 * `check`: the central checks, the participation page and each source wiki's check;
 * `read`: the sources service (`bots.sources.collect.collect_sources`), what every job that
   covers several wikis reads;
-* `index`: `run index` with the two-wiki config (cold). Until the index reads every source
-  wiki, it reads the central wiki only, and the French column says so (0 requests).
+* `index-cold`, `index-warm`: `run index` with the two-wiki config, twice. The French wiki's
+  reads are held to the one-wiki index formula: session + 1 (redirects) + ceil(E / 5000)
+  (listing with revision ids) + ceil(P / 5000) (prefix listing, P pages under the prefix) +
+  ceil(E / 500) texts when cold, none when warm.
 
 The one-wiki formulas, per wiki (E = pages transcluding that wiki's case template in its case
 namespaces; the bot has apihighlimits: 500 pages with text per request):
@@ -42,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from benchlib.measure import PYTHON, Run, check_command, job_command, log_line, measure
-from benchlib.report import CONTENT_LIMIT, ceil_div
+from benchlib.report import CONTENT_LIMIT, LIST_LIMIT, ceil_div
 from benchlib.wikictl import HELPER_UA, REPO, BenchError, BenchWiki, RequestLog, Served, person
 
 FR_SEED = REPO / "config" / "seed" / "fr" / "seed.toml"
@@ -171,24 +173,50 @@ def embeds(wiki: BenchWiki, template: str, namespaces: Sequence[int]) -> int:
         params.update(data["continue"])
 
 
+def prefix_pages(wiki: BenchWiki) -> int:
+    """Pages under the French case prefix (read by the helper, unmeasured)."""
+    client = person(wiki, "Admin")
+    params: dict[str, Any] = {"action": "query", "list": "allpages", "apnamespace": 4,
+                              "apprefix": FR_PREFIX.split(":", 1)[1], "aplimit": "max"}
+    count = 0
+    while True:
+        data = client.get(**params)
+        count += len(data["query"]["allpages"])
+        if "continue" not in data:
+            return count
+        params.update(data["continue"])
+
+
 @dataclass
 class TwoWikis:
     n: int
     m: int
     e_central: int
     e_french: int
+    p_french: int  # pages under the French case prefix (the index's prefix listing)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     def formula(self, wiki: str, login: int) -> int:
+        """The sources service's read of one wiki: its template's redirects, the listing with
+        the texts (and the participation page on the central wiki)."""
         e = self.e_central if wiki == "central" else self.e_french
         return login + 1 + ceil_div(e, CONTENT_LIMIT) + (1 if wiki == "central" else 0)
 
+    def index_formula(self, login: int, cold: bool) -> int:
+        """The index's read of the French wiki, as the one-wiki index reads its cases: the
+        template's redirects, the listing with revision ids, the prefix listing (translation
+        subpages), and the texts of the pages not in that wiki's cache (all of them cold)."""
+        e = self.e_french
+        texts = ceil_div(e, CONTENT_LIMIT) if cold else 0
+        return login + 1 + ceil_div(e, LIST_LIMIT) + ceil_div(self.p_french, LIST_LIMIT) + texts
+
     def add(self, scenario: str, run: Run, central: WikiCost, french: WikiCost) -> None:
         for wiki, c in (("central", central), ("french", french)):
-            # the index's French reads are the sources service's once it covers every wiki
-            read_like = scenario == "read" or (scenario == "index" and wiki == "french"
-                                               and c.requests > 0)  # fmt: skip
-            formula = self.formula(wiki, c.login) if read_like else None
+            formula: int | None = None
+            if scenario == "read":
+                formula = self.formula(wiki, c.login)
+            elif scenario.startswith("index") and wiki == "french" and c.requests > 0:
+                formula = self.index_formula(c.login, cold=scenario == "index-cold")
             self.rows.append({
                 "scenario": scenario, "wiki": wiki, "requests": c.requests, "login": c.login,
                 "formula": formula, "exit": run.exit, "wall_s": run.wall_s,
@@ -204,15 +232,15 @@ class TwoWikis:
         out = [f"two wikis: central N = {self.n:,} (E = {self.e_central:,} pages with the case "
                f"template), French M = {self.m:,} (E = {self.e_french:,}); formula per wiki: "
                "session + 1 + ceil(E / 500), + 1 on the central wiki (participation page)",
-               f"  {'scenario':<9} {'wiki':<8} {'requests':>8} {'session':>7} {'formula':>8}  "
+               f"  {'scenario':<10} {'wiki':<8} {'requests':>8} {'session':>7} {'formula':>8}  "
                "met  by action"]  # fmt: skip
         for r in self.rows:
             formula = "" if r["formula"] is None else str(r["formula"])
             met = {True: "yes", False: "NO", None: "-"}[r["met"]]
             actions = ", ".join(f"{k} {v}" for k, v in list(r["by_action"].items())[:5])
-            out.append(f"  {r['scenario']:<9} {r['wiki']:<8} {r['requests']:>8} {r['login']:>7}"
+            out.append(f"  {r['scenario']:<10} {r['wiki']:<8} {r['requests']:>8} {r['login']:>7}"
                        f" {formula:>8}  {met:<4} {actions}")  # fmt: skip
-        index_fr = [r for r in self.rows if r["scenario"] == "index" and r["wiki"] == "french"]
+        index_fr = [r for r in self.rows if r["scenario"] == "index-cold" and r["wiki"] == "french"]
         if index_fr and index_fr[0]["requests"] == 0:
             out.append("  (index: the index job reads the central wiki only so far; the "
                        "French wiki is read by check and the sources service)")  # fmt: skip
@@ -239,11 +267,12 @@ def run_two_wikis(central: BenchWiki, one_wiki_config: Path, m: int, n: int,
             n, m,
             embeds(central, "Template:" + central_cfg["templates"]["case"],
                    central_cfg["permissions"]["case_namespaces"]),
-            embeds(french, FR_TEMPLATE, [4]))  # fmt: skip
+            embeds(french, FR_TEMPLATE, [4]), prefix_pages(french))  # fmt: skip
         for scenario, command in (
             ("check", check_command(config)),
             ("read", [str(PYTHON), "-m", "benchlib.multiwiki", "--config", str(config)]),
-            ("index", job_command(config, "index")),
+            ("index-cold", job_command(config, "index")),
+            ("index-warm", job_command(config, "index")),
         ):
             run, c, f = measure_both(central, french, f"two-wikis-{scenario}", command, work)
             log_line(f"bench: two wikis: {scenario}: central {c.requests}, French "
