@@ -2,8 +2,8 @@
 to it, which wikis were not refreshed. Pure.
 
 Row keys. A case page on the central wiki is keyed by its title, as in a configuration with one
-wiki (adding ``[[sources]]`` changes none of its rows, so neither the breaker nor the edit
-summary sees a change). A case page on another wiki is keyed ``:<wiki id>:<title>``: titles are
+wiki (adding ``[[sources]]`` changes none of its keys, so the breaker sees no row go and
+come). A case page on another wiki is keyed ``:<wiki id>:<title>``: titles are
 unique only within one wiki, and no central title starts with a colon, so keys never collide.
 The key is what a case's ``page`` holds inside the index job (rows, problems, filters); links
 are made from the wiki and the title it splits into.

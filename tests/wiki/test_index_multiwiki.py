@@ -13,6 +13,7 @@ import html
 import secrets
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -224,3 +225,33 @@ def test_a_wiki_read_up_to_its_bound_loses_no_rows_to_the_breaker(
                for n in result.report.notes)  # fmt: skip
     (after,) = region_bodies(en.page_text(index) or "")
     assert row_keys(after) == [f":frdev:{fr_prefix}Cas 0", f"{prefix}Case EN"]
+
+
+def test_rows_link_the_french_wiki_by_its_page_url(
+    devwiki: Devwiki, second: Devwiki, mconfig: Config, prefix: str, fr_prefix: str
+) -> None:
+    # a wiki without an interwiki prefix on the central wiki: external links to its pages
+    french = dataclasses.replace(mconfig.sources.wikis[1], interwiki="",
+                                 page_url=f"{second.index_url}?title=$1")  # fmt: skip
+    cfg = dataclasses.replace(mconfig, sources=dataclasses.replace(
+        mconfig.sources, wikis=(mconfig.sources.wikis[0], french)))  # fmt: skip
+    en, fr = WikiClient.login_as(devwiki, "Tester1"), WikiClient.login_as(second, "Tester1")
+    en.edit(f"{prefix}Participating wikis", "* frdev\n")
+    title = f"{fr_prefix}L'affaire « Cas » & co"
+    fr.edit(title, fr_case("L'affaire '''Cas''' http://evil.example",
+                           région="europe", statut="gagnée"))  # fmt: skip
+    index = f"{prefix}Index"
+    en.edit(index, marker())
+    assert run_index(cfg).exit_code == 0
+
+    page = en.parse(index, prop="text|externallinks|templates")
+    hrefs = [h for h in page["externallinks"] if h.startswith(second.index_url)]
+    # the row and the needs-attention entry link the page, the edit link its edit form, all on
+    # the French wiki; the URL in the label stays text (no other external link)
+    here = f"Advocacy_Dev_Wiki:Tests/{fr_prefix.split('/')[1]}/L'affaire_«_Cas_»_&_co"
+    assert {unquote(h) for h in hrefs} == {f"{second.index_url}?title={here}",
+                                           f"{second.index_url}?title=Special:EditPage/{here}"}
+    assert all(h.endswith("%26_co") for h in hrefs)  # "&" encoded: the title is whole
+    assert not [h for h in page["externallinks"] if "evil" in h]
+    text = en.page_text(index) or ""
+    assert "http&#58;//evil.example]" in text and "http://evil" not in text
