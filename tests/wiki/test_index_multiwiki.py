@@ -34,8 +34,15 @@ def second(devwiki: Devwiki) -> Iterator[Devwiki]:
 
 
 @pytest.fixture
-def fr_prefix() -> str:
-    return f"{FR_NS_PREFIX}I-{secrets.token_hex(3)}/"
+def fr_prefix(second: Devwiki) -> Iterator[str]:
+    """This test's prefix on the French wiki; its pages are deleted afterwards: every page
+    with the French case template in the project namespace counts toward a source wiki's
+    ``max_pages`` (50 in these tests), whatever its prefix."""
+    prefix = f"{FR_NS_PREFIX}I-{secrets.token_hex(3)}/"
+    yield prefix
+    admin = WikiClient.login_as(second, "Admin")
+    for title in admin.prefix_pages(prefix.split(":", 1)[1], namespace=4):
+        admin.delete(title, "test pages")
 
 
 @pytest.fixture
