@@ -27,6 +27,7 @@ from bots.operations.config_checks import load_checked_config
 from bots.operations.jobs import check_pages_to_write, run_job
 from bots.operations.runlog import RunOutcome, record_unstarted
 from bots.operations.setup_wiki import install_onwiki_pages
+from bots.operations.source_checks import check_sources
 from bots.run_options import RunOptions
 from bots.shutdown import graceful_stop, stop_requested
 from bots.wiki.connect import open_session, wiki_description
@@ -132,6 +133,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except ConfigError as exc:
         print(f"advocacy-hub: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    simulate = "-simulate" in pwb_args or bool(getattr(args, "simulate", False))
     try:
         if args.command in WIKI_COMMANDS:
             check_pywikibot_dir(pwb_args)
@@ -142,6 +144,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except PywikibotSetupError as exc:
         print(f"advocacy-hub: setup error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # importing Pywikibot runs the operator's user-config.py
+        return _crashed(args, config, simulate, exc)
     try:
         return _dispatch(args, config, simulate, out)
     except PywikibotSetupError as exc:
@@ -215,6 +219,7 @@ def cmd_check(config: Config, out: TextIO) -> int:
     print(f"pywikibot:  {pywikibot_dir.describe()}", file=out)
     state_line, state_ok = describe_state_dir(config)
     print(f"state dir:  {state_line}", file=out)
+    sources_code = check_sources(session, config, out)  # every source wiki, even if one fails
     if not state_ok:
         return EXIT_USAGE
     if info.blocked:
@@ -223,7 +228,7 @@ def cmd_check(config: Config, out: TextIO) -> int:
         return EXIT_SHUTOFF
     if "bot" not in info.groups:
         print("warning:    the account is not in the bot group", file=out)
-    return EXIT_OK
+    return sources_code
 
 
 def describe_state_dir(config: Config) -> tuple[str, bool]:

@@ -5,7 +5,9 @@
 Every key that holds a language or a list of languages is listed in :data:`LANGUAGE_KEYS` and
 accepts only :func:`bots.i18n.languages.is_known_language` codes: ``qqq`` and the other
 pseudo-codes, typos and made-up codes are refused with the file and the key (exit 2), like any
-other configuration error. A new key holding languages is added to that list.
+other configuration error. A new key holding languages is added to that list. The content
+language of each source wiki (``sources[i].language``, issue 16) is checked the same way, per
+table, so the error names the table.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def check_config(config: Config) -> None:
     """The checks of a loaded configuration that need more than the configuration layer."""
     for key, codes in LANGUAGE_KEYS.items():
         check_languages(config.path, key, codes(config))
+    for i, source in enumerate(config.sources.wikis):
+        check_languages(config.path, f"sources[{i}].language", [source.language])
 
 
 def load_checked_config(path: str | Path) -> Config:

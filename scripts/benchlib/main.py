@@ -38,6 +38,7 @@ from benchlib.measure import (
     measure,
     naive_command,
 )
+from benchlib.multiwiki import run_two_wikis
 from benchlib.report import Record, Shape
 from benchlib.wikictl import (
     REPO,
@@ -79,6 +80,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help="the watcher's interval in the freshness scenario (default 60 s)")
     p.add_argument("--idle", type=float, default=180.0,
                    help="seconds of idle watching measured after the edits (default 180)")
+    p.add_argument("--two-wikis", type=int, default=0, metavar="M",
+                   help="also the two-wiki scenario: a French wiki with M case pages beside "
+                        "each size (requests per wiki; docs/multiwiki.md)")
     args = p.parse_args(argv)
     try:
         args.size_list = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
@@ -374,10 +378,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 getattr(size, job)()
             if args.freshness:
                 size.watch()
+            if args.two_wikis > 0:
+                two = run_two_wikis(size.wiki, size.config, args.two_wikis, n, size.work)
+                size.facts["two_wikis"] = two.as_json()
             print_tables(size)
             if size.freshness is not None:
                 print()
                 print(size.freshness.line())
+            if "two_wikis" in size.facts:
+                print()
+                print("\n".join(two.lines()))
             all_records += size.records
             sizes.append(size.facts)
             write_json()  # after each size, so a later failure keeps what was measured

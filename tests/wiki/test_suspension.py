@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from bots.errors import EXIT_JOB_FAILED, EXIT_OK
+from bots.wikitext.markers import inner_was_edited_by_human
 from tests.faults.cli_runs import run_cli
 from tests.support import Devwiki, WikiClient
 from tests.wiki.test_status_page_wiki import (
@@ -48,6 +49,12 @@ def test_three_failures_suspend_and_an_edit_by_someone_else_resumes(
     text = admin.page_text(index) or ""
     region = text.split("{{Advocacy case index}}")[1].split("{{Advocacy case index end}}")[0]
     assert "circuit breaker" in region and "Case 2" in region  # the list is kept under the note
+    # the note and its category are inside the bot's markers, stamped as the bot's own
+    # content (the next run does not take it for a human edit); nothing outside them changed
+    assert region.count('<div class="advocacy-hub-suspended">') == 1
+    assert f"[[Category:{CATEGORY}]]" in region and not inner_was_edited_by_human(region)
+    outside = text.replace(region, "")
+    assert outside.strip() == "{{Advocacy case index}}{{Advocacy case index end}}"
     assert (f"Pages the bot has suspended after repeated failures (an edit to the page resumes "
             f"it):\n* [[:{index}|{index}]]") in (admin.page_text(status) or "")
 
