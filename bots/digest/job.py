@@ -17,8 +17,8 @@ from bots.digest.collect import collect_revisions
 from bots.digest.ledger import DeliveryLedger, RunStop
 from bots.digest.message import RenderContext
 from bots.digest.period import find_period
-from bots.digest.plan import DeliveryRules, plan_deliveries
-from bots.digest.publish import Freshness, publish
+from bots.digest.plan import plan_deliveries
+from bots.digest.publish import Freshness, publish, rerun_settled
 from bots.digest.sources import with_sources
 from bots.digest.targets import (
     digest_templates,
@@ -47,12 +47,16 @@ def run(
         return report
     messages = Messages.load(languages=language_data(session, config.state_path))
     ledger = DeliveryLedger(report, messages)
-
     templates = digest_templates(session, config)
     site = digest_site(session)
+    rules = templates.rules(config.wiki.user, config.digest.send_empty)
     try:
         subscribers = read_subscribers(session, config, templates, ledger)
         period = find_period(session, config, report, now=subscribers.read_at)
+        found = targets_and_evidence(session, config, ledger, subscribers, site, period) \
+            if period.resumed else None  # a resumed digest looks at its targets first
+        if found and period.complete and rerun_settled(ledger, period.digest_id, *found, rules):
+            return report  # a same-day rerun: every target has it or is kept off it
         revisions = collect_revisions(session, config, period, report, languages=sorted(
             {s.lang for s in subscribers.subscribers}), case_names=templates.case,
             position_names=templates.position, names=site.namespaces)
@@ -65,14 +69,12 @@ def run(
     if not content.item_count and not config.digest.send_empty and not period.resumed:
         report.notes.append("nothing new in the period: no digest sent, no archive")
         return report
-    targets, delivered = targets_and_evidence(session, config, ledger, subscribers, site, period)
+    targets, delivered = found or targets_and_evidence(session, config, ledger, subscribers,
+                                                       site, period)
     ctx = RenderContext(messages, config.digest.subscriber_page, config.digest.unsubscribe_page,
                         period.archive_page, next(iter(config.digest.hub_pages), ""),
                         revisions.hub_versions)
-    rules = DeliveryRules(config.wiki.user, config.digest.send_empty, templates.bots,
-                          templates.nobots)
     plan = plan_deliveries(content, targets, delivered, ctx, rules)
-
     fresh = Freshness(site, evidence_query(config, targets, period))
     publish(session, options, ctx, ledger, content, plan, period.archive_page, fresh)
     return report

@@ -43,6 +43,7 @@ class Period:
     end: str
     archive_page: str  # the title of this digest's archive page, as the wiki spells it
     resumed: bool = False  # the archive of this digest exists: finish what it started
+    complete: bool = False  # resumed, and its archive says state=complete (a same-day rerun)
     # the source wikis' marks (``bots.digest.sources``): this digest's own when resumed, else
     # the previous digest's (a wiki marked ``wait`` there is read from its mark's start)
     marks: tuple[SourceMark, ...] = ()
@@ -117,7 +118,8 @@ def find_period(session: WikiSession, config: Config, report: JobReport, now: st
             start_time = _parse_ts(f"{ids[-1]}T00:00:00Z")
         elif not record.complete or record.digest_id == today:
             return Period(record.digest_id, record.start, record.end,
-                          f"{full}{record.digest_id}", resumed=True, marks=record.sources)
+                          f"{full}{record.digest_id}", resumed=True,
+                          complete=record.complete, marks=record.sources)
         else:
             start_time = _parse_ts(record.end)
             marks = record.sources

@@ -138,3 +138,28 @@ def plan_deliveries(
         else:
             refused.append((target, problem))
     return DeliveryPlan(content.digest_id, rules, tuple(posts), tuple(already), tuple(refused))
+
+
+def settled(
+    targets: Sequence[Target], delivered: Set[str], rules: DeliveryRules
+) -> tuple[tuple[Target, ...], tuple[tuple[Target, Problem], ...]] | None:
+    """A same-day rerun's shortcut, judged before any content is read: (already, refused)
+    when every target has the digest by the bot's own contributions or is kept off it by its
+    page alone (an opt-out, a redirect, a page that may not be created); None when any target
+    might still need a post (then the content is collected and the full plan made)."""
+    already: list[Target] = []
+    refused: list[tuple[Target, Problem]] = []
+    for target in targets:
+        if has_digest(target, delivered):
+            already.append(target)
+            continue
+        read = as_read(target)
+        problem = exclusion(target, read, rules)
+        if problem is None and read.snapshot.is_redirect:
+            problem = Problem("digest-double-redirect", (target.page,))
+        if problem is None and not read.snapshot.exists and not target.may_create:
+            problem = Problem("digest-missing-page")
+        if problem is None:
+            return None
+        refused.append((target, problem))
+    return tuple(already), tuple(refused)

@@ -32,7 +32,7 @@ from bots.digest.content import DigestContent
 from bots.digest.evidence import delivered_titles
 from bots.digest.ledger import DeliveryLedger
 from bots.digest.message import DigestMessage, RenderContext
-from bots.digest.plan import DeliveryPlan, as_read, has_digest, obstacle
+from bots.digest.plan import DeliveryPlan, DeliveryRules, as_read, has_digest, obstacle, settled
 from bots.digest.recipients import EXCLUSION_TEMPLATES, Target
 from bots.outcomes import EditConflict, EditOutcome, Failed, Saved, Unchanged
 from bots.progress import progress
@@ -59,6 +59,21 @@ def record_plan(ledger: DeliveryLedger, plan: DeliveryPlan) -> None:
         ledger.report.notes.append(
             f"{len(plan.already)} targets already had digest {plan.digest_id}"
         )
+
+
+def rerun_settled(
+    ledger: DeliveryLedger, digest: str, targets: Sequence[Target], delivered: frozenset[str],
+    rules: DeliveryRules,
+) -> bool:
+    """A same-day rerun of a complete digest: True (recorded, nothing more to do: no content
+    read, the archive left as it is) when no target can still need a post."""
+    done = settled(targets, delivered, rules)
+    if done is None:
+        return False
+    record_plan(ledger, DeliveryPlan(digest, rules, (), *done))
+    ledger.report.notes.append(f"digest {digest}: every target has it or is kept off it; "
+                               "nothing collected, nothing posted")
+    return True
 
 
 @dataclass(frozen=True)

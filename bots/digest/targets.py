@@ -37,6 +37,7 @@ from bots.digest.evidence import delivered_titles
 from bots.digest.ledger import DeliveryLedger, RunStop
 from bots.digest.listpage import read_list
 from bots.digest.period import Period
+from bots.digest.plan import DeliveryRules
 from bots.digest.recipients import EXCLUSION_TEMPLATES, Target
 from bots.digest.subscribers import Subscriber, parse_subscriber_list
 from bots.outcomes import Failed
@@ -57,6 +58,10 @@ class DigestTemplates:
     bots: frozenset[str]
     nobots: frozenset[str]
     position: frozenset[str] = frozenset()  # ``[knowledge] position_template``
+
+    def rules(self, bot_user: str, send_empty: bool) -> DeliveryRules:
+        """The rules a page is judged by before a post (``bots.digest.plan``)."""
+        return DeliveryRules(bot_user, send_empty, self.bots, self.nobots)
 
 
 @dataclass(frozen=True)
