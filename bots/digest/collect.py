@@ -34,21 +34,17 @@ from bots.cases.scope import (
 )
 from bots.config.model import Config
 from bots.config.permissions import case_page_allowed
+from bots.digest import translated
 from bots.digest.changes import PeriodRevisions
 from bots.digest.period import Period
 from bots.digest.position_guard import withhold_positions
 from bots.digest.spans import PageSpan, page_spans
 from bots.errors import BotStop
-from bots.i18n.languages import (
-    SOURCE_LANG,
-    fallback_chain,
-    is_known_language,
-    is_language_code,
-)
+from bots.i18n.languages import SOURCE_LANG, fallback_chain, is_known_language, is_language_code
 from bots.outcomes import JobReport
 from bots.translation_status.collect import translation_needs
 from bots.translation_status.records import TranslationRecord, split_unit_title
-from bots.wiki.digest_reads import category_members, existing_pages
+from bots.wiki.digest_reads import category_members
 from bots.wiki.history import (
     PageHistory,
     RecentChange,
@@ -57,6 +53,7 @@ from bots.wiki.history import (
     span,
     texts_by_revid,
 )
+from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
 from bots.wiki.siteinfo import namespace_names
 from bots.wikitext.titles import bare_title, title_in_namespace
@@ -109,6 +106,7 @@ class Collector:
     hubs: dict[str, int] = field(default_factory=dict)  # hub page -> namespace
     end_texts: dict[str, str | None] = field(default_factory=dict)  # pages at the period end
     notes: list[str] = field(default_factory=list)
+    now: dict[str, PageSnapshot] = field(default_factory=dict)  # pages as read now (``read_now``)
     names: Mapping[int, str] = field(default_factory=dict)  # namespaces (none: asked here)
 
     def tracked(self, title: str) -> bool:
@@ -174,6 +172,22 @@ class Collector:
                 changed.cases[end.title] = (0, page.after)  # became a case page in the period
             elif end.kind is TitleKind.CASE and page.edited and page.before is not None:
                 changed.cases[end.title] = (page.before, page.after)
+
+    def prefetch(self, changed: Changed, subjects: set[str],
+                 history: Mapping[str, PageHistory], languages: Sequence[str]) -> None:
+        """One batched read of every page needed as it is now: the changed cases read at their
+        latest, the subjects of talk and translation news not changed since the period's end,
+        the translation subpages that may serve them, the hub's subpages."""
+        hubs = set(self.hubs)
+        titles = [t for t, (_, after) in changed.cases.items() if after is None]
+        titles += [t for t in sorted(subjects - set(changed.cases) - hubs - set(self.end_texts))
+                   if t not in history or history[t].revid_at(self.period.end) is None]
+        shown = set(changed.cases) | subjects
+        candidates = translated.translation_candidates(self.config, shown - hubs, languages)
+        titles += sorted(candidates)[:MAX_TRANSLATION_READS]
+        chains = translated.hub_chains(next(iter(self.hubs), ""), languages)
+        titles += [t for c in chains.values() for t in c]
+        self.read_now(titles)
 
     def position_pages(self) -> dict[str, int]:
         """Pages holding the position template now (title -> namespace), as the knowledge job
@@ -254,7 +268,7 @@ class Collector:
             else:
                 self.end_texts[title] = None
         texts = texts_by_revid(self.session, by_revid.values())
-        snapshots = self.session.read_pages(current) if current else {}
+        snapshots = self.read_now(current)
         self.pages_read += len(by_revid) + len(current)
         self.end_texts.update({title: texts.get(revid) for title, revid in by_revid.items()})
         for title in current:
@@ -266,7 +280,7 @@ class Collector:
         """Revision ids for every case; a page whose revision at the end is its latest is read
         as it is now (one batched read), its text kept in ``texts``."""
         unknown = [title for title, (_, after) in cases.items() if after is None]
-        snapshots = self.session.read_pages(unknown) if unknown else {}
+        snapshots = self.read_now(unknown)
         self.pages_read += len(unknown)
         out: dict[str, tuple[int, int]] = {}
         for title, (before, after) in cases.items():
@@ -279,37 +293,28 @@ class Collector:
             out[title] = (before, after)
         return out
 
+    def read_now(self, titles: Iterable[str]) -> dict[str, PageSnapshot]:
+        """Pages as they are now, with their text: read once (batched), then kept."""
+        missing = [t for t in dict.fromkeys(titles) if t not in self.now]
+        if missing:
+            self.now.update(self.session.read_pages(missing))
+        return {t: self.now[t] for t in titles if t in self.now}
+
     def read_translations(
         self, pages: Iterable[str], languages: Sequence[str]
     ) -> dict[tuple[str, str], tuple[str, str]]:
         """(case page, subscriber language) -> (its translation subpage, text) for every case
-        of the digest with a translation in a subscriber's language (the language itself, else
-        the first of its fallbacks other than English), in one batched read of at most
-        :data:`MAX_TRANSLATION_READS` subpages."""
-        candidates: dict[str, list[tuple[str, str, int]]] = {}
-        for page in sorted(set(pages)):
-            for lang in languages:
-                chain = [c for c in fallback_chain(lang) if c != SOURCE_LANG or c == lang]
-                for rank, code in enumerate(chain):
-                    sub = case_title(f"{page}/{code}", None, self.config, {page})
-                    if sub.kind is TitleKind.TRANSLATION:
-                        candidates.setdefault(sub.title, []).append((page, lang, rank))
+        of the digest with a translation in a subscriber's language (``bots.digest.translated``),
+        at most :data:`MAX_TRANSLATION_READS` subpages read."""
+        candidates = translated.translation_candidates(self.config, pages, languages)
         titles = sorted(candidates)
         if len(titles) > MAX_TRANSLATION_READS:
             self.notes.append(f"{len(titles)} possible translation subpages; only the first "
                               f"{MAX_TRANSLATION_READS} are read for the digest's languages")
             titles = titles[:MAX_TRANSLATION_READS]
-        snapshots = self.session.read_pages(titles) if titles else {}
-        best: dict[tuple[str, str], tuple[int, str, str]] = {}
-        for title in titles:
-            snap = snapshots.get(title)
-            if snap is None or not snap.exists or snap.is_redirect or snap.text is None:
-                continue
-            self.pages_read += 1
-            for page, lang, rank in candidates[title]:
-                if (page, lang) not in best or rank < best[(page, lang)][0]:
-                    best[(page, lang)] = (rank, title, snap.text)
-        return {key: (title, text) for key, (_, title, text) in best.items()}
+        found = translated.best_translations(candidates, titles, self.read_now(titles))
+        self.pages_read += len({title for title, _ in found.values()})
+        return found
 
     def collect(self, languages: Sequence[str]) -> PeriodRevisions:
         session, config, period = self.session, self.config, self.period
@@ -341,9 +346,9 @@ class Collector:
         self.pages_read += len(texts)
         changed_positions = withhold_positions(session, config, self.case_names,
                                                changed_positions, texts, self.notes)
-        cases = self.latest_revisions(changed.cases, texts)
-
         subjects = {s for s, _ in changed.talks.values()} | {p for p, _ in changed.translations}
+        self.prefetch(changed, subjects, history, languages)
+        cases = self.latest_revisions(changed.cases, texts)
         self.read_end_texts(subjects - set(cases) - set(self.hubs), history)
         sources = sorted(set(cases) | {p for p, _ in changed.translations})
         shown = set(cases) | {s for s, _ in changed.talks.values()} | set(sources)
@@ -367,12 +372,10 @@ class Collector:
 
     def hub_versions(self, languages: Sequence[str]) -> dict[str, str]:
         """Language -> the first hub's subpage in it or its first fallback but English, where
-        one exists (no redirect; one batched read)."""
-        hub = next(iter(self.hubs), "")
-        chains = {lang: [f"{hub}/{c}" for c in fallback_chain(lang) if c != SOURCE_LANG]
-                  for lang in languages} if hub else {}
-        found = existing_pages(self.session, {t for c in chains.values() for t in c})
-        return {k: next(t for t in c if t in found) for k, c in chains.items() if found & {*c}}
+        one exists (no redirect; read along with the case pages)."""
+        chains = translated.hub_chains(next(iter(self.hubs), ""), languages)
+        return translated.hub_versions(chains, self.read_now([t for c in chains.values()
+                                                              for t in c]))
 
 
 def collect_revisions(

@@ -96,17 +96,27 @@ def _fresh(session: WikiSession, fresh: Freshness, titles: Sequence[str],
 def save_archive(
     session: WikiSession, options: RunOptions, ctx: RenderContext, ledger: DeliveryLedger,
     content: DigestContent, archive_page: str, pending: Sequence[Target], *, complete: bool,
-    max_bytes: int,
-) -> EditOutcome:
-    """Save the archive page with the delivery report so far (``pending``: still to post)."""
+    max_bytes: int, base: PageSnapshot | None = None,
+) -> tuple[EditOutcome, PageSnapshot | None]:
+    """Save the archive page with the delivery report so far (``pending``: still to post);
+    ``base``: the page as the bot's previous save of it left it (None: read it first). Returns
+    the outcome and, after a plain save, the revision it made (the next save's base)."""
     report = ledger.delivery_report(pending)
     text = render_archive(content, report, ctx, complete=complete, max_bytes=max_bytes)
     outcome = save_page(
         session, archive_page, lambda _base: text, archive_summary(report, ctx, content.digest_id),
-        may_create=True, show_diff=options.diff, diff_out=options.out,
+        base=base, may_create=True, show_diff=options.diff, diff_out=options.out,
     )
     ledger.report.record(outcome)
-    return outcome
+    saved = None
+    if isinstance(outcome, Saved) and outcome.revid and not outcome.simulated \
+            and not outcome.note:
+        # The bot's own revision, as saved: the next save names it as its base revision, so an
+        # edit made in between is a conflict or a merge the landing check sees, as after a
+        # read; ``exists`` sends ``nocreate``, so a deletion in between is never re-created.
+        saved = PageSnapshot(outcome.title, session.normalize(outcome.title)[1], True,
+                             text.rstrip(), outcome.revid)
+    return outcome, saved
 
 
 def _post_section(
@@ -191,9 +201,10 @@ def publish(
     record_plan(ledger, plan)
     pending = [post.target for post in plan.posts]
     size = freshness.site.max_page_bytes
+    base = None
     if pending:
-        outcome = save_archive(session, options, ctx, ledger, content, archive_page, pending,
-                               complete=False, max_bytes=size)
+        outcome, base = save_archive(session, options, ctx, ledger, content, archive_page,
+                                     pending, complete=False, max_bytes=size)
         if not isinstance(outcome, Saved | Unchanged):
             ledger.report.record(Failed(archive_page, (
                 f"the archive could not be saved in state delivering ({outcome.reason}); "
@@ -201,4 +212,4 @@ def publish(
             return
     deliver(session, options, ledger, plan, freshness)
     save_archive(session, options, ctx, ledger, content, archive_page, (), complete=True,
-                 max_bytes=size)
+                 max_bytes=size, base=base)
