@@ -8,8 +8,9 @@
   here but the archive, whose report is the outcome of the posts. A post is a new section
   (``post_section``: non-minor, shutoff and account checked first, never creating a page outside
   the user talk pages of existing users).
-* Posts go :data:`DELIVERY_CHUNK` at a time, and each chunk's pages are read again just before:
-  the guard of the write itself, as an edit's base revision is. A concurrent run may have
+* Posts go a chunk at a time (:func:`chunk_size`: as many as one pre-write check stands for),
+  and each chunk's pages are read again just before: the guard of the write itself, as an
+  edit's base revision is. A concurrent run may have
   delivered meanwhile (the bot's own contributions, read in the same request, say so), or the
   page changed ({{nobots}} added, opt-out category, page deleted); the plan's checks run again on
   the fresh page, which is also the base of the post.
@@ -27,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bots.config.model import ShutoffConfig
 from bots.digest.archive import archive_summary, render_archive
 from bots.digest.content import DigestContent
 from bots.digest.evidence import delivered_titles
@@ -42,7 +44,7 @@ from bots.wiki.records import PageSnapshot
 from bots.wiki.saves import post_section, save_page
 from bots.wiki.session import WikiSession
 
-DELIVERY_CHUNK = 10  # targets read again together just before their posts
+MAX_CHUNK = 50  # targets read again together at most (one request without high limits)
 
 
 class DeliveryInterrupted(RuntimeError):
@@ -119,6 +121,17 @@ def save_archive(
     return outcome, saved
 
 
+def chunk_size(shutoff: ShutoffConfig, put_throttle: float) -> int:
+    """Targets per re-read: as many posts as the pre-write check it carries stands for, in
+    writes (``check_max_edits``) and in time (the posts the put throttle lets start within
+    ``check_max_age_seconds``), so no post of a chunk needs a check of its own; at least 1,
+    at most :data:`MAX_CHUNK`."""
+    posts = shutoff.check_max_edits
+    if put_throttle > 0:  # a chunk spread over more time would re-read pages long before
+        posts = min(posts, int(shutoff.check_max_age_seconds / put_throttle))
+    return max(1, min(MAX_CHUNK, posts))
+
+
 def _post_section(
     session: WikiSession, options: RunOptions | None, target: Target, snap: PageSnapshot,
     msg: DigestMessage,
@@ -161,8 +174,7 @@ def deliver(
     already: frozenset[str] = frozenset()
     shown = progress(posts, total=len(posts), label="delivering the digest",
                      enabled=options.progress)
-    # a chunk's re-read carries the pre-write check, which stands for check_max_edits posts
-    size = max(1, min(DELIVERY_CHUNK, session.config.shutoff.check_max_edits))
+    size = chunk_size(session.config.shutoff, session.config.wiki.put_throttle)
     for i, post in enumerate(shown):
         if i % size == 0:
             chunk = posts[i : i + size]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from bots.config.model import ShutoffConfig
 from bots.digest.content import CaseFacts, DigestContent, build_content, compare_case
 from bots.digest.ids import delivery_marker
 from bots.digest.ledger import DeliveryLedger, plain_problem
 from bots.digest.message import RenderContext, subscriber_message
-from bots.digest.plan import DeliveryRules, has_digest, obstacle, plan_deliveries
+from bots.digest.plan import DeliveryRules, has_digest, obstacle, plan_deliveries, settled
+from bots.digest.publish import chunk_size
 from bots.digest.recipients import Target
 from bots.digest.subscribers import LineIssue, Subscriber
 from bots.i18n.messages import Messages
@@ -143,3 +145,32 @@ def test_ledger_records_skips_in_plain_words_and_reports_by_line(messages: Messa
     ]
     assert plain_problem(messages, Problem("digest-nobots", ("{{nobots}}",))) == (
         "the page keeps bots away: {{nobots}}")
+
+
+def test_a_rerun_is_settled_only_when_no_target_can_still_need_a_post() -> None:
+    """A same-day rerun stops before reading the content only when every target has the digest
+    by the bot's own contributions or is kept off it by its page alone; a marker on the page
+    proves nothing, and one target that may still need a post means the full plan."""
+    kept_off = [target(2, "{{nobots}}"), target(3, exists=False), target(4, redirect=True)]
+    found = settled([target(1), *kept_off], frozenset({"User talk:U1"}), RULES)
+    assert found is not None
+    already, refused = found
+    assert [t.subscriber.line for t in already] == [1]
+    assert [(t.subscriber.line, p.code) for t, p in refused] == [
+        (2, "digest-nobots"), (3, "digest-missing-page"), (4, "digest-double-redirect")]
+    marked = target(5, f"== Digest ==\n{delivery_marker(DIGEST)}")
+    assert settled([target(1), marked], frozenset({"User talk:U1"}), RULES) is None
+    assert settled([target(1), target(6, exists=False, may_create=True)],
+                   frozenset({"User talk:U1"}), RULES) is None
+    assert settled([], frozenset(), RULES) == ((), ())
+
+
+@pytest.mark.parametrize(("edits", "age", "throttle", "size"), [
+    (10, 10.0, 0.0, 10), (20, 10.0, 0.0, 20), (1, 10.0, 0.0, 1), (500, 10.0, 0.0, 50),
+    (20, 10.0, 10.0, 1), (20, 60.0, 10.0, 6), (20, 5.0, 10.0, 1),
+])
+def test_a_chunk_is_as_many_posts_as_one_check_stands_for(
+    edits: int, age: float, throttle: float, size: int
+) -> None:
+    shutoff = ShutoffConfig("User:Bot/Run", check_max_edits=edits, check_max_age_seconds=age)
+    assert chunk_size(shutoff, throttle) == size
