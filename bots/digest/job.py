@@ -29,7 +29,6 @@ from bots.digest.targets import (
 from bots.i18n.messages import Messages
 from bots.outcomes import Failed, JobReport
 from bots.run_options import RunOptions
-from bots.wiki.digest_reads import digest_site
 from bots.wiki.languageinfo import language_data
 from bots.wiki.session import WikiSession
 
@@ -47,8 +46,7 @@ def run(
         return report
     messages = Messages.load(languages=language_data(session, config.state_path))
     ledger = DeliveryLedger(report, messages)
-    templates = digest_templates(session, config)
-    site = digest_site(session)
+    templates, site = digest_templates(session, config)
     rules = templates.rules(config.wiki.user, config.digest.send_empty)
     try:
         subscribers = read_subscribers(session, config, templates, ledger)

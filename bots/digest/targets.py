@@ -18,7 +18,8 @@ edit summary with the digest's id on that page, or on a page it was moved from s
 (``bots.digest.evidence``): recipients archive their talk pages by editing or by moving them,
 and only the bot's own edits are trusted; a marker someone else put on a page proves nothing.
 
-Reads, batched: the names of the templates the digest reads (one request); the list page and
+Reads, batched: the names of the templates the digest reads, with the wiki's facts (one
+request); the list page and
 the wiki's titles (``bots.digest.listpage``); the target pages with their opt-out categories
 and transcluded exclusion templates; the redirects they make and the pages they lead to;
 ``list=users`` for user talk targets; the bot's contributions and the move log since the period
@@ -41,9 +42,14 @@ from bots.digest.plan import DeliveryRules
 from bots.digest.recipients import EXCLUSION_TEMPLATES, Target
 from bots.digest.subscribers import Subscriber, parse_subscriber_list
 from bots.outcomes import Failed
-from bots.wiki.digest_reads import DigestSite, EvidenceQuery, RecipientPage, read_recipients
+from bots.wiki.digest_reads import (
+    DigestSite,
+    EvidenceQuery,
+    RecipientPage,
+    digest_site,
+    read_recipients,
+)
 from bots.wiki.session import WikiSession
-from bots.wiki.templates import template_names
 from bots.wiki.users import existing_users, first_redirect_hops
 from bots.wikitext.problems import Problem
 from bots.wikitext.titles import bare_title
@@ -74,13 +80,13 @@ class SubscriberLines:
     adders: Mapping[str, str] | None = None  # listed page -> who added it; None: rule off
 
 
-def digest_templates(session: WikiSession, config: Config) -> DigestTemplates:
-    """All five templates' names in one request."""
+def digest_templates(session: WikiSession, config: Config) -> tuple[DigestTemplates, DigestSite]:
+    """All five templates' names and the wiki's facts (``digest_site``) in one request."""
     subscriber, case = config.templates.subscriber, config.templates.case
     position = config.knowledge.position_template
-    names = template_names(session, [subscriber, case, position, *EXCLUSION_TEMPLATES])
+    site, names = digest_site(session, [subscriber, case, position, *EXCLUSION_TEMPLATES])
     return DigestTemplates(names[subscriber], names[case], names["Bots"], names["Nobots"],
-                           names[position])
+                           names[position]), site
 
 
 def read_subscribers(

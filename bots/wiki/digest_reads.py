@@ -4,8 +4,8 @@
   one every job uses, read with the login), the name of MassMessage's opt-out category
   (the wiki's message ``massmessage-optout-category``, in whatever form the wiki has it; the
   MassMessage default when the wiki has no such message), the Category namespace's names and
-  every namespace's name (which the period's reads use). One request (the page size comes
-  with the login).
+  every namespace's name (which the period's reads use), and the names of the templates the
+  digest reads: one request (the page size comes with the login).
 * :func:`read_recipients`: talk pages with their text, whether they are in the opt-out category
   (``prop=categories``) and whether they transclude ``{{bots}}``/``{{nobots}}`` at all, even
   through another template (``prop=templates``). One request per batch of titles.
@@ -30,6 +30,7 @@ from bots.wiki.contributions import Contribution
 from bots.wiki.limits import max_page_bytes
 from bots.wiki.records import DEFAULT_MAX_PAGE_BYTES, PageSnapshot, merge_page, snapshot_from
 from bots.wiki.session import WikiSession
+from bots.wiki.templates import template_names
 
 NS_CATEGORY = 14
 NS_TEMPLATE = 10
@@ -75,18 +76,26 @@ class RecipientPage:
     exclusion_templates: frozenset[str] = field(default_factory=frozenset)  # transcluded
 
 
-def digest_site(session: WikiSession) -> DigestSite:
-    """The wiki's facts a delivery depends on (one request)."""
-    result = session.api(
-        action="query", meta="siteinfo|allmessages", siprop="namespaces|namespacealiases",
-        ammessages=OPTOUT_MESSAGE, amincludelocal=True,
-    )
-    query = result.get("query", {})
-    names = {"Category"}
+def digest_site(
+    session: WikiSession, templates: Sequence[str]
+) -> tuple[DigestSite, dict[str, frozenset[str]]]:
+    """The wiki's facts a delivery depends on, and the names of ``templates`` (with the
+    redirects to them, ``bots.wiki.templates.template_names``): one request."""
+    query: dict[str, Any] = {}
+
+    def keep(part: Mapping[str, Any]) -> None:
+        for key in ("namespaces", "namespacealiases", "allmessages"):
+            query.setdefault(key, part.get(key))
+
+    names = template_names(session, templates, on_query=keep, along={
+        "meta": "siteinfo|allmessages", "siprop": "namespaces|namespacealiases",
+        "ammessages": OPTOUT_MESSAGE, "amincludelocal": True})
+    query = {k: v for k, v in query.items() if v is not None}
+    spaces = {"Category"}
     space = query.get("namespaces", {}).get(str(NS_CATEGORY), {})
-    names |= {str(space.get(k)) for k in ("name", "canonical") if space.get(k)}
-    names |= {str(a.get("alias")) for a in query.get("namespacealiases", [])
-              if a.get("id") == NS_CATEGORY and a.get("alias")}
+    spaces |= {str(space.get(k)) for k in ("name", "canonical") if space.get(k)}
+    spaces |= {str(a.get("alias")) for a in query.get("namespacealiases", [])
+               if a.get("id") == NS_CATEGORY and a.get("alias")}
     categories = [OPTOUT_DEFAULT]
     for message in query.get("allmessages", []):
         text = str(message.get("content", "")).strip()
@@ -95,10 +104,10 @@ def digest_site(session: WikiSession) -> DigestSite:
     return DigestSite(
         max_page_bytes=max_page_bytes(session),
         optout_categories=tuple(categories),
-        category_names=tuple(sorted(names)),
+        category_names=tuple(sorted(spaces)),
         namespaces={int(k): str(v.get("name", ""))
                     for k, v in query.get("namespaces", {}).items()},
-    )
+    ), names
 
 
 def category_members(session: WikiSession, titles: Iterable[str], category: str) -> frozenset[str]:
