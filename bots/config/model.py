@@ -96,7 +96,7 @@ class ShutoffConfig:
     # while it is younger than this many seconds and fewer than this many writes went on it
     # (bots.wiki.session.WikiSession.preflight); 0 seconds or 1 write: a check per write.
     check_max_age_seconds: float = 10.0
-    check_max_edits: int = 10
+    check_max_edits: int = 20
 
 
 @dataclass(frozen=True)

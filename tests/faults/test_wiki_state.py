@@ -285,7 +285,7 @@ def test_session_expired_on_the_server_the_bot_logs_in_again_never_edits_anonymo
     records = [r for r in request_log.since(mark) if r.is_api and is_bot_agent(r)]
     # The server saw the bot's process as anonymous: the first request after the loss is the
     # second edit itself when the first edit's pre-write check still stands (the default:
-    # one check for up to 10 edits), or that check. An anonymous edit is refused by the wiki
+    # one check for up to 20 edits), or that check. An anonymous edit is refused by the wiki
     # (`assert=user`); Pywikibot logged in again with the configured BotPassword (when its own
     # re-login fails on the lost session's login token, WikiSession logs in afresh), the edit
     # sent again with the lost session's token is refused too (badtoken), and the save checks

@@ -130,6 +130,6 @@ def test_bad_bounds_are_refused(key: str, value: float, reason: str) -> None:
     assert caught.value.key == f"shutoff.{key}" and reason in caught.value.reason
 
 
-def test_the_bounds_default_to_ten(config: Config) -> None:
-    assert config.shutoff.check_max_edits == 10
+def test_the_bounds_default_to_twenty_edits_and_ten_seconds(config: Config) -> None:
+    assert config.shutoff.check_max_edits == 20
     assert config.shutoff.check_max_age_seconds == 10.0
