@@ -383,6 +383,12 @@ def test_rerun_after_a_crash_delivers_exactly_once(
     assert again.exit_code == 0, again.error
     assert edits_by_bot(request_log, mark) == []
     assert archive_of(admin, cfg, today) == archive
+    # every target has it by the bot's contributions: it stops before the period's content
+    # (no recent changes, no revisions read by id), issue 15
+    api = [r for r in by_user(request_log.since(mark), BOT) if r.is_api]
+    assert not [r for r in api if "recentchanges" in r.params.get("list", "")
+                or r.params.get("revids")]
+    assert any("nothing collected" in note for note in again.report.notes), again.report.notes
 
     # the recipient archives the digest away: the bot's contributions still remember it
     admin.edit(f"User talk:{users[0]}", "Archived everything.", "archive")
