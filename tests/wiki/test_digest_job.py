@@ -397,6 +397,49 @@ def test_rerun_after_a_crash_delivers_exactly_once(
     assert edits_by_bot(request_log, mark) == []
 
 
+def test_a_same_day_rerun_posts_only_to_a_new_subscriber(
+    devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient, request_log: RequestLog
+) -> None:
+    """Issue 15: a rerun stops before the period's content only when no target lacks the
+    digest; a subscriber added since (a target the bot's contributions do not name) makes it
+    collect the content and post to that one alone, once. A new line kept off by its page
+    ({{nobots}}) settles the rerun without any content read."""
+    tag = tag_of(prefix)
+    first, late, shy = (f"DR{name}-{tag}" for name in ("First", "Late", "Shy"))
+    subscribers = f"{prefix}Digest/Subscribers"
+    import_pages(devwiki, [
+        {"title": f"{prefix}Fresh", "text": case("Fresh news", "europe", "copyright", "planned"),
+         "age_days": 1},
+        {"title": subscribers, "age_days": 5, "text": f"{{{{Target|page=User talk:{first}}}}}"},
+        talk_page(first, "Hello."), talk_page(late, "Hello."), talk_page(shy, "{{nobots}}"),
+    ])
+    cfg = digest_config(config, prefix)
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    assert run_digest(cfg).exit_code == 0
+
+    admin.edit(subscribers, f"{{{{Target|page=User talk:{first}}}}}\n"
+               f"{{{{Target|page=User talk:{late}}}}}", "a late subscriber")
+    mark = request_log.mark()
+    rerun = run_digest(cfg)
+    assert rerun.exit_code == 0, rerun.error
+    posts = [r for r in edits_by_bot(request_log, mark) if r.params.get("section") == "new"]
+    assert [r.params.get("title") for r in posts] == [f"User talk:{late}"]
+    assert markers(admin.page_text(f"User talk:{late}"), today) == 1
+    assert markers(admin.page_text(f"User talk:{first}"), today) == 1
+
+    admin.edit(subscribers, f"{{{{Target|page=User talk:{first}}}}}\n"
+               f"{{{{Target|page=User talk:{late}}}}}\n{{{{Target|page=User talk:{shy}}}}}",
+               "an opted-out subscriber")
+    mark = request_log.mark()
+    settled = run_digest(cfg)
+    assert settled.exit_code == 0, settled.error
+    assert edits_by_bot(request_log, mark) == []
+    api = [r for r in by_user(request_log.since(mark), BOT) if r.is_api]
+    assert not [r for r in api if "recentchanges" in r.params.get("list", "")]
+    assert any("nothing collected" in note for note in settled.report.notes)
+    assert markers(admin.page_text(f"User talk:{shy}"), today) == 0
+
+
 def test_simulate_writes_nothing(
     devwiki: Devwiki, config: Config, prefix: str, admin: WikiClient, request_log: RequestLog
 ) -> None:
