@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from bots.cases.knowledge_pages import Position
@@ -30,6 +30,7 @@ from bots.knowledge.partners import PartnerEntry, render_partners
 from bots.knowledge.positions import render_positions
 from bots.knowledge.text import ViewText, error_box
 from bots.knowledge.views import KnowledgeView, ViewKind, ViewMarkers, parse_view
+from bots.sources.keys import WikiKeys
 from bots.wiki.records import PageSnapshot
 from bots.wikitext.markers import inner_was_edited_by_human, replace_regions, stamp_content
 from bots.wikitext.problems import Problem
@@ -87,9 +88,10 @@ class KnowledgeContent:
     today: date
     ask_page: str
     budget: int
+    wikis: WikiKeys = field(default_factory=WikiKeys)  # how cases on other wikis are linked
 
     def view_body(self, view: KnowledgeView, page_lang: str, cap: int | None) -> str:
-        text = ViewText(self.messages, view.lang or page_lang, self.config.vocabulary)
+        text = ViewText(self.messages, view.lang or page_lang, self.config.vocabulary, self.wikis)
         settings = self.config.knowledge
         if view.kind is ViewKind.LESSONS:
             body = render_lessons(view, self.cases, text, cap)

@@ -13,7 +13,10 @@ Reads:
   those that are redirects or could tie a partner or position to a sensitive case
   (``bots.knowledge.guard``: each reported, the run fails), and the subpages of each position
   page (its translations: ``bots.wiki.subpages``);
-* the pages with any knowledge start marker that the bot may edit, with their text.
+* the pages with any knowledge start marker that the bot may edit, with their text;
+* with ``[[sources]]``, the cases of every other taking-part wiki through the sources service
+  (``bots.knowledge.other_wikis``: each case's page is its key ``:<wiki id>:<title>``; its
+  sensitive cases are hidden from partner and position pages like the central wiki's).
 
 Contacts of cases that are not sensitive are read as the wiki reads user names
 (``WikiSession.normalize``: underscores, invisible marks, first letter), so one person written
@@ -31,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bots.cases.knowledge_pages import (
     Hidden,
@@ -45,10 +48,15 @@ from bots.cases.record import Case
 from bots.cases.scope import excluded_prefix
 from bots.config.model import Config
 from bots.config.permissions import case_page_allowed, edit_refusal
-from bots.i18n.languages import is_language_code
 from bots.i18n.messages import Messages
 from bots.knowledge.build import MarkerPage
 from bots.knowledge.guard import read_each, refusal
+from bots.knowledge.other_wikis import (
+    OtherWikis,
+    is_language_subpage,
+    public_contacts,
+    read_other_wikis,
+)
 from bots.knowledge.views import ViewKind, ViewMarkers, marker_template, view_markers
 from bots.wiki.records import PageSnapshot
 from bots.wiki.session import WikiSession
@@ -69,13 +77,8 @@ class Collected:
     pages_read: int
     notes: tuple[str, ...]
     refused: tuple[tuple[str, str], ...] = ()  # (page, why it was not used): failures
-
-
-def is_language_subpage(code: str, config: Config, messages: Messages) -> bool:
-    """Whether a subpage named ``code`` is a translation (``Page/fr``)."""
-    if not is_language_code(code):
-        return False
-    return code in config.translations.languages or messages.autonym(code) != code
+    # the other source wikis' state (their cases are in cases)
+    others: OtherWikis = field(default_factory=OtherWikis)
 
 
 def _in_area(snap: PageSnapshot, config: Config) -> bool:
@@ -112,33 +115,7 @@ def _cases(session: WikiSession, config: Config, messages: Messages,
         return [] if result.case is None else [_with_edit_time(result.case, snap)]
 
     cases, failed = read_each(_originals(listed, config, messages), read, "case page")
-    return [_public_contacts(session, c) for c in cases], len(listed), failed
-
-
-# Characters no user name may hold (invalid in titles, or $wgInvalidUsernameCharacters;
-# "/" would name a subpage, "#" a section).
-_NOT_IN_USER_NAMES = frozenset("#<>[]|{}/@:")
-
-
-def _user_name(session: WikiSession, contact: str) -> str | None:
-    if _NOT_IN_USER_NAMES.intersection(contact):
-        return None
-    try:
-        title, namespace = session.normalize(f"User:{contact}")
-    except Exception:  # an invalid title is no user name; the contact is left out
-        return None
-    name = title.split(":", 1)[1] if ":" in title else ""
-    return name if namespace == 2 and name and "/" not in name else None
-
-
-def _public_contacts(session: WikiSession, case: Case) -> Case:
-    """A case's contacts as the wiki spells user names, once each (sensitive cases keep their
-    placeholders untouched: they are never shown)."""
-    if case.sensitive or not case.contacts:
-        return case
-    names = (_user_name(session, c) for c in case.contacts)
-    contacts = tuple(dict.fromkeys(n for n in names if n))
-    return case if contacts == case.contacts else dataclasses.replace(case, contacts=contacts)
+    return [public_contacts(session, c) for c in cases], len(listed), failed
 
 
 def _with_edit_time(case: Case, snap: PageSnapshot) -> Case:
@@ -202,8 +179,13 @@ def collect(session: WikiSession, config: Config, messages: Messages) -> Collect
     markers = view_markers(config, names)
     case_names = names[config.templates.case]
     cases, read, refused = _cases(session, config, messages, case_names)
+    others = read_other_wikis(session, config, messages)
+    cases += others.cases
+    read += len(others.cases)
     sensitive = [c for c in cases if c.sensitive]
-    hidden = Hidden.of([c.page for c in sensitive] + [title for title, _ in refused],
+    # a case on another wiki is hidden under its key and its own title (either could be named)
+    hidden = Hidden.of([c.page for c in sensitive] + [title for title, _ in refused]
+                       + [others.wikis.title_of(c.page) for c in sensitive],
                        [c.title for c in sensitive])  # fmt: skip
 
     def allowed(snap: PageSnapshot) -> str | None:
@@ -237,4 +219,4 @@ def collect(session: WikiSession, config: Config, messages: Messages) -> Collect
         f"{len(positions)} positions, {len(pages)} pages with knowledge views",
     )
     return Collected(markers, tuple(cases), tuple(partners), tuple(positions), tuple(pages),
-                     read, tuple(notes), tuple(refused))  # fmt: skip
+                     read, tuple(notes), tuple(refused), others)  # fmt: skip

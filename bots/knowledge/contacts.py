@@ -39,7 +39,7 @@ def _ask_instead(ask_page: str, text: ViewText) -> str:
 def _case_line(case: Case, text: ViewText) -> str:
     contacts = public_contacts(case)
     if contacts:
-        people = text.join(text.user_talk_link(c) for c in contacts)
+        people = text.join(text.user_talk_link(c, case.page) for c in contacts)
         return "* " + text.msg(
             "advocacyhub-knowledge-case-contacts", text.case_with_status(case), people
         )

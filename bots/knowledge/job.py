@@ -49,6 +49,8 @@ def run(
     report.notes.extend(collected.notes)
     for title, reason in collected.refused:  # a bad partner or position page fails the run
         report.record(Failed(title, reason))
+    if not collected.others.report(report):  # a source wiki not refreshed: pages left alone
+        return report
 
     # build
     aliases = alias_map(settings.partner_aliases, collected.partner_pages)
@@ -61,6 +63,7 @@ def run(
         config=config, messages=messages, markers=collected.markers, cases=collected.cases,
         partners=tuple(partners), positions=collected.positions, today=today,
         ask_page=ask_page(config), budget=page_budget(max_page_bytes(session)),
+        wikis=collected.others.wikis,
     )  # fmt: skip
     # watch mode, refresh requests and suspended pages narrow what this run writes
     pages = tuple(p for p in collected.pages if options.writes(p.snapshot.title))

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from bots.cases.record import Case
 from bots.config.model import VocabularyConfig
 from bots.i18n.messages import Messages
+from bots.sources.keys import WikiKeys
 from bots.wikitext.escape import escape_inline, internal_link
 from bots.wikitext.problems import Problem, problem_text
 
@@ -20,8 +21,13 @@ _VOCABULARIES = {"region": "regions", "topic": "topics", "status": "statuses", "
 class ViewText:
     """Messages in one language, with the vocabulary labels of the configuration."""
 
-    def __init__(self, messages: Messages, lang: str, vocabulary: VocabularyConfig) -> None:
+    def __init__(
+        self, messages: Messages, lang: str, vocabulary: VocabularyConfig,
+        wikis: WikiKeys | None = None,
+    ) -> None:  # fmt: skip
         self.messages = messages
+        # a case's page is its key (bots.sources.keys): a page on another wiki is linked there
+        self.wikis = wikis if wikis is not None else WikiKeys()
         self.lang = lang
         self.vocabulary = vocabulary
         self.separator = self.msg("advocacyhub-label-separator")
@@ -47,7 +53,10 @@ class ViewText:
         return self.separator.join(items)
 
     def case_link(self, case: Case) -> str:
-        return f"<bdi>{internal_link(case.page, case.title)}</bdi>"
+        """The case linked to its page on its own wiki (plain escaped text if unreachable)."""
+        if not case.page.startswith(":"):
+            return f"<bdi>{internal_link(case.page, case.title)}</bdi>"
+        return f"<bdi>{self.wikis.link(case.page, case.title)}</bdi>"
 
     def case_with_status(self, case: Case) -> str:
         """The case's link and its status, as in every knowledge view."""
@@ -61,9 +70,13 @@ class ViewText:
     def problem(self, problem: Problem) -> str:
         return problem_text(problem, self.messages, self.lang)
 
-    def user_talk_link(self, user: str) -> str:
-        """A contact, linked to their user talk page."""
-        return f"<bdi>{internal_link('User talk:' + user, user, max_len=60)}</bdi>"
+    def user_talk_link(self, user: str, case_page: str = "") -> str:
+        """A contact, linked to their user talk page on the wiki of the case's page (a case
+        on another wiki: that wiki's user, shown as plain escaped text if unreachable)."""
+        if not case_page.startswith(":"):
+            return f"<bdi>{internal_link('User talk:' + user, user, max_len=60)}</bdi>"
+        wiki_id = self.wikis.wiki_of(case_page)
+        return f"<bdi>{self.wikis.link(f':{wiki_id}:User talk:{user}', user)}</bdi>"
 
 
 def error_box(problems: Iterable[Problem], text: ViewText) -> str:
