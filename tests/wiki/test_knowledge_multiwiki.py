@@ -136,3 +136,19 @@ def test_a_wiki_not_on_the_participation_page_is_skipped(
     assert "wiki frdev" in [s.title for s in result.report.skipped]
     text = admin.page_text(f"{prefix}Knowledge") or ""
     assert "English lesson." in text and "Leçon française." not in text and "frdev" not in text
+
+
+def test_a_partner_page_naming_a_sensitive_french_case_is_refused(
+    devwiki: Devwiki, second: Devwiki, mconfig: Config, prefix: str, fr_prefix: str,
+    admin: WikiClient,
+) -> None:
+    en, _ = _seed(devwiki, second, prefix, fr_prefix)
+    tied = f"{prefix}Partners/Tied"
+    en.edit(tied, "{{Advocacy partner|name=Tied Org|type=works on Blocage}}")
+    result, _ = run_knowledge(mconfig)
+    assert result.exit_code == 1
+    assert [f.title for f in result.report.failures] == [tied]
+    assert "sensitive" in result.report.failures[0].reason, result.report.failures
+    text = admin.page_text(f"{prefix}Knowledge") or ""
+    assert "Leçon française." in text and "Tied Org" not in text  # the others still written
+    assert not [s for s in FR_SECRETS if s in text]
