@@ -21,9 +21,10 @@ DEVWIKI_TOML = REPO / "config" / "devwiki.toml"
 
 def write_config(
     folder: Path, prefix: str, *, lock_wait: float = 0, max_retries: int = 2,
-    max_targets: int | None = None,
+    max_targets: int | None = None, put_throttle: float | None = None,
 ) -> Path:
-    """A config file for `prefix` (same keys as config/devwiki.toml); returns its path."""
+    """A config file for `prefix` (same keys as config/devwiki.toml); returns its path.
+    ``put_throttle`` (seconds between edits) makes a run last a known minimum time."""
     text = DEVWIKI_TOML.read_text("utf-8")
     replacements = {
         "edit_prefixes": f'["{prefix}"]',
@@ -40,6 +41,8 @@ def write_config(
     }
     if max_targets is not None:
         replacements["max_targets"] = str(max_targets)
+    if put_throttle is not None:
+        replacements["put_throttle"] = str(put_throttle)
     for key, value in replacements.items():
         text, n = re.subn(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
         assert n == 1, f"config/devwiki.toml has no single {key} line"

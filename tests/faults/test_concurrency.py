@@ -57,7 +57,10 @@ def test_second_process_exits_at_once_while_the_first_holds_the_lock(
     devwiki: Devwiki, prefix: str, tmp_path: Path, admin: WikiClient, request_log: RequestLog,
 ) -> None:
     rows = world(devwiki, prefix)
-    config_path = write_config(tmp_path, prefix, lock_wait=0)
+    # The overlap must not depend on how fast the first run is: 1.5 s between its edits keeps
+    # it holding the lock for over 20 s after its first edit, while the second process needs
+    # only to start and try the lock (a bare race was lost once the first run got faster).
+    config_path = write_config(tmp_path, prefix, lock_wait=0, put_throttle=1.5)
     cfg = load_config(config_path)
     mark = request_log.mark()
     first = start(devwiki, config_path, "run", "index")
